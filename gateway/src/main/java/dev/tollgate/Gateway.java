@@ -1,0 +1,142 @@
+package dev.tollgate;
+
+import dev.tollgate.api.GatewayServer;
+import dev.tollgate.api.HealthHandlers;
+import dev.tollgate.api.HttpBodies;
+import dev.tollgate.api.openai.ModelsHandler;
+import dev.tollgate.api.openai.OpenAiChatParser;
+import dev.tollgate.api.openai.OpenAiEmbeddingsParser;
+import dev.tollgate.api.openai.OpenAiErrors;
+import dev.tollgate.api.openai.OpenAiProxyHandler;
+import dev.tollgate.config.ProviderConfig;
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.model.Scope;
+import dev.tollgate.pipeline.Endpoint;
+import dev.tollgate.pipeline.Pipeline;
+import dev.tollgate.pipeline.PipelineListener;
+import dev.tollgate.pipeline.ProviderCallStage;
+import dev.tollgate.pipeline.Stage;
+import dev.tollgate.policy.auth.AuthStage;
+import dev.tollgate.policy.auth.Authenticator;
+import dev.tollgate.policy.auth.MasterKeyAuthenticator;
+import dev.tollgate.policy.auth.OpenAuthenticator;
+import dev.tollgate.policy.limits.RequestLimitsStage;
+import dev.tollgate.policy.routing.ModelCatalog;
+import dev.tollgate.policy.routing.RoutingStage;
+import dev.tollgate.provider.ProviderAdapter;
+import dev.tollgate.provider.openai.OpenAiAdapter;
+import dev.tollgate.provider.simulated.SimulatedAdapter;
+import dev.tollgate.store.UsageLedger;
+import dev.tollgate.store.sqlite.SqliteUsageLedger;
+import dev.tollgate.usage.PriceTable;
+import dev.tollgate.usage.TokenCounter;
+import dev.tollgate.usage.UsageRecorder;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A running Tollgate: builds every part from a validated {@link TollgateConfig}, shows the request
+ * pipeline's order in one place ({@link #stages}), and starts the HTTP listener. Closing it stops the
+ * listener, drains the ledger and releases upstream connections.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private final TollgateConfig config;
+    private final UsageLedger ledger;
+    private final Map<String, ProviderAdapter> adapters;
+    private final GatewayServer server;
+
+    private Gateway(TollgateConfig config, List<PipelineListener> extraListeners, Clock clock) {
+        this.config = config;
+        JsonMapper json = JsonMapper.builder().build();
+        TokenCounter tokens = new TokenCounter();
+        PriceTable prices = PriceTable.bundled(json);
+        this.adapters = adapters(config, json, tokens, clock);
+        this.ledger = new SqliteUsageLedger(config.dataDir().resolve("tollgate.db"));
+        List<PipelineListener> listeners = new ArrayList<>();
+        listeners.add(new UsageRecorder(ledger));
+        listeners.addAll(extraListeners);
+        PipelineListener listener = PipelineListener.all(listeners);
+        Authenticator authenticator = config.masterKey().<Authenticator>map(MasterKeyAuthenticator::new).orElseGet(OpenAuthenticator::new);
+        ModelCatalog catalog = new ModelCatalog(config.providers(), adapters);
+        Pipeline pipeline = new Pipeline(stages(authenticator, catalog, config.defaultModel(), listener), listener, prices, clock);
+        OpenAiErrors errors = new OpenAiErrors(json);
+        var shared = new OpenAiProxyHandler.Shared(pipeline, new HttpBodies(config.server().maxBodyBytes()), errors);
+        var chat = new OpenAiProxyHandler(Endpoint.CHAT, new OpenAiChatParser(json), shared);
+        var embeddings = new OpenAiProxyHandler(Endpoint.EMBEDDINGS, new OpenAiEmbeddingsParser(json), shared);
+        var models = new ModelsHandler(authenticator, errors, json, listedModels(catalog, prices));
+        var health = new HealthHandlers(ledger);
+        this.server = new GatewayServer(config.server(), errors, r -> r
+                .post("/v1/chat/completions", chat)
+                .post("/chat/completions", chat)
+                .post("/v1/embeddings", embeddings)
+                .post("/embeddings", embeddings)
+                .get("/v1/models", models)
+                .get("/models", models)
+                .get("/health", health::health)
+                .get("/ready", health::ready));
+    }
+
+    /** The request path, in order. Later stages (rate limit, budget, cache) slot in between. */
+    private static List<Stage> stages(Authenticator authenticator, ModelCatalog catalog, String defaultModel, PipelineListener listener) {
+        return List.of(
+                new AuthStage(authenticator, Scope.INFER),
+                new RequestLimitsStage(),
+                new RoutingStage(catalog, defaultModel),
+                new ProviderCallStage(listener));
+    }
+
+    public static Gateway start(TollgateConfig config) {
+        return new Gateway(config, List.of(), Clock.systemUTC());
+    }
+
+    public static Gateway start(TollgateConfig config, List<PipelineListener> listeners, Clock clock) {
+        return new Gateway(config, listeners, clock);
+    }
+
+    private static Map<String, ProviderAdapter> adapters(TollgateConfig config, JsonMapper json, TokenCounter tokens, Clock clock) {
+        Map<String, ProviderAdapter> out = new LinkedHashMap<>();
+        for (ProviderConfig p : config.providers()) {
+            out.put(p.name(), p.kind().speaksOpenAi()
+                    ? new OpenAiAdapter(p, json, tokens)
+                    : new SimulatedAdapter(p.simulated(), json, tokens, clock));
+        }
+        return out;
+    }
+
+    private Map<String, String> listedModels(ModelCatalog catalog, PriceTable prices) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String model : catalog.listed(config.defaultModel(), prices::modelsOf)) {
+            catalog.resolve(model).stream().findFirst().ifPresent(d -> out.put(model, d.providerName()));
+        }
+        return out;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public TollgateConfig config() {
+        return config;
+    }
+
+    public UsageLedger ledger() {
+        return ledger;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        ledger.close();
+        adapters.values().forEach(ProviderAdapter::close);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.tollgate.api;
+
+import dev.tollgate.api.openai.OpenAiErrors;
+import dev.tollgate.config.ServerConfig;
+import dev.tollgate.pipeline.GatewayException;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP listener (Helidon SE on virtual threads). TCP_NODELAY is on, or small SSE writes wait
+ * 40 ms for Nagle's algorithm. Unknown routes and transport-level errors answer in JSON too.
+ */
+public final class GatewayServer implements AutoCloseable {
+
+    private final WebServer server;
+
+    public GatewayServer(ServerConfig config, OpenAiErrors errors, Consumer<HttpRouting.Builder> routes) {
+        TransportErrors transportErrors = new TransportErrors(errors);
+        DirectHandlers.Builder direct = DirectHandlers.builder();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            direct.addHandler(type, transportErrors);
+        }
+        byte[] notFound = errors.body(GatewayException.notFound("not_found", null, "no such route"));
+        this.server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .maxPayloadSize(config.maxBodyBytes())
+                .connectionOptions(socket -> socket.tcpNoDelay(true))
+                .addProtocol(Http1Config.builder().maxHeadersSize(config.maxHeaderBytes()).build())
+                .directHandlers(direct.build())
+                .routing(r -> {
+                    routes.accept(r);
+                    r.any((req, res) -> {
+                        res.status(Status.NOT_FOUND_404);
+                        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                        res.send(notFound);
+                    });
+                })
+                .build()
+                .start();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+}

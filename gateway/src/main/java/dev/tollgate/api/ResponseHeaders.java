@@ -1,0 +1,58 @@
+package dev.tollgate.api;
+
+import dev.tollgate.model.UsageEvent;
+import dev.tollgate.pipeline.RequestContext;
+import dev.tollgate.provider.Deployment;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The {@code x-tollgate-*} headers of proxied responses, and request-id handling. */
+public final class ResponseHeaders {
+
+    public static final String REQUEST_ID = "x-tollgate-request-id";
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private ResponseHeaders() {
+    }
+
+    /** The client's {@code X-Tollgate-Request-Id} when it is a sane token, else a fresh id. */
+    public static String requestId(String fromClient) {
+        if (fromClient != null && CLIENT_ID.matcher(fromClient).matches()) {
+            return fromClient;
+        }
+        return "req_" + java.util.UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** Headers known once the route is chosen: provider, model, cache, routing reason. */
+    public static void routed(ServerResponse res, RequestContext ctx) {
+        ctx.deployment().ifPresent((Deployment d) -> {
+            res.header("x-tollgate-provider", safe(d.providerName()));
+            res.header("x-tollgate-model", safe(d.upstreamModel()));
+        });
+        res.header("x-tollgate-cache", "miss");
+        ctx.routingReason().ifPresent(reason -> res.header("x-tollgate-routing-reason", safe(reason)));
+    }
+
+    /** Headers known once the call is settled (non-streamed answers only). */
+    public static void settled(ServerResponse res, UsageEvent event) {
+        if (event.priceKnown()) {
+            res.header("x-tollgate-cost-usd", String.format(Locale.ROOT, "%.8f", event.costUsd()));
+        }
+    }
+
+    public static void passOn(ServerResponse res, Map<String, String> headers) {
+        headers.forEach((name, value) -> res.header(name, safe(value)));
+    }
+
+    /** Header values must be visible ASCII; anything else becomes '?'. */
+    static String safe(String value) {
+        StringBuilder out = new StringBuilder(Math.min(value.length(), 512));
+        for (int i = 0; i < value.length() && i < 512; i++) {
+            char c = value.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.tollgate.api;
+
+import dev.tollgate.api.openai.OpenAiErrors;
+import dev.tollgate.pipeline.GatewayException;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
+import java.util.Map;
+
+/**
+ * Errors the HTTP server raises before any route runs (malformed request line, headers too large, body
+ * over the limit), rendered as JSON in OpenAI's shape instead of the server's plain text.
+ */
+public final class TransportErrors implements DirectHandler {
+
+    private final OpenAiErrors errors;
+
+    public TransportErrors(OpenAiErrors errors) {
+        this.errors = errors;
+    }
+
+    @Override
+    public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
+                                    ServerResponseHeaders headers, String message) {
+        int code = status.code();
+        String text = switch (code) {
+            case 413 -> "request body is too large";
+            case 431 -> "request headers are too large";
+            case 414 -> "request URI is too long";
+            default -> code >= 500 ? "the server could not handle this request" : "malformed HTTP request";
+        };
+        String type = code >= 500 ? "server_error" : "invalid_request_error";
+        byte[] body = errors.body(new GatewayException(code, type, "http_" + code, null, text, Map.of()));
+        headers.set(HeaderNames.CONTENT_TYPE, "application/json");
+        return TransportResponse.builder()
+                .status(status)
+                .headers(headers)
+                .entity(body)
+                .keepAlive(eventType.keepAlive())
+                .build();
+    }
+}

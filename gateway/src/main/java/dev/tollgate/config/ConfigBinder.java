@@ -1,0 +1,164 @@
+package dev.tollgate.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/** Binds a parsed configuration tree to {@link TollgateConfig}, collecting every problem with its path. */
+final class ConfigBinder {
+
+    private static final Set<String> ROOT_KEYS = Set.of("server", "data_dir", "master_key", "default_model", "providers");
+    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "max_header_bytes");
+    private static final Set<String> PROVIDER_KEYS =
+            Set.of("name", "kind", "base_url", "api_key", "models", "prefix", "headers", "timeouts", "simulated");
+    private static final Set<String> TIMEOUT_KEYS = Set.of("connect_ms", "first_byte_ms", "idle_ms");
+    private static final Set<String> SIMULATED_KEYS = Set.of("first_token_ms", "inter_token_ms");
+
+    private final List<String> problems = new ArrayList<>();
+    private final EnvInterpolator env;
+
+    ConfigBinder(EnvInterpolator env) {
+        this.env = env;
+    }
+
+    TollgateConfig bind(JsonNode root) {
+        if (root != null && !root.isNull() && !root.isObject()) {
+            throw new ConfigException("(top level): expected a mapping of settings");
+        }
+        ConfigTree tree = new ConfigTree(root, "", problems, env);
+        tree.rejectUnknown(ROOT_KEYS);
+        ServerConfig server = server(tree.child("server"));
+        Path dataDir = Path.of(tree.string("data_dir", "./data"));
+        Optional<Secret> masterKey = Optional.ofNullable(tree.string("master_key", null)).map(Secret::new);
+        List<ProviderConfig> providers = providers(tree);
+        String defaultModel = tree.string("default_model", null);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new TollgateConfig(server, dataDir, masterKey, defaultModel == null ? guessDefaultModel(providers) : defaultModel, providers);
+    }
+
+    private ServerConfig server(ConfigTree t) {
+        t.rejectUnknown(SERVER_KEYS);
+        return new ServerConfig(
+                t.string("host", "0.0.0.0"),
+                (int) t.number("port", ServerConfig.DEFAULT_PORT, 0, 65535),
+                t.number("max_body_bytes", ServerConfig.DEFAULT_MAX_BODY_BYTES, 1024, 1L << 31),
+                (int) t.number("max_header_bytes", ServerConfig.DEFAULT_MAX_HEADER_BYTES, 1024, 1 << 20));
+    }
+
+    private List<ProviderConfig> providers(ConfigTree root) {
+        List<ProviderConfig> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigTree t : root.list("providers")) {
+            ProviderConfig provider = provider(t);
+            if (provider == null) {
+                continue;
+            }
+            if (!names.add(provider.name())) {
+                t.problem("name", "'" + provider.name() + "' is used by another provider (expected: unique names)");
+            }
+            out.add(provider);
+        }
+        if (out.isEmpty() && root.has("providers")) {
+            root.problem("providers", "empty (expected: at least one provider, or leave it out to use the simulated provider)");
+        }
+        if (out.isEmpty()) {
+            out.add(ProviderConfig.simulated(SimulatedConfig.DEFAULTS));
+        }
+        return out;
+    }
+
+    private ProviderConfig provider(ConfigTree t) {
+        t.rejectUnknown(PROVIDER_KEYS);
+        String kindText = t.string("kind", null);
+        String name = t.string("name", kindText);
+        if (name == null) {
+            t.problem("name", "missing (expected: a name such as openai or local)");
+            return null;
+        }
+        if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+            t.problem("name", "'" + name + "' (expected: letters, digits, '.', '_' or '-')");
+        }
+        ProviderKind kind = kind(t, kindText == null ? name : kindText);
+        if (kind == null) {
+            return null;
+        }
+        URI baseUrl = baseUrl(t, kind);
+        Optional<Secret> apiKey = Optional.ofNullable(t.string("api_key", null)).map(Secret::new);
+        String prefix = t.string("prefix", kind.defaultPrefix() == null ? name + "/" : kind.defaultPrefix());
+        return new ProviderConfig(name, kind, baseUrl, apiKey, t.strings("models", kind.defaultModels()),
+                prefix, t.stringMap("headers"), timeouts(t.child("timeouts")), simulated(t.child("simulated")));
+    }
+
+    private static ProviderKind kind(ConfigTree t, String text) {
+        try {
+            return ProviderKind.valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            t.problem("kind", "'" + text + "' (expected one of: " + ProviderKind.choices() + ")");
+            return null;
+        }
+    }
+
+    private static URI baseUrl(ConfigTree t, ProviderKind kind) {
+        String text = t.string("base_url", kind.defaultBaseUrl());
+        if (text == null) {
+            if (kind != ProviderKind.SIMULATED) {
+                t.problem("base_url", "missing (expected: the upstream's OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1)");
+            }
+            return null;
+        }
+        try {
+            URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                t.problem("base_url", "'" + text + "' (expected: an http:// or https:// URL with a host)");
+                return null;
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            t.problem("base_url", "'" + text + "' is not a URL (" + e.getReason() + ")");
+            return null;
+        }
+    }
+
+    private static TimeoutConfig timeouts(ConfigTree t) {
+        t.rejectUnknown(TIMEOUT_KEYS);
+        TimeoutConfig d = TimeoutConfig.DEFAULTS;
+        return new TimeoutConfig(millis(t, "connect_ms", d.connect()), millis(t, "first_byte_ms", d.firstByte()),
+                millis(t, "idle_ms", d.idle()));
+    }
+
+    private static SimulatedConfig simulated(ConfigTree t) {
+        t.rejectUnknown(SIMULATED_KEYS);
+        SimulatedConfig d = SimulatedConfig.DEFAULTS;
+        return new SimulatedConfig(
+                Duration.ofMillis(t.number("first_token_ms", d.firstTokenLatency().toMillis(), 0, 600_000)),
+                Duration.ofMillis(t.number("inter_token_ms", d.interTokenLatency().toMillis(), 0, 60_000)));
+    }
+
+    private static Duration millis(ConfigTree t, String name, Duration fallback) {
+        return Duration.ofMillis(t.number(name, fallback.toMillis(), 1, 3_600_000));
+    }
+
+    private static String guessDefaultModel(List<ProviderConfig> providers) {
+        ProviderConfig first = providers.getFirst();
+        for (String model : first.models()) {
+            if (!model.contains("*")) {
+                return first.prefix() + model;
+            }
+        }
+        return switch (first.kind()) {
+            case OPENAI -> "gpt-4o-mini";
+            case SIMULATED -> "tollgate-sim";
+            default -> first.prefix() + "default";
+        };
+    }
+}

@@ -1,0 +1,60 @@
+package dev.tollgate.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Loads the configuration from a YAML file, or, with no file, from environment variables alone. Either
+ * way the result is validated; a bad configuration is a {@link ConfigException} listing every problem.
+ */
+public final class ConfigLoader {
+
+    private final Map<String, String> env;
+
+    public ConfigLoader(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    public TollgateConfig load(Optional<Path> file) {
+        EnvInterpolator interpolator = new EnvInterpolator(env::get);
+        JsonNode tree = file.isPresent() ? readYaml(file.get()) : EnvConfig.tree(env);
+        return new ConfigBinder(interpolator).bind(tree);
+    }
+
+    /** Names of provider env vars that this version reads but cannot yet serve; reported as warnings. */
+    public List<String> unsupportedProviderVariables() {
+        List<String> out = new ArrayList<>();
+        for (String name : List.of("ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY")) {
+            String v = env.get(name);
+            if (v != null && !v.isBlank()) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode readYaml(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        try {
+            return YAMLMapper.builder().build().readTree(text);
+        } catch (JacksonException e) {
+            throw new ConfigException(file + ": not valid YAML (" + e.getOriginalMessage() + ")");
+        }
+    }
+}

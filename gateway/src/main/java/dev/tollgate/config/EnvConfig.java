@@ -1,0 +1,56 @@
+package dev.tollgate.config;
+
+import java.util.Map;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Zero-config: the configuration tree a user gets from environment variables alone. It has the same
+ * shape as a YAML file, so one binder validates both.
+ */
+final class EnvConfig {
+
+    private EnvConfig() {
+    }
+
+    static ObjectNode tree(Map<String, String> env) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode root = f.objectNode();
+        ObjectNode server = root.putObject("server");
+        putIfSet(server, "port", env.get("TOLLGATE_PORT"));
+        putIfSet(root, "master_key", env.get("TOLLGATE_MASTER_KEY"));
+        putIfSet(root, "default_model", env.get("DEFAULT_AI_MODEL"));
+        putIfSet(root, "data_dir", env.get("TOLLGATE_DATA_DIR"));
+        ArrayNode providers = f.arrayNode();
+        if (set(env, "OPENAI_API_KEY") || set(env, "OPENAI_BASE_URL")) {
+            ObjectNode p = providers.addObject().put("name", "openai").put("kind", "openai");
+            putIfSet(p, "api_key", env.get("OPENAI_API_KEY"));
+            putIfSet(p, "base_url", env.get("OPENAI_BASE_URL"));
+        }
+        local(providers, "ollama", env.get("OLLAMA_BASE_URL"));
+        local(providers, "vllm", env.get("VLLM_BASE_URL"));
+        local(providers, "lmstudio", env.get("LM_STUDIO_BASE_URL"));
+        if (!providers.isEmpty()) {
+            root.set("providers", providers);
+        }
+        return root;
+    }
+
+    private static void local(ArrayNode providers, String kind, String baseUrl) {
+        if (baseUrl != null && !baseUrl.isBlank()) {
+            providers.addObject().put("name", kind).put("kind", kind).put("base_url", baseUrl);
+        }
+    }
+
+    private static boolean set(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v != null && !v.isBlank();
+    }
+
+    private static void putIfSet(ObjectNode node, String field, String value) {
+        if (value != null && !value.isBlank()) {
+            node.put(field, value);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.tollgate.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole, validated configuration. Built only by {@link ConfigLoader}: from a YAML file, or with
+ * no file from environment variables alone.
+ *
+ * @param masterKey    when present, every route but health, readiness and docs needs this bearer key
+ * @param defaultModel the model used when a request names none, {@code auto} or {@code tollgate}
+ */
+public record TollgateConfig(
+        ServerConfig server,
+        Path dataDir,
+        Optional<Secret> masterKey,
+        String defaultModel,
+        List<ProviderConfig> providers) {
+
+    public TollgateConfig {
+        providers = List.copyOf(providers);
+    }
+
+    public TollgateConfig withPort(int port) {
+        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers);
+    }
+
+    public TollgateConfig withDataDir(Path dir) {
+        return new TollgateConfig(server, dir, masterKey, defaultModel, providers);
+    }
+
+    public TollgateConfig withMasterKey(Optional<Secret> key) {
+        return new TollgateConfig(server, dataDir, key, defaultModel, providers);
+    }
+}

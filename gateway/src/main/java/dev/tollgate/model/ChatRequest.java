@@ -1,0 +1,31 @@
+package dev.tollgate.model;
+
+import java.util.List;
+import java.util.Optional;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A chat call in canonical form, whichever dialect it arrived in.
+ *
+ * <p>{@code body} is the request as the client sent it in OpenAI's shape. Same-dialect passthrough
+ * forwards it with minimal edits, so fields Tollgate does not model (and future ones) survive; the typed
+ * fields are what policies and translating adapters read.
+ *
+ * @param model            the model the client asked for; empty for autopilot ({@code auto}, {@code tollgate} or none)
+ * @param clientWantsUsage the client itself asked for {@code stream_options.include_usage}
+ * @param maxTokens        {@code max_completion_tokens} or {@code max_tokens}, when given
+ */
+public record ChatRequest(
+        Optional<String> model,
+        boolean stream,
+        boolean clientWantsUsage,
+        Optional<Integer> maxTokens,
+        List<Message> messages,
+        List<ToolDefinition> tools,
+        ObjectNode body) implements CanonicalRequest {
+
+    public ChatRequest {
+        messages = List.copyOf(messages);
+        tools = List.copyOf(tools);
+    }
+}

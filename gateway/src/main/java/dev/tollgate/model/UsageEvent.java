@@ -1,0 +1,39 @@
+package dev.tollgate.model;
+
+import java.time.Instant;
+
+/**
+ * One call, as the ledger keeps it: append-only, one per call (proxied, failed, or refused after
+ * authentication). Identifiers and tags are never secrets.
+ *
+ * @param id            unique id of this event (the ledger is idempotent by it)
+ * @param requestId     the {@code x-tollgate-request-id} the client saw
+ * @param costUsd       the call's cost from the price table; 0 with {@code priceKnown} false when the model has no price
+ * @param status        the HTTP status the client got
+ * @param errorCode     the error code the client got, or {@code null} on success
+ * @param firstTokenMs  time to the first token for streamed calls, else {@code -1}
+ * @param attempts      upstream attempts made (fallbacks included)
+ */
+public record UsageEvent(
+        String id,
+        Instant time,
+        String requestId,
+        String orgId,
+        String keyId,
+        String agent,
+        String feature,
+        String endpoint,
+        String provider,
+        String model,
+        Usage usage,
+        double costUsd,
+        boolean priceKnown,
+        long latencyMs,
+        long firstTokenMs,
+        int status,
+        String errorCode,
+        boolean stream,
+        int attempts,
+        String cacheTier,
+        String routingReason) {
+}

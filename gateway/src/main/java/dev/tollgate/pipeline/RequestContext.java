@@ -1,0 +1,139 @@
+package dev.tollgate.pipeline;
+
+import dev.tollgate.model.CanonicalRequest;
+import dev.tollgate.model.Principal;
+import dev.tollgate.provider.Deployment;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything one call carries through the pipeline. Created per request by {@link Pipeline}, filled
+ * in by the stages in order (principal by auth, request by limits, route by routing), read by the
+ * listeners when the call ends. Confined to the request's thread; never shared, never static.
+ */
+public final class RequestContext {
+
+    private final String requestId;
+    private final Endpoint endpoint;
+    private final Instant startedAt;
+    private final long startNanos;
+    private final Inbound inbound;
+    private Principal principal;
+    private String agent;
+    private String feature;
+    private CanonicalRequest request;
+    private String requestedModel;
+    private List<Deployment> route = List.of();
+    private String routingReason;
+    private Deployment deployment;
+    private int attempts;
+    private long firstTokenNanos = -1;
+
+    RequestContext(String requestId, Endpoint endpoint, Instant startedAt, long startNanos, Inbound inbound) {
+        this.requestId = requestId;
+        this.endpoint = endpoint;
+        this.startedAt = startedAt;
+        this.startNanos = startNanos;
+        this.inbound = inbound;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public Inbound inbound() {
+        return inbound;
+    }
+
+    public Optional<Principal> principal() {
+        return Optional.ofNullable(principal);
+    }
+
+    public void principal(Principal value) {
+        this.principal = value;
+    }
+
+    public Optional<String> agent() {
+        return Optional.ofNullable(agent);
+    }
+
+    public Optional<String> feature() {
+        return Optional.ofNullable(feature);
+    }
+
+    public void tags(String agentTag, String featureTag) {
+        this.agent = agentTag;
+        this.feature = featureTag;
+    }
+
+    /** The parsed request; set by the request-limits stage, absent before it or when parsing failed. */
+    public Optional<CanonicalRequest> request() {
+        return Optional.ofNullable(request);
+    }
+
+    public void request(CanonicalRequest value) {
+        this.request = value;
+    }
+
+    /** The model the route resolved to, as the client named it (or the default). */
+    public Optional<String> requestedModel() {
+        return Optional.ofNullable(requestedModel);
+    }
+
+    /** Deployments to try in order; the first that answers serves the call. */
+    public List<Deployment> route() {
+        return route;
+    }
+
+    public void route(String model, List<Deployment> deployments, String reason) {
+        this.requestedModel = model;
+        this.route = List.copyOf(deployments);
+        this.routingReason = reason;
+    }
+
+    public Optional<String> routingReason() {
+        return Optional.ofNullable(routingReason);
+    }
+
+    /** The deployment of the latest attempt. */
+    public Optional<Deployment> deployment() {
+        return Optional.ofNullable(deployment);
+    }
+
+    void attempt(Deployment target) {
+        this.deployment = target;
+        this.attempts++;
+    }
+
+    void fellBack(String reason) {
+        this.routingReason = reason;
+    }
+
+    public int attempts() {
+        return attempts;
+    }
+
+    void markFirstToken(long nanos) {
+        if (firstTokenNanos < 0) {
+            firstTokenNanos = nanos;
+        }
+    }
+
+    /** Nanoseconds from the start of the call to its first token, or -1. */
+    public long firstTokenNanos() {
+        return firstTokenNanos < 0 ? -1 : firstTokenNanos - startNanos;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.tollgate.provider.openai;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Reads server-sent-event lines as bytes, returning each as soon as its terminator arrived, so nothing
+ * waits for a buffer to fill. Accepts {@code \n}, {@code \r\n} and {@code \r} line ends.
+ */
+final class SseLineReader {
+
+    static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+    private final InputStream in;
+    private final byte[] buf = new byte[16 * 1024];
+    private int pos;
+    private int limit;
+    private boolean skipLf;
+
+    SseLineReader(InputStream in) {
+        this.in = in;
+    }
+
+    /** The next line without its terminator, or {@code null} at the end of the stream. */
+    byte[] readLine() throws IOException {
+        byte[] line = null;
+        int lineLen = 0;
+        while (true) {
+            if (pos == limit && !fill()) {
+                return line == null ? null : Arrays.copyOf(line, lineLen);
+            }
+            if (skipLf) {
+                skipLf = false;
+                if (buf[pos] == '\n') {
+                    pos++;
+                    continue;
+                }
+            }
+            int start = pos;
+            while (pos < limit && buf[pos] != '\n' && buf[pos] != '\r') {
+                pos++;
+            }
+            int n = pos - start;
+            if (lineLen + n > MAX_LINE_BYTES) {
+                throw new IOException("an event line is longer than " + MAX_LINE_BYTES + " bytes");
+            }
+            if (n > 0) {
+                if (line == null || lineLen + n > line.length) {
+                    line = line == null ? new byte[Math.max(n, 256)] : Arrays.copyOf(line, Math.max(line.length * 2, lineLen + n));
+                }
+                System.arraycopy(buf, start, line, lineLen, n);
+                lineLen += n;
+            }
+            if (pos < limit) {
+                skipLf = buf[pos] == '\r';
+                pos++;
+                return line == null ? new byte[0] : Arrays.copyOf(line, lineLen);
+            }
+        }
+    }
+
+    private boolean fill() throws IOException {
+        int read = in.read(buf, 0, buf.length);
+        if (read <= 0) {
+            return false;
+        }
+        pos = 0;
+        limit = read;
+        return true;
+    }
+}

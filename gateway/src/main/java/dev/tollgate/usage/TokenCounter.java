@@ -1,0 +1,88 @@
+package dev.tollgate.usage;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
+import com.knuddels.jtokkit.api.IntArrayList;
+import dev.tollgate.model.ContentPart;
+import dev.tollgate.model.Message;
+import dev.tollgate.model.ToolCall;
+import java.util.List;
+
+/**
+ * Token estimates with jtokkit, for calls whose upstream reports no usage and for worst-case
+ * reservations. Never the bill: upstream usage is authoritative.
+ *
+ * <p>OpenAI's o-series, GPT-4o, GPT-4.1 and GPT-5 models use {@code o200k_base}; other OpenAI models
+ * {@code cl100k_base}. For non-OpenAI models (Claude, Gemini, Llama, ...) {@code cl100k_base} is a
+ * documented approximation: their tokenizers differ, typically by under 15% on English text. Chat
+ * overhead follows OpenAI's published formula: 3 tokens per message, 1 per name, 3 to prime the reply.
+ */
+public final class TokenCounter {
+
+    private static final int TOKENS_PER_MESSAGE = 3;
+    private static final int REPLY_PRIMING = 3;
+    /** An image is billed by its size, which an estimate does not know; OpenAI's low-detail cost. */
+    private static final int TOKENS_PER_IMAGE = 85;
+
+    private final Encoding o200k;
+    private final Encoding cl100k;
+
+    public TokenCounter() {
+        EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
+        this.o200k = registry.getEncoding(EncodingType.O200K_BASE);
+        this.cl100k = registry.getEncoding(EncodingType.CL100K_BASE);
+    }
+
+    public int count(String model, String text) {
+        if (text == null || text.isEmpty()) {
+            return 0;
+        }
+        return encoding(model).countTokensOrdinary(text);
+    }
+
+    /** Tokens of a prompt as a chat model sees it, formatting overhead included. */
+    public int countPrompt(String model, List<Message> messages) {
+        Encoding enc = encoding(model);
+        int total = REPLY_PRIMING;
+        for (Message m : messages) {
+            total += TOKENS_PER_MESSAGE + enc.countTokensOrdinary(m.role().wireName());
+            if (m.name() != null) {
+                total += 1 + enc.countTokensOrdinary(m.name());
+            }
+            for (ContentPart part : m.content()) {
+                total += switch (part) {
+                    case ContentPart.Text(String text) -> enc.countTokensOrdinary(text);
+                    case ContentPart.Image ignored -> TOKENS_PER_IMAGE;
+                    case ContentPart.Other ignored -> 0;
+                };
+            }
+            for (ToolCall call : m.toolCalls()) {
+                total += enc.countTokensOrdinary(call.name()) + enc.countTokensOrdinary(call.arguments());
+            }
+        }
+        return total;
+    }
+
+    /** The first {@code maxTokens} tokens of {@code text}, decoded back to text. */
+    public String truncate(String model, String text, int maxTokens) {
+        Encoding enc = encoding(model);
+        IntArrayList tokens = enc.encodeOrdinary(text);
+        if (tokens.size() <= maxTokens) {
+            return text;
+        }
+        IntArrayList head = new IntArrayList(maxTokens);
+        for (int i = 0; i < maxTokens; i++) {
+            head.add(tokens.get(i));
+        }
+        return enc.decode(head);
+    }
+
+    private Encoding encoding(String model) {
+        String m = model == null ? "" : model.substring(model.lastIndexOf('/') + 1);
+        boolean o200 = m.startsWith("gpt-4o") || m.startsWith("gpt-4.1") || m.startsWith("gpt-5") || m.startsWith("o1")
+                || m.startsWith("o3") || m.startsWith("o4") || m.startsWith("chatgpt-4o") || m.startsWith("codex");
+        return o200 ? o200k : cl100k;
+    }
+}
