@@ -22,6 +22,10 @@ public record TollgateConfig(
         providers = List.copyOf(providers);
     }
 
+    public TollgateConfig withServer(ServerConfig newServer) {
+        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers);
+    }
+
     public TollgateConfig withPort(int port) {
         return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers);
     }
