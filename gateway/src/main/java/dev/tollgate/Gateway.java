@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -52,6 +53,10 @@ public final class Gateway implements AutoCloseable {
     private final GatewayServer server;
 
     private Gateway(TollgateConfig config, List<PipelineListener> extraListeners, Clock clock) {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
         this.config = config;
         JsonMapper json = JsonMapper.builder().build();
         TokenCounter tokens = new TokenCounter();

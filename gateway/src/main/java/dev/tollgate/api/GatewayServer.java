@@ -21,7 +21,7 @@ public final class GatewayServer implements AutoCloseable {
     private final WebServer server;
 
     public GatewayServer(ServerConfig config, OpenAiErrors errors, Consumer<HttpRouting.Builder> routes) {
-        TransportErrors transportErrors = new TransportErrors(errors);
+        TransportErrors transportErrors = new TransportErrors(errors, config.maxHeaderBytes());
         DirectHandlers.Builder direct = DirectHandlers.builder();
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
             direct.addHandler(type, transportErrors);

@@ -15,9 +15,11 @@ import java.util.Map;
 public final class TransportErrors implements DirectHandler {
 
     private final OpenAiErrors errors;
+    private final int maxHeaderBytes;
 
-    public TransportErrors(OpenAiErrors errors) {
+    public TransportErrors(OpenAiErrors errors, int maxHeaderBytes) {
         this.errors = errors;
+        this.maxHeaderBytes = maxHeaderBytes;
     }
 
     @Override
@@ -28,6 +30,8 @@ public final class TransportErrors implements DirectHandler {
             case 413 -> "request body is too large";
             case 431 -> "request headers are too large";
             case 414 -> "request URI is too long";
+            // The server does not say why it rejects a header block; name both causes.
+            case 400 -> "malformed HTTP request, or request headers larger than " + maxHeaderBytes + " bytes (max_header_bytes)";
             default -> code >= 500 ? "the server could not handle this request" : "malformed HTTP request";
         };
         String type = code >= 500 ? "server_error" : "invalid_request_error";

@@ -1,6 +1,5 @@
 package dev.tollgate.cli;
 
-import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,8 +13,6 @@ public final class TollgateCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
         int code = new CommandLine(new TollgateCli()).execute(args);
         if (code != 0) {
             System.exit(code);

@@ -41,7 +41,7 @@ public final class OpenAiChatParser implements Inbound.RequestParser {
     @Override
     public ChatRequest parse(byte[] body) {
         ObjectNode root = JsonFields.object(json, body);
-        Optional<String> model = string(root, "model", "model", MAX_MODEL_LENGTH).filter(m -> !m.isBlank());
+        Optional<String> model = modelName(root);
         boolean stream = bool(root, "stream", "stream");
         type(root, "stream_options", "stream_options", "an object", root.path("stream_options").isObject());
         boolean wantsUsage = stream && bool(root.path("stream_options"), "include_usage", "stream_options.include_usage");
@@ -59,6 +59,15 @@ public final class OpenAiChatParser implements Inbound.RequestParser {
         type(root, "user", "user", "a string", root.path("user").isString());
         type(root, "metadata", "metadata", "an object", root.path("metadata").isObject());
         return new ChatRequest(model, stream, wantsUsage, maxTokens, messages(root), tools(root), root);
+    }
+
+    /** The model field: optional, but when present a printable name without control characters. */
+    static Optional<String> modelName(ObjectNode root) {
+        Optional<String> model = string(root, "model", "model", MAX_MODEL_LENGTH).filter(m -> !m.isBlank());
+        if (model.isPresent() && model.get().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw GatewayException.badRequest("model", "model: contains control characters (expected: a model name such as gpt-4o-mini)");
+        }
+        return model;
     }
 
     private static List<Message> messages(ObjectNode root) {

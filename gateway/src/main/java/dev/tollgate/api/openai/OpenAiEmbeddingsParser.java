@@ -24,7 +24,7 @@ public final class OpenAiEmbeddingsParser implements Inbound.RequestParser {
     @Override
     public EmbeddingRequest parse(byte[] body) {
         ObjectNode root = JsonFields.object(json, body);
-        Optional<String> model = JsonFields.string(root, "model", "model", OpenAiChatParser.MAX_MODEL_LENGTH).filter(m -> !m.isBlank());
+        Optional<String> model = OpenAiChatParser.modelName(root);
         Optional<Integer> dimensions = JsonFields.integer(root, "dimensions", "dimensions", 1, 65_536);
         JsonFields.type(root, "encoding_format", "encoding_format", "'float' or 'base64'",
                 root.path("encoding_format").asString("").matches("float|base64"));
