@@ -111,6 +111,6 @@ public final class ProviderCallStage implements Stage {
             return new GatewayException(status, "invalid_request_error", code == null ? "upstream_rejected" : code, null, e.getMessage(), Map.of());
         }
         int mapped = status == 503 || status == 529 ? 503 : status == 504 ? 504 : 502;
-        return new GatewayException(mapped, "api_error", code == null ? "upstream_error" : code, null, e.getMessage(), e.headers());
+        return new GatewayException(mapped, "api_error", "upstream_error", null, e.getMessage(), e.headers());
     }
 }

@@ -80,6 +80,9 @@ public final class OpenAiAdapter implements ProviderAdapter, EmbeddingsCapable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the HTTP client for provider " + config.name(), e);
         }
+        // Upstream statuses are answers to relay, not challenges to act on: no auth, redirect or
+        // 100-continue handling. The handlers are installed by start(), so they are removed after it.
+        client.getProtocolHandlers().clear();
         return client;
     }
 
