@@ -1,0 +1,143 @@
+package dev.tollgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runnable jar as a user runs it: {@code demo} serves with no key and no network, {@code serve}
+ * refuses a bad configuration with a clear message and no stack trace, {@code config check} explains.
+ */
+class LauncherTest {
+
+    private static final Path JAR = Path.of("..", "gateway", "target", "tollgate.jar").toAbsolutePath().normalize();
+    private static final Pattern SERVING = Pattern.compile("serving on http://localhost:(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(60)
+    void demo_servesTheSimulatedProvider_andRecordsUsageInItsDataDirectory() throws Exception {
+        Process process = start(Map.of(), "demo", "--port", "0", "--data", dir.resolve("data").toString());
+        try {
+            int port = awaitPort(process);
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Tollgate!\"}]}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("\"object\":\"chat.completion\"").contains("Hello, Tollgate!");
+            assertThat(response.headers().firstValue("x-tollgate-provider")).contains("simulated");
+        } finally {
+            process.destroy();
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(dir.resolve("data").resolve("tollgate.db")).exists();
+    }
+
+    @Test
+    @Timeout(60)
+    void serve_withABadConfig_exitsWithTheProblems_andNoStackTrace() throws Exception {
+        Path config = dir.resolve("bad.yaml");
+        Files.writeString(config, """
+                server:
+                  port: 99999
+                providers:
+                  - name: local
+                    kind: llamafile
+                  - name: other
+                    kind: openai_compatible
+                    timeouts: {conect_ms: 5}
+                """);
+
+        Process process = start(Map.of(), "serve", "--config", config.toString());
+        String output = readAll(process);
+
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(output)
+                .contains("server.port: 99999 (expected: 0 to 65535)")
+                .contains("providers[0].kind: 'llamafile' (expected one of:")
+                .contains("providers[1].base_url: missing")
+                .contains("providers[1].timeouts.conect_ms: unknown setting")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    @Timeout(60)
+    void configCheck_explainsAnUnsetVariable_andAcceptsTheEnvironment() throws Exception {
+        Path config = dir.resolve("env.yaml");
+        Files.writeString(config, """
+                providers:
+                  - name: openai
+                    kind: openai
+                    api_key: ${MY_OPENAI_KEY}
+                """);
+
+        Process bad = start(Map.of(), "config", "check", "--config", config.toString());
+        String badOutput = readAll(bad);
+        Process good = start(Map.of("MY_OPENAI_KEY", "sk-from-env-123"), "config", "check", "--config", config.toString());
+        String goodOutput = readAll(good);
+
+        assertThat(bad.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(bad.exitValue()).isEqualTo(2);
+        assertThat(badOutput).contains("providers[0].api_key: environment variable MY_OPENAI_KEY is not set");
+        assertThat(good.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(good.exitValue()).isZero();
+        assertThat(goodOutput).contains("OK").contains("provider openai: openai at https://api.openai.com/v1")
+                .doesNotContain("sk-from-env-123");
+    }
+
+    private static Process start(Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("OPENAI_") || k.startsWith("TOLLGATE_")
+                || k.endsWith("_BASE_URL") || k.equals("DEFAULT_AI_MODEL"));
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static int awaitPort(Process process) throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            seen.append(line).append('\n');
+            Matcher m = SERVING.matcher(line);
+            if (m.find()) {
+                Thread.ofVirtual().start(() -> reader.lines().forEach(l -> { }));
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        throw new AssertionError("the demo never said where it serves:\n" + seen);
+    }
+
+    private static String readAll(Process process) throws IOException {
+        try (var in = process.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
