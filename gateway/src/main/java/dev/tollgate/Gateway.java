@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,17 +59,21 @@ public final class Gateway implements AutoCloseable {
             SLF4JBridgeHandler.install();
         }
         this.config = config;
+        // Independent start-up work runs side by side: the ledger opens and migrates on its own thread,
+        // the price map parses on another, the tokenizers load in the background after start.
+        SqliteUsageLedger sqlite = new SqliteUsageLedger(config.dataDir().resolve("tollgate.db"));
+        this.ledger = sqlite;
         JsonMapper json = JsonMapper.builder().build();
+        CompletableFuture<PriceTable> pricesLoading = CompletableFuture.supplyAsync(() -> PriceTable.bundled(json));
         TokenCounter tokens = new TokenCounter();
-        PriceTable prices = PriceTable.bundled(json);
         this.adapters = adapters(config, json, tokens, clock);
-        this.ledger = new SqliteUsageLedger(config.dataDir().resolve("tollgate.db"));
         List<PipelineListener> listeners = new ArrayList<>();
         listeners.add(new UsageRecorder(ledger));
         listeners.addAll(extraListeners);
         PipelineListener listener = PipelineListener.all(listeners);
         Authenticator authenticator = config.masterKey().<Authenticator>map(MasterKeyAuthenticator::new).orElseGet(OpenAuthenticator::new);
         ModelCatalog catalog = new ModelCatalog(config.providers(), adapters);
+        PriceTable prices = pricesLoading.join();
         Pipeline pipeline = new Pipeline(stages(authenticator, catalog, config.defaultModel(), listener), listener, prices, clock);
         OpenAiErrors errors = new OpenAiErrors(json);
         var shared = new OpenAiProxyHandler.Shared(pipeline, new HttpBodies(config.server().maxBodyBytes()), errors);
@@ -85,6 +90,13 @@ public final class Gateway implements AutoCloseable {
                 .get("/models", models)
                 .get("/health", health::health)
                 .get("/ready", health::ready));
+        try {
+            sqlite.awaitOpen();
+        } catch (RuntimeException e) {
+            close();
+            throw new IllegalStateException("cannot open the usage ledger in " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+        Thread.ofVirtual().name("tollgate-tokenizer-warmup").start(tokens::warm);
     }
 
     /** The request path, in order. Later stages (rate limit, budget, cache) slot in between. */

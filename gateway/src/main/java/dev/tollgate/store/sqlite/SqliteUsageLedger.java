@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * batches of up to {@value #MAX_BATCH} per transaction, so request threads never wait for the disk.
  * A failed batch is retried with backoff and nothing queued is dropped; {@link #healthy()} reports the
  * failure meanwhile.
+ *
+ * <p>The file is opened and migrated on the writer thread, so start-up does other work meanwhile;
+ * {@link #awaitOpen()} waits for it and reports a file that cannot be opened. Appends queue up until then.
  */
 public final class SqliteUsageLedger implements UsageLedger {
 
@@ -38,8 +41,8 @@ public final class SqliteUsageLedger implements UsageLedger {
               :attempts, :cacheTier, :routingReason)
             """;
 
-    private final Jdbi jdbi;
-    private final Handle writerHandle;
+    private final java.util.concurrent.CompletableFuture<Jdbi> database = new java.util.concurrent.CompletableFuture<>();
+    private Handle writerHandle;
     private final BlockingQueue<UsageEvent> queue = new LinkedBlockingQueue<>(1_000_000);
     private final AtomicLong appended = new AtomicLong();
     private final AtomicLong settled = new AtomicLong();
@@ -49,9 +52,31 @@ public final class SqliteUsageLedger implements UsageLedger {
     private volatile boolean failing;
 
     public SqliteUsageLedger(Path file) {
-        this.jdbi = SqliteDatabase.open(file);
-        this.writerHandle = jdbi.open();
-        this.writer = Thread.ofPlatform().name("tollgate-ledger-writer").daemon(true).start(this::drain);
+        this.writer = Thread.ofPlatform().name("tollgate-ledger-writer").daemon(true).start(() -> {
+            try {
+                Jdbi jdbi = SqliteDatabase.open(file);
+                writerHandle = jdbi.open();
+                database.complete(jdbi);
+            } catch (RuntimeException e) {
+                database.completeExceptionally(e);
+                return;
+            }
+            drain();
+        });
+    }
+
+    /** Waits until the file is open and migrated; throws when it cannot be. */
+    public SqliteUsageLedger awaitOpen() {
+        jdbi();
+        return this;
+    }
+
+    private Jdbi jdbi() {
+        try {
+            return database.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     @Override
@@ -146,7 +171,7 @@ public final class SqliteUsageLedger implements UsageLedger {
 
     @Override
     public List<UsageEvent> recent(int limit) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM usage_events ORDER BY ts_ms DESC, rowid DESC LIMIT :limit")
+        return jdbi().withHandle(h -> h.createQuery("SELECT * FROM usage_events ORDER BY ts_ms DESC, rowid DESC LIMIT :limit")
                 .bind("limit", limit)
                 .map((rs, ctx) -> read(rs))
                 .list());
@@ -154,12 +179,12 @@ public final class SqliteUsageLedger implements UsageLedger {
 
     @Override
     public long count() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM usage_events").mapTo(Long.class).one());
+        return jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM usage_events").mapTo(Long.class).one());
     }
 
     @Override
     public boolean healthy() {
-        return !failing && writer.isAlive();
+        return database.isDone() && !database.isCompletedExceptionally() && !failing && writer.isAlive();
     }
 
     private static UsageEvent read(ResultSet rs) throws SQLException {
@@ -182,6 +207,8 @@ public final class SqliteUsageLedger implements UsageLedger {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        writerHandle.close();
+        if (writerHandle != null) {
+            writerHandle.close();
+        }
     }
 }
