@@ -40,6 +40,7 @@ public final class MockUpstream implements BeforeAllCallback, AfterAllCallback, 
     private final BlockingQueue<MockResponse> script = new LinkedBlockingQueue<>();
     private final BlockingQueue<RecordedRequest> requests = new LinkedBlockingQueue<>();
     private final AtomicInteger requestCount = new AtomicInteger();
+    private final AtomicInteger brokenByClient = new AtomicInteger();
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile Function<RecordedRequest, MockResponse> fallback = OpenAiFixtures::answer;
     private HttpServer server;
@@ -94,10 +95,16 @@ public final class MockUpstream implements BeforeAllCallback, AfterAllCallback, 
         return requestCount.get();
     }
 
+    /** Responses the client (the gateway) hung up on while they were being written. */
+    public int brokenByClient() {
+        return brokenByClient.get();
+    }
+
     public void reset() {
         script.clear();
         requests.clear();
         requestCount.set(0);
+        brokenByClient.set(0);
         fallback = OpenAiFixtures::answer;
     }
 
@@ -113,6 +120,9 @@ public final class MockUpstream implements BeforeAllCallback, AfterAllCallback, 
             respond(exchange, response);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            brokenByClient.incrementAndGet();
+            throw e;
         } finally {
             exchange.close();
         }

@@ -176,6 +176,35 @@ class ChatCompletionsProxyTest {
         assertThat(gateway.events()).hasSize((int) before + 7);
     }
 
+    @Test
+    void concurrentCalls_eachGetTheirAnswer_andExactlyOneEvent() throws Exception {
+        int threads = 32;
+        int perThread = 10;
+        java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        boolean stream = (thread + i) % 2 == 0;
+                        String id = "c-" + thread + "-" + i;
+                        HttpResponse<String> r = gateway.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\",\"stream\":" + stream
+                                + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + id + "\"}]}", "X-Tollgate-Request-Id", id);
+                        boolean complete = r.statusCode() == 200 && (stream ? r.body().endsWith("data: [DONE]\n\n") : r.body().contains("\"usage\""));
+                        if (!complete) {
+                            failures.add(id + ": " + r.statusCode());
+                        }
+                    }
+                });
+            }
+        }
+        assertThat(failures).isEmpty();
+        java.util.Map<String, Long> perRequest = gateway.events().stream().filter(e -> e.requestId().startsWith("c-"))
+                .collect(java.util.stream.Collectors.groupingBy(UsageEvent::requestId, java.util.stream.Collectors.counting()));
+        assertThat(perRequest).hasSize(threads * perThread);
+        assertThat(perRequest.values()).containsOnly(1L);
+    }
+
     static List<String> dataLines(String body) {
         return body.lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
     }

@@ -65,6 +65,33 @@ class StreamingRelayTest {
         assertThat(String.join("", received)).contains("first").contains(" second");
     }
 
+    @Test
+    @Timeout(30)
+    void clientHangingUpMidStream_abortsTheUpstreamCall_andIsBilledForWhatWasDelivered() throws Exception {
+        CountDownLatch upstreamMayContinue = new CountDownLatch(1);
+        List<String> pieces = java.util.Collections.nCopies(400, " word");
+        upstream.enqueue(MockResponse.sse(OpenAiFixtures.chunks("gpt-4o-mini", pieces, new Usage(5, 400, 0, 0, false)))
+                .withGateAfterFirstEvent(upstreamMayContinue).withEventGap(java.time.Duration.ofMillis(5)));
+
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.baseUrl().getPort());
+        String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nX-Tollgate-Request-Id: hang-up\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+        BufferedReader reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(nextData(reader)).contains("\"role\":\"assistant\"");
+        socket.close();
+        upstreamMayContinue.countDown();
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> upstream.brokenByClient() == 1);
+        dev.tollgate.model.UsageEvent event = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> gateway.events().stream().filter(e -> e.requestId().equals("hang-up")).findFirst(), java.util.Optional::isPresent)
+                .orElseThrow();
+        assertThat(event.status()).isEqualTo(499);
+        assertThat(event.errorCode()).isEqualTo("client_closed_request");
+        assertThat(event.usage().estimated()).isTrue();
+        assertThat(event.usage().outputTokens()).isPositive().isLessThan(400);
+    }
+
     private static String nextData(BufferedReader reader) throws java.io.IOException {
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
             if (line.startsWith("data: ")) {
