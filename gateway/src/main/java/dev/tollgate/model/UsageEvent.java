@@ -8,7 +8,9 @@ import java.time.Instant;
  *
  * @param id            unique id of this event (the ledger is idempotent by it)
  * @param requestId     the {@code x-tollgate-request-id} the client saw
+ * @param source        {@code proxy} (through the gateway) or {@code sdk} (reported to {@code /api/log})
  * @param costUsd       the call's cost from the price table; 0 with {@code priceKnown} false when the model has no price
+ * @param savedUsd      what the call would have cost without Tollgate's cache (0 on a cache miss)
  * @param status        the HTTP status the client got
  * @param errorCode     the error code the client got, or {@code null} on success
  * @param firstTokenMs  time to the first token for streamed calls, else {@code -1}
@@ -23,11 +25,13 @@ public record UsageEvent(
         String agent,
         String feature,
         String endpoint,
+        String source,
         String provider,
         String model,
         Usage usage,
         double costUsd,
         boolean priceKnown,
+        double savedUsd,
         long latencyMs,
         long firstTokenMs,
         int status,

@@ -1,30 +1,56 @@
 package dev.tollgate.store;
 
 import dev.tollgate.model.UsageEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
 import java.util.List;
 
 /**
- * The append-only record of every call. {@link #append} never blocks on storage: events are written in
- * batches by the implementation. Idempotent by event id: appending an event twice stores it once.
+ * The append-only record of every call, with rollups for analytics. {@link #append} never blocks on
+ * storage: events are written in batches by the implementation. Idempotent by event id: appending an
+ * event twice stores it, and counts it in the rollups, once.
+ *
+ * <p>Period queries read the rollups: a period is widened to whole hours (whole UTC days when both ends
+ * fall on midnight), so analytics never scan raw events.
  */
 public interface UsageLedger extends AutoCloseable {
 
     /** Queues an event for storage. Thread-safe; returns at once. */
     void append(UsageEvent event);
 
-    /** Blocks until every event appended before this call is stored (or the ledger has failed). */
+    /** Blocks until every event appended before this call is stored. */
     void flush();
 
-    /** The newest events first. */
-    List<UsageEvent> recent(int limit);
+    /** Like {@link #flush()}, but gives up after {@code timeout}; returns whether everything was stored. */
+    boolean flush(Duration timeout);
 
-    /** How many events are stored. */
+    /** The newest events matching {@code filter}, newest first. */
+    List<UsageEvent> recent(UsageFilter filter, int limit);
+
+    default List<UsageEvent> recent(int limit) {
+        return recent(UsageFilter.ALL, limit);
+    }
+
+    /** How many raw events are stored. */
     long count();
+
+    /** Totals of the calls in {@code [from, to)} matching {@code filter}. */
+    UsageTotals totals(UsageFilter filter, Instant from, Instant to);
+
+    /** Totals per value of {@code by}, largest cost first. */
+    List<UsageGroup> breakdown(UsageDimension by, UsageFilter filter, Instant from, Instant to);
+
+    /** Totals per UTC month in {@code [from, to]} and value of {@code by}, oldest month first. */
+    List<UsageGroup> monthly(UsageDimension by, UsageFilter filter, YearMonth from, YearMonth to);
+
+    /** Deletes raw events older than {@code before}; rollups stay. Returns how many were deleted. */
+    long pruneBefore(Instant before);
 
     /** Whether the ledger can currently store events (for {@code /ready}). */
     boolean healthy();
 
-    /** Stores what is queued, then releases resources. */
+    /** Stores what is queued (for a bounded time), then releases resources. */
     @Override
     void close();
 }

@@ -1,20 +1,38 @@
 package dev.tollgate.store.memory;
 
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.store.UsageBuckets;
+import dev.tollgate.store.UsageDimension;
+import dev.tollgate.store.UsageFilter;
+import dev.tollgate.store.UsageGroup;
 import dev.tollgate.store.UsageLedger;
+import dev.tollgate.store.UsageTotals;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
-/** A ledger in memory, for tests and tools that need no file. */
+/**
+ * A ledger in memory, for tests and tools that need no file. Answers period queries from the raw events
+ * with the same bucket widening as the rollups of the durable ledgers, so both pass the same contract.
+ */
 public final class InMemoryUsageLedger implements UsageLedger {
 
     private final Map<String, UsageEvent> events = new LinkedHashMap<>();
+    private final List<UsageEvent> pruned = new ArrayList<>();
 
     @Override
     public synchronized void append(UsageEvent event) {
-        events.putIfAbsent(event.id(), event);
+        if (!events.containsKey(event.id()) && pruned.stream().noneMatch(e -> e.id().equals(event.id()))) {
+            events.put(event.id(), event);
+        }
     }
 
     @Override
@@ -23,15 +41,86 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
-    public synchronized List<UsageEvent> recent(int limit) {
-        List<UsageEvent> all = new ArrayList<>(events.values());
-        all.sort((a, b) -> b.time().compareTo(a.time()));
-        return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+    public boolean flush(Duration timeout) {
+        return true;
+    }
+
+    @Override
+    public synchronized List<UsageEvent> recent(UsageFilter filter, int limit) {
+        return events.values().stream().filter(matches(filter))
+                .sorted(Comparator.comparing(UsageEvent::time).reversed()).limit(limit).toList();
     }
 
     @Override
     public synchronized long count() {
         return events.size();
+    }
+
+    @Override
+    public synchronized UsageTotals totals(UsageFilter filter, Instant from, Instant to) {
+        return inRange(filter, UsageBuckets.range(from, to)).stream().map(UsageTotals::of).reduce(UsageTotals.ZERO, UsageTotals::plus);
+    }
+
+    @Override
+    public synchronized List<UsageGroup> breakdown(UsageDimension by, UsageFilter filter, Instant from, Instant to) {
+        Map<String, UsageTotals> groups = new LinkedHashMap<>();
+        for (UsageEvent e : inRange(filter, UsageBuckets.range(from, to))) {
+            groups.merge(value(by, e), UsageTotals.of(e), UsageTotals::plus);
+        }
+        return groups.entrySet().stream().map(g -> new UsageGroup(null, g.getKey(), g.getValue()))
+                .sorted(Comparator.comparing((UsageGroup g) -> -g.totals().costUsd())
+                        .thenComparing(g -> -g.totals().requests()).thenComparing(UsageGroup::key))
+                .toList();
+    }
+
+    @Override
+    public synchronized List<UsageGroup> monthly(UsageDimension by, UsageFilter filter, YearMonth from, YearMonth to) {
+        long start = from.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        long end = to.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        Map<List<String>, UsageTotals> groups = new LinkedHashMap<>();
+        for (UsageEvent e : inRange(filter, new long[] {start, end})) {
+            String month = YearMonth.from(e.time().atZone(ZoneOffset.UTC)).toString();
+            groups.merge(List.of(month, value(by, e)), UsageTotals.of(e), UsageTotals::plus);
+        }
+        return groups.entrySet().stream().map(g -> new UsageGroup(g.getKey().get(0), g.getKey().get(1), g.getValue()))
+                .sorted(Comparator.comparing(UsageGroup::month).thenComparing(g -> -g.totals().costUsd()).thenComparing(UsageGroup::key))
+                .toList();
+    }
+
+    @Override
+    public synchronized long pruneBefore(Instant before) {
+        List<UsageEvent> old = events.values().stream().filter(e -> e.time().isBefore(before)).toList();
+        old.forEach(e -> events.remove(e.id()));
+        pruned.addAll(old);
+        return old.size();
+    }
+
+    private List<UsageEvent> inRange(UsageFilter filter, long[] range) {
+        List<UsageEvent> all = new ArrayList<>(events.values());
+        all.addAll(pruned);
+        return all.stream().filter(matches(filter))
+                .filter(e -> e.time().toEpochMilli() >= range[0] && e.time().toEpochMilli() < range[1]).toList();
+    }
+
+    private static Predicate<UsageEvent> matches(UsageFilter f) {
+        return e -> is(f.org(), e.orgId()) && is(f.key(), e.keyId()) && is(f.agent(), e.agent()) && is(f.feature(), e.feature())
+                && is(f.provider(), e.provider()) && is(f.model(), e.model());
+    }
+
+    private static boolean is(Optional<String> wanted, String actual) {
+        return wanted.isEmpty() || wanted.get().equals(actual == null ? "" : actual);
+    }
+
+    private static String value(UsageDimension by, UsageEvent e) {
+        String v = switch (by) {
+            case ORG -> e.orgId();
+            case KEY -> e.keyId();
+            case AGENT -> e.agent();
+            case FEATURE -> e.feature();
+            case PROVIDER -> e.provider();
+            case MODEL -> e.model();
+        };
+        return v == null ? "" : v;
     }
 
     @Override

@@ -1,29 +1,33 @@
 package dev.tollgate.store.sqlite;
 
-import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.store.UsageDimension;
+import dev.tollgate.store.UsageFilter;
+import dev.tollgate.store.UsageGroup;
 import dev.tollgate.store.UsageLedger;
+import dev.tollgate.store.UsageTotals;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The usage ledger in a SQLite file (WAL). One writer thread drains a queue and stores events in
- * batches of up to {@value #MAX_BATCH} per transaction, so request threads never wait for the disk.
- * A failed batch is retried with backoff and nothing queued is dropped; {@link #healthy()} reports the
- * failure meanwhile.
+ * batches of up to {@value #MAX_BATCH} per transaction, rollups included, so request threads never wait
+ * for the disk. A failed batch is retried with backoff and nothing queued is dropped; {@link #healthy()}
+ * reports the failure meanwhile.
  *
  * <p>The file is opened and migrated on the writer thread, so start-up does other work meanwhile;
  * {@link #awaitOpen()} waits for it and reports a file that cannot be opened. Appends queue up until then.
@@ -31,66 +35,66 @@ import org.slf4j.LoggerFactory;
 public final class SqliteUsageLedger implements UsageLedger {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteUsageLedger.class);
-    private static final int MAX_BATCH = 2_000;
-    private static final String INSERT = """
-            INSERT OR IGNORE INTO usage_events (id, ts_ms, request_id, org_id, key_id, agent, feature, endpoint,
-              provider, model, input_tokens, output_tokens, cached_tokens, reasoning_tokens, estimated, cost_usd,
-              price_known, latency_ms, ttft_ms, status, error_code, stream, attempts, cache_tier, routing_reason)
-            VALUES (:id, :ts, :requestId, :org, :key, :agent, :feature, :endpoint, :provider, :model, :input, :output,
-              :cached, :reasoning, :estimated, :cost, :priceKnown, :latency, :ttft, :status, :errorCode, :stream,
-              :attempts, :cacheTier, :routingReason)
-            """;
+    private static final int MAX_BATCH = 4_000;
 
-    private final java.util.concurrent.CompletableFuture<Jdbi> database = new java.util.concurrent.CompletableFuture<>();
-    private Handle writerHandle;
+    private final CompletableFuture<Jdbi> database = new CompletableFuture<>();
+    private final SqliteEventWriter events = new SqliteEventWriter();
     private final BlockingQueue<UsageEvent> queue = new LinkedBlockingQueue<>(1_000_000);
     private final AtomicLong appended = new AtomicLong();
     private final AtomicLong settled = new AtomicLong();
     private final Object progress = new Object();
     private final Thread writer;
+    private volatile SqliteUsageReader reader;
     private volatile boolean running = true;
     private volatile boolean failing;
 
     public SqliteUsageLedger(Path file) {
         this.writer = Thread.ofPlatform().name("tollgate-ledger-writer").daemon(true).start(() -> {
+            Handle handle;
             try {
                 Jdbi jdbi = SqliteDatabase.open(file);
-                writerHandle = jdbi.open();
+                handle = jdbi.open();
+                reader = new SqliteUsageReader(jdbi);
                 database.complete(jdbi);
             } catch (RuntimeException e) {
                 database.completeExceptionally(e);
                 return;
             }
-            drain();
+            try (handle) {
+                drain(handle);
+            }
         });
     }
 
     /** Waits until the file is open and migrated; throws when it cannot be. */
     public SqliteUsageLedger awaitOpen() {
-        jdbi();
+        try {
+            database.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         return this;
     }
 
-    private Jdbi jdbi() {
-        try {
-            return database.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+    private SqliteUsageReader reader() {
+        awaitOpen();
+        return reader;
     }
 
     @Override
     public void append(UsageEvent event) {
+        // Counted before it is queued, so the writer can never settle an event flush() does not yet wait for.
+        appended.incrementAndGet();
         try {
             queue.put(event);
-            appended.incrementAndGet();
         } catch (InterruptedException e) {
+            appended.decrementAndGet();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while queueing a usage event", e);
         }
     }
 
-    private void drain() {
+    private void drain(Handle handle) {
         List<UsageEvent> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
             try {
@@ -100,7 +104,7 @@ public final class SqliteUsageLedger implements UsageLedger {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                writeWithRetry(batch);
+                writeWithRetry(handle, batch);
                 settled.addAndGet(batch.size());
                 batch.clear();
                 synchronized (progress) {
@@ -113,11 +117,11 @@ public final class SqliteUsageLedger implements UsageLedger {
         }
     }
 
-    private void writeWithRetry(List<UsageEvent> batch) throws InterruptedException {
+    private void writeWithRetry(Handle handle, List<UsageEvent> batch) throws InterruptedException {
         long backoff = 50;
         while (true) {
             try {
-                write(batch);
+                handle.useTransaction(h -> events.write(h, batch));
                 if (failing) {
                     LOG.info("usage ledger writes recovered");
                 }
@@ -128,58 +132,71 @@ public final class SqliteUsageLedger implements UsageLedger {
                     LOG.error("usage ledger write failed; {} events held and retried: {}", batch.size(), e.getMessage());
                 }
                 failing = true;
+                if (!running) {
+                    throw new InterruptedException("closing with unstored events; the journal keeps them");
+                }
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, 5_000);
             }
         }
     }
 
-    private void write(List<UsageEvent> batch) {
-        writerHandle.useTransaction(h -> {
-            PreparedBatch insert = h.prepareBatch(INSERT);
-            for (UsageEvent e : batch) {
-                Usage u = e.usage();
-                insert.bind("id", e.id()).bind("ts", e.time().toEpochMilli()).bind("requestId", e.requestId())
-                        .bind("org", e.orgId()).bind("key", e.keyId()).bind("agent", e.agent()).bind("feature", e.feature())
-                        .bind("endpoint", e.endpoint()).bind("provider", e.provider()).bind("model", e.model())
-                        .bind("input", u.inputTokens()).bind("output", u.outputTokens()).bind("cached", u.cachedTokens())
-                        .bind("reasoning", u.reasoningTokens()).bind("estimated", u.estimated() ? 1 : 0)
-                        .bind("cost", e.costUsd()).bind("priceKnown", e.priceKnown() ? 1 : 0)
-                        .bind("latency", e.latencyMs()).bind("ttft", e.firstTokenMs()).bind("status", e.status())
-                        .bind("errorCode", e.errorCode()).bind("stream", e.stream() ? 1 : 0).bind("attempts", e.attempts())
-                        .bind("cacheTier", e.cacheTier()).bind("routingReason", e.routingReason())
-                        .add();
-            }
-            insert.execute();
-        });
+    @Override
+    public void flush() {
+        flush(Duration.ofDays(365));
     }
 
     @Override
-    public void flush() {
+    public boolean flush(Duration timeout) {
         long target = appended.get();
+        long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (progress) {
             while (settled.get() < target && writer.isAlive()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
                 try {
-                    progress.wait(50);
+                    progress.wait(Math.min(50, Math.max(1, left / 1_000_000)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return false;
                 }
             }
         }
+        return settled.get() >= target;
     }
 
     @Override
-    public List<UsageEvent> recent(int limit) {
-        return jdbi().withHandle(h -> h.createQuery("SELECT * FROM usage_events ORDER BY ts_ms DESC, rowid DESC LIMIT :limit")
-                .bind("limit", limit)
-                .map((rs, ctx) -> read(rs))
-                .list());
+    public List<UsageEvent> recent(UsageFilter filter, int limit) {
+        return reader().recent(filter, limit);
     }
 
     @Override
     public long count() {
-        return jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM usage_events").mapTo(Long.class).one());
+        return reader().count();
+    }
+
+    @Override
+    public UsageTotals totals(UsageFilter filter, Instant from, Instant to) {
+        return reader().totals(filter, from, to);
+    }
+
+    @Override
+    public List<UsageGroup> breakdown(UsageDimension by, UsageFilter filter, Instant from, Instant to) {
+        return reader().breakdown(by, filter, from, to);
+    }
+
+    @Override
+    public List<UsageGroup> monthly(UsageDimension by, UsageFilter filter, YearMonth from, YearMonth to) {
+        return reader().monthly(by, filter, from, to);
+    }
+
+    @Override
+    public long pruneBefore(Instant before) {
+        awaitOpen();
+        return database.join().withHandle(h -> (long) h.createUpdate("DELETE FROM usage_events WHERE ts_ms < :before")
+                .bind("before", before.toEpochMilli()).execute());
     }
 
     @Override
@@ -187,28 +204,18 @@ public final class SqliteUsageLedger implements UsageLedger {
         return database.isDone() && !database.isCompletedExceptionally() && !failing && writer.isAlive();
     }
 
-    private static UsageEvent read(ResultSet rs) throws SQLException {
-        Usage usage = new Usage(rs.getLong("input_tokens"), rs.getLong("output_tokens"), rs.getLong("cached_tokens"),
-                rs.getLong("reasoning_tokens"), rs.getInt("estimated") == 1);
-        return new UsageEvent(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("ts_ms")), rs.getString("request_id"),
-                rs.getString("org_id"), rs.getString("key_id"), rs.getString("agent"), rs.getString("feature"),
-                rs.getString("endpoint"), rs.getString("provider"), rs.getString("model"), usage,
-                rs.getDouble("cost_usd"), rs.getInt("price_known") == 1, rs.getLong("latency_ms"), rs.getLong("ttft_ms"),
-                rs.getInt("status"), rs.getString("error_code"), rs.getInt("stream") == 1, rs.getInt("attempts"),
-                rs.getString("cache_tier"), rs.getString("routing_reason"));
-    }
-
     @Override
     public void close() {
-        flush();
+        boolean stored = flush(Duration.ofSeconds(10));
         running = false;
+        if (!stored) {
+            LOG.warn("closing the usage ledger with events not yet stored; the journal replays them on the next start");
+            writer.interrupt();
+        }
         try {
             writer.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        if (writerHandle != null) {
-            writerHandle.close();
         }
     }
 }

@@ -1,0 +1,28 @@
+package dev.tollgate.store;
+
+/** Sums over a set of calls. {@code errors} counts calls that did not end with a 2xx status. */
+public record UsageTotals(long requests, long errors, long inputTokens, long outputTokens, long cachedTokens,
+                          long cacheWriteTokens, long reasoningTokens, double costUsd, double savedUsd,
+                          long priceUnknown, long estimated, long latencyMsSum) {
+
+    public static final UsageTotals ZERO = new UsageTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    public long totalTokens() {
+        return inputTokens + outputTokens;
+    }
+
+    public UsageTotals plus(UsageTotals o) {
+        return new UsageTotals(requests + o.requests, errors + o.errors, inputTokens + o.inputTokens,
+                outputTokens + o.outputTokens, cachedTokens + o.cachedTokens, cacheWriteTokens + o.cacheWriteTokens,
+                reasoningTokens + o.reasoningTokens, costUsd + o.costUsd, savedUsd + o.savedUsd,
+                priceUnknown + o.priceUnknown, estimated + o.estimated, latencyMsSum + o.latencyMsSum);
+    }
+
+    /** The totals of one event. */
+    public static UsageTotals of(dev.tollgate.model.UsageEvent e) {
+        var u = e.usage();
+        boolean error = e.status() < 200 || e.status() >= 300 || e.errorCode() != null;
+        return new UsageTotals(1, error ? 1 : 0, u.inputTokens(), u.outputTokens(), u.cachedTokens(), u.cacheWriteTokens(),
+                u.reasoningTokens(), e.costUsd(), e.savedUsd(), e.priceKnown() ? 0 : 1, u.estimated() ? 1 : 0, e.latencyMs());
+    }
+}

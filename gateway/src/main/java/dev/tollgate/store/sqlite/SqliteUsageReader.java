@@ -1,0 +1,137 @@
+package dev.tollgate.store.sqlite;
+
+import dev.tollgate.model.Usage;
+import dev.tollgate.model.UsageEvent;
+import dev.tollgate.store.UsageBuckets;
+import dev.tollgate.store.UsageDimension;
+import dev.tollgate.store.UsageFilter;
+import dev.tollgate.store.UsageGroup;
+import dev.tollgate.store.UsageTotals;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/** The ledger's reads: periods from the rollups, recent calls from the raw events. */
+final class SqliteUsageReader {
+
+    private static final String SUMS = """
+            coalesce(sum(requests),0) AS requests, coalesce(sum(errors),0) AS errors,
+            coalesce(sum(input_tokens),0) AS input_tokens, coalesce(sum(output_tokens),0) AS output_tokens,
+            coalesce(sum(cached_tokens),0) AS cached_tokens, coalesce(sum(cache_write_tokens),0) AS cache_write_tokens,
+            coalesce(sum(reasoning_tokens),0) AS reasoning_tokens, coalesce(sum(cost_usd),0) AS cost_usd,
+            coalesce(sum(saved_usd),0) AS saved_usd, coalesce(sum(price_unknown),0) AS price_unknown,
+            coalesce(sum(estimated),0) AS estimated, coalesce(sum(latency_ms_sum),0) AS latency_ms_sum
+            """;
+
+    private final Jdbi jdbi;
+
+    SqliteUsageReader(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    UsageTotals totals(UsageFilter filter, Instant from, Instant to) {
+        Where where = Where.rollup(filter, UsageBuckets.range(from, to));
+        String sql = "SELECT " + SUMS + " FROM " + table(from, to) + where.sql();
+        return jdbi.withHandle(h -> where.bind(h.createQuery(sql)).map((rs, ctx) -> totals(rs)).one());
+    }
+
+    List<UsageGroup> breakdown(UsageDimension by, UsageFilter filter, Instant from, Instant to) {
+        Where where = Where.rollup(filter, UsageBuckets.range(from, to));
+        String sql = "SELECT " + by.column() + " AS k, " + SUMS + " FROM " + table(from, to) + where.sql()
+                + " GROUP BY k ORDER BY cost_usd DESC, requests DESC, k";
+        return jdbi.withHandle(h -> where.bind(h.createQuery(sql))
+                .map((rs, ctx) -> new UsageGroup(null, rs.getString("k"), totals(rs))).list());
+    }
+
+    List<UsageGroup> monthly(UsageDimension by, UsageFilter filter, YearMonth from, YearMonth to) {
+        long start = from.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        long end = to.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        Where where = Where.rollup(filter, new long[] {start, end});
+        String sql = "SELECT strftime('%Y-%m', bucket_ms / 1000, 'unixepoch') AS month, " + by.column() + " AS k, " + SUMS
+                + " FROM usage_daily" + where.sql() + " GROUP BY month, k ORDER BY month, cost_usd DESC, k";
+        return jdbi.withHandle(h -> where.bind(h.createQuery(sql))
+                .map((rs, ctx) -> new UsageGroup(rs.getString("month"), rs.getString("k"), totals(rs))).list());
+    }
+
+    List<UsageEvent> recent(UsageFilter filter, int limit) {
+        Where where = Where.events(filter);
+        String sql = "SELECT * FROM usage_events" + where.sql() + " ORDER BY ts_ms DESC, rowid DESC LIMIT :limit";
+        return jdbi.withHandle(h -> where.bind(h.createQuery(sql)).bind("limit", limit).map((rs, ctx) -> event(rs)).list());
+    }
+
+    long count() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM usage_events").mapTo(Long.class).one());
+    }
+
+    private static String table(Instant from, Instant to) {
+        return UsageBuckets.daily(from, to) ? "usage_daily" : "usage_hourly";
+    }
+
+    /** A WHERE clause with its named parameters. */
+    private record Where(String sql, Map<String, Object> params) {
+
+        static Where rollup(UsageFilter f, long[] range) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            StringBuilder sql = new StringBuilder(" WHERE bucket_ms >= :from AND bucket_ms < :to");
+            p.put("from", range[0]);
+            p.put("to", range[1]);
+            add(sql, p, "org_id", f.org());
+            add(sql, p, "key_id", f.key());
+            add(sql, p, "agent", f.agent());
+            add(sql, p, "feature", f.feature());
+            add(sql, p, "provider", f.provider());
+            add(sql, p, "model", f.model());
+            return new Where(sql.toString(), p);
+        }
+
+        static Where events(UsageFilter f) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            StringBuilder sql = new StringBuilder(" WHERE 1 = 1");
+            add(sql, p, "org_id", f.org());
+            add(sql, p, "key_id", f.key());
+            add(sql, p, "agent", f.agent());
+            add(sql, p, "feature", f.feature());
+            add(sql, p, "provider", f.provider());
+            add(sql, p, "model", f.model());
+            return new Where(sql.toString(), p);
+        }
+
+        private static void add(StringBuilder sql, Map<String, Object> p, String column, Optional<String> value) {
+            if (value.isPresent()) {
+                sql.append(" AND ").append(column).append(" = :").append(column);
+                p.put(column, value.get());
+            }
+        }
+
+        Query bind(Query q) {
+            params.forEach(q::bind);
+            return q;
+        }
+    }
+
+    private static UsageTotals totals(ResultSet rs) throws SQLException {
+        return new UsageTotals(rs.getLong("requests"), rs.getLong("errors"), rs.getLong("input_tokens"),
+                rs.getLong("output_tokens"), rs.getLong("cached_tokens"), rs.getLong("cache_write_tokens"),
+                rs.getLong("reasoning_tokens"), rs.getDouble("cost_usd"), rs.getDouble("saved_usd"),
+                rs.getLong("price_unknown"), rs.getLong("estimated"), rs.getLong("latency_ms_sum"));
+    }
+
+    static UsageEvent event(ResultSet rs) throws SQLException {
+        Usage usage = new Usage(rs.getLong("input_tokens"), rs.getLong("output_tokens"), rs.getLong("cached_tokens"),
+                rs.getLong("cache_write_tokens"), rs.getLong("reasoning_tokens"), rs.getInt("estimated") == 1);
+        return new UsageEvent(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("ts_ms")), rs.getString("request_id"),
+                rs.getString("org_id"), rs.getString("key_id"), rs.getString("agent"), rs.getString("feature"),
+                rs.getString("endpoint"), rs.getString("source"), rs.getString("provider"), rs.getString("model"), usage,
+                rs.getDouble("cost_usd"), rs.getInt("price_known") == 1, rs.getDouble("saved_usd"), rs.getLong("latency_ms"),
+                rs.getLong("ttft_ms"), rs.getInt("status"), rs.getString("error_code"), rs.getInt("stream") == 1,
+                rs.getInt("attempts"), rs.getString("cache_tier"), rs.getString("routing_reason"));
+    }
+}
