@@ -56,10 +56,12 @@ public final class SqliteUsageLedger implements UsageLedger {
 
     @Override
     public void append(UsageEvent event) {
+        // Counted before it is queued, so the writer can never settle an event flush() does not yet wait for.
+        appended.incrementAndGet();
         try {
             queue.put(event);
-            appended.incrementAndGet();
         } catch (InterruptedException e) {
+            appended.decrementAndGet();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while queueing a usage event", e);
         }
