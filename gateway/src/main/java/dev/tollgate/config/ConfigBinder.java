@@ -30,6 +30,9 @@ final class ConfigBinder {
     }
 
     TollgateConfig bind(JsonNode root) {
+        if (root != null && root.isMissingNode()) {
+            root = null; // an empty (or comments-only) file: all defaults, like an explicit null document
+        }
         if (root != null && !root.isNull() && !root.isObject()) {
             throw new ConfigException("(top level): expected a mapping of settings");
         }

@@ -39,7 +39,7 @@ final class EnvConfig {
 
     private static void local(ArrayNode providers, String kind, String baseUrl) {
         if (baseUrl != null && !baseUrl.isBlank()) {
-            providers.addObject().put("name", kind).put("kind", kind).put("base_url", baseUrl);
+            providers.addObject().put("name", kind).put("kind", kind).put("base_url", literal(baseUrl));
         }
     }
 
@@ -50,7 +50,12 @@ final class EnvConfig {
 
     private static void putIfSet(ObjectNode node, String field, String value) {
         if (value != null && !value.isBlank()) {
-            node.put(field, value);
+            node.put(field, literal(value));
         }
+    }
+
+    /** The binder interpolates every scalar; an environment value is data, so its '$' must stay literal. */
+    private static String literal(String value) {
+        return value.replace("$", "$$");
     }
 }

@@ -8,6 +8,7 @@ import com.knuddels.jtokkit.api.IntArrayList;
 import dev.tollgate.model.ContentPart;
 import dev.tollgate.model.Message;
 import dev.tollgate.model.ToolCall;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -78,7 +79,24 @@ public final class TokenCounter {
         for (int i = 0; i < maxTokens; i++) {
             head.add(tokens.get(i));
         }
-        return enc.decode(head);
+        byte[] bytes = enc.decodeBytes(head);
+        return new String(bytes, 0, completeUtf8Length(bytes), StandardCharsets.UTF_8);
+    }
+
+    /** The length of {@code bytes} without a trailing partial UTF-8 character: a token may end mid-character. */
+    private static int completeUtf8Length(byte[] bytes) {
+        int end = bytes.length;
+        for (int i = end - 1; i >= Math.max(0, end - 4); i--) {
+            int b = bytes[i] & 0xff;
+            if (b < 0x80) {
+                return end;
+            }
+            if (b >= 0xC0) {
+                int length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+                return end - i >= length ? end : i;
+            }
+        }
+        return end;
     }
 
     private Encoding encoding(String model) {
