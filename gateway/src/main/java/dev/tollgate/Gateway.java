@@ -27,6 +27,7 @@ import dev.tollgate.provider.ProviderAdapter;
 import dev.tollgate.provider.openai.OpenAiAdapter;
 import dev.tollgate.provider.simulated.SimulatedAdapter;
 import dev.tollgate.store.UsageLedger;
+import dev.tollgate.store.journal.JournaledUsageLedger;
 import dev.tollgate.store.sqlite.SqliteUsageLedger;
 import dev.tollgate.usage.PriceTable;
 import dev.tollgate.usage.TokenCounter;
@@ -62,8 +63,8 @@ public final class Gateway implements AutoCloseable {
         // Independent start-up work runs side by side: the ledger opens and migrates on its own thread,
         // the price map parses on another, the tokenizers load in the background after start.
         SqliteUsageLedger sqlite = new SqliteUsageLedger(config.dataDir().resolve("tollgate.db"));
-        this.ledger = sqlite;
         JsonMapper json = JsonMapper.builder().build();
+        this.ledger = new JournaledUsageLedger(sqlite, config.dataDir().resolve("journal"), json);
         CompletableFuture<PriceTable> pricesLoading = CompletableFuture.supplyAsync(() -> PriceTable.bundled(json));
         TokenCounter tokens = new TokenCounter();
         this.adapters = adapters(config, json, tokens, clock);
@@ -93,7 +94,8 @@ public final class Gateway implements AutoCloseable {
         try {
             sqlite.awaitOpen();
         } catch (RuntimeException e) {
-            close();
+            server.close();
+            adapters.values().forEach(ProviderAdapter::close);
             throw new IllegalStateException("cannot open the usage ledger in " + config.dataDir() + ": " + e.getMessage(), e);
         }
         Thread.ofVirtual().name("tollgate-tokenizer-warmup").start(tokens::warm);

@@ -39,18 +39,18 @@ class SqliteUsageLedgerTest {
     /** Every field set to a distinct, non-default value, so a swapped or dropped column shows. */
     private static UsageEvent full(String id, Instant time) {
         return new UsageEvent(id, time, "req-" + id, "org-acme", "key_pub_4f2a", "support-bot", "ticket-triage",
-                "/v1/chat/completions", "openai", "gpt-4o-mini", new Usage(2006, 300, 1920, 64, true),
-                0.0003369, true, 1234, 87, 200, null, true, 2, "miss", "explicit: openai serves gpt-4o-mini");
+                "/v1/chat/completions", "sdk", "openai", "gpt-4o-mini", new Usage(2006, 300, 1920, 17, 64, true),
+                0.0003369, true, 0.000125, 1234, 87, 200, null, true, 2, "miss", "explicit: openai serves gpt-4o-mini");
     }
 
     private static UsageEvent failed(String id, Instant time) {
-        return new UsageEvent(id, time, "req-" + id, null, null, null, null, "/v1/embeddings", null, null, Usage.NONE,
-                0.0, false, 5, -1, 502, "upstream_error", false, 3, "none", null);
+        return new UsageEvent(id, time, "req-" + id, null, null, null, null, "/v1/embeddings", "proxy", null, null, Usage.NONE,
+                0.0, false, 0.0, 5, -1, 502, "upstream_error", false, 3, "none", null);
     }
 
     private static UsageEvent simple(String id) {
-        return new UsageEvent(id, T0, "req-" + id, "org", "key", "agent", "feature", "/v1/chat/completions",
-                "simulated", "tollgate-sim", new Usage(10, 20, 0, 0, false), 0.0, true, 3, -1, 200, null, false, 1,
+        return new UsageEvent(id, T0, "req-" + id, "org", "key", "agent", "feature", "/v1/chat/completions", "proxy",
+                "simulated", "tollgate-sim", new Usage(10, 20, 0, 0, false), 0.0, true, 0.0, 3, -1, 200, null, false, 1,
                 "miss", "autopilot");
     }
 
