@@ -2,7 +2,10 @@ package dev.tollgate;
 
 import dev.tollgate.api.GatewayServer;
 import dev.tollgate.api.HealthHandlers;
+import dev.tollgate.admin.AnalyticsRoutes;
+import dev.tollgate.admin.UsageIngestRoute;
 import dev.tollgate.api.HttpBodies;
+import dev.tollgate.api.JsonEndpoint;
 import dev.tollgate.api.openai.ModelsHandler;
 import dev.tollgate.api.openai.OpenAiChatParser;
 import dev.tollgate.api.openai.OpenAiEmbeddingsParser;
@@ -30,7 +33,9 @@ import dev.tollgate.store.UsageLedger;
 import dev.tollgate.store.journal.JournaledUsageLedger;
 import dev.tollgate.store.sqlite.SqliteUsageLedger;
 import dev.tollgate.usage.PriceTable;
+import dev.tollgate.usage.RetentionTask;
 import dev.tollgate.usage.TokenCounter;
+import dev.tollgate.usage.UsageReports;
 import dev.tollgate.usage.UsageRecorder;
 import java.net.URI;
 import java.time.Clock;
@@ -53,6 +58,7 @@ public final class Gateway implements AutoCloseable {
     private final UsageLedger ledger;
     private final Map<String, ProviderAdapter> adapters;
     private final GatewayServer server;
+    private final RetentionTask retention;
 
     private Gateway(TollgateConfig config, List<PipelineListener> extraListeners, Clock clock) {
         if (!SLF4JBridgeHandler.isInstalled()) {
@@ -63,11 +69,11 @@ public final class Gateway implements AutoCloseable {
         // Independent start-up work runs side by side: the ledger opens and migrates on its own thread,
         // the price map parses on another, the tokenizers load in the background after start.
         SqliteUsageLedger sqlite = new SqliteUsageLedger(config.dataDir().resolve("tollgate.db"));
-        JsonMapper json = JsonMapper.builder().build();
-        this.ledger = new JournaledUsageLedger(sqlite, config.dataDir().resolve("journal"), json);
-        CompletableFuture<PriceTable> pricesLoading = CompletableFuture.supplyAsync(() -> PriceTable.bundled(json));
+        JsonMapper jsonMapper = JsonMapper.builder().build();
+        this.ledger = new JournaledUsageLedger(sqlite, config.dataDir().resolve("journal"), jsonMapper);
+        CompletableFuture<PriceTable> pricesLoading = CompletableFuture.supplyAsync(() -> prices(config, jsonMapper));
         TokenCounter tokens = new TokenCounter();
-        this.adapters = adapters(config, json, tokens, clock);
+        this.adapters = adapters(config, jsonMapper, tokens, clock);
         List<PipelineListener> listeners = new ArrayList<>();
         listeners.add(new UsageRecorder(ledger));
         listeners.addAll(extraListeners);
@@ -76,21 +82,28 @@ public final class Gateway implements AutoCloseable {
         ModelCatalog catalog = new ModelCatalog(config.providers(), adapters);
         PriceTable prices = pricesLoading.join();
         Pipeline pipeline = new Pipeline(stages(authenticator, catalog, config.defaultModel(), listener), listener, prices, clock);
-        OpenAiErrors errors = new OpenAiErrors(json);
-        var shared = new OpenAiProxyHandler.Shared(pipeline, new HttpBodies(config.server().maxBodyBytes()), errors);
-        var chat = new OpenAiProxyHandler(Endpoint.CHAT, new OpenAiChatParser(json), shared);
-        var embeddings = new OpenAiProxyHandler(Endpoint.EMBEDDINGS, new OpenAiEmbeddingsParser(json), shared);
-        var models = new ModelsHandler(authenticator, errors, json, listedModels(catalog, prices));
+        OpenAiErrors errors = new OpenAiErrors(jsonMapper);
+        HttpBodies bodies = new HttpBodies(config.server().maxBodyBytes());
+        var shared = new OpenAiProxyHandler.Shared(pipeline, bodies, errors);
+        var chat = new OpenAiProxyHandler(Endpoint.CHAT, new OpenAiChatParser(jsonMapper), shared);
+        var embeddings = new OpenAiProxyHandler(Endpoint.EMBEDDINGS, new OpenAiEmbeddingsParser(jsonMapper), shared);
+        var models = new ModelsHandler(authenticator, errors, jsonMapper, listedModels(catalog, prices));
         var health = new HealthHandlers(ledger);
-        this.server = new GatewayServer(config.server(), errors, r -> r
-                .post("/v1/chat/completions", chat)
-                .post("/chat/completions", chat)
-                .post("/v1/embeddings", embeddings)
-                .post("/embeddings", embeddings)
-                .get("/v1/models", models)
-                .get("/models", models)
-                .get("/health", health::health)
-                .get("/ready", health::ready));
+        var json = new JsonEndpoint(authenticator, errors, jsonMapper);
+        var analytics = new AnalyticsRoutes(new UsageReports(ledger, clock), ledger, json, jsonMapper);
+        var ingest = new UsageIngestRoute(jsonMapper, bodies, prices, listener, clock);
+        this.server = new GatewayServer(config.server(), errors, r -> {
+            r.post("/v1/chat/completions", chat)
+                    .post("/chat/completions", chat)
+                    .post("/v1/embeddings", embeddings)
+                    .post("/embeddings", embeddings)
+                    .get("/v1/models", models)
+                    .get("/models", models)
+                    .post("/api/log", json.of(Scope.INFER, ingest::ingest))
+                    .get("/health", health::health)
+                    .get("/ready", health::ready);
+            analytics.register(r);
+        });
         try {
             sqlite.awaitOpen();
         } catch (RuntimeException e) {
@@ -99,6 +112,8 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("cannot open the usage ledger in " + config.dataDir() + ": " + e.getMessage(), e);
         }
         Thread.ofVirtual().name("tollgate-tokenizer-warmup").start(tokens::warm);
+        int days = config.ledger().retentionDays();
+        this.retention = days > 0 ? new RetentionTask(ledger, java.time.Duration.ofDays(days), clock) : null;
     }
 
     /** The request path, in order. Later stages (rate limit, budget, cache) slot in between. */
@@ -108,6 +123,13 @@ public final class Gateway implements AutoCloseable {
                 new RequestLimitsStage(),
                 new RoutingStage(catalog, defaultModel),
                 new ProviderCallStage(listener));
+    }
+
+    static PriceTable prices(TollgateConfig config, JsonMapper json) {
+        Map<String, PriceTable.PriceOverride> overrides = new LinkedHashMap<>();
+        config.pricing().overrides().forEach((model, o) -> overrides.put(model,
+                new PriceTable.PriceOverride(o.input(), o.output(), o.cacheRead(), o.cacheWrite(), o.reasoning())));
+        return PriceTable.load(json, config.pricing().file(), overrides);
     }
 
     public static Gateway start(TollgateConfig config) {
@@ -154,6 +176,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (retention != null) {
+            retention.close();
+        }
         server.close();
         ledger.close();
         adapters.values().forEach(ProviderAdapter::close);

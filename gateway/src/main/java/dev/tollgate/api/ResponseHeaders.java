@@ -22,7 +22,7 @@ public final class ResponseHeaders {
         if (fromClient != null && CLIENT_ID.matcher(fromClient).matches()) {
             return fromClient;
         }
-        return "req_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        return "req_" + dev.tollgate.model.TimeOrderedId.next().replace("-", "");
     }
 
     /** Headers known once the route is chosen: provider, model, cache, routing reason. */

@@ -24,8 +24,7 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, String> env = System.getenv();
         return Launcher.run(() -> {
             TollgateConfig fromEnv = new ConfigLoader(env).load(java.util.Optional.empty());
-            TollgateConfig demo = new TollgateConfig(fromEnv.server(), fromEnv.dataDir(), fromEnv.masterKey(), "tollgate-sim",
-                    List.of(ProviderConfig.simulated(SimulatedConfig.DEFAULTS)));
+            TollgateConfig demo = fromEnv.withProviders(List.of(ProviderConfig.simulated(SimulatedConfig.DEFAULTS)), "tollgate-sim");
             return options.apply(demo);
         }, DemoCommand::describe);
     }

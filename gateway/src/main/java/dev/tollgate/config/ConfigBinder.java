@@ -15,7 +15,10 @@ import tools.jackson.databind.JsonNode;
 /** Binds a parsed configuration tree to {@link TollgateConfig}, collecting every problem with its path. */
 final class ConfigBinder {
 
-    private static final Set<String> ROOT_KEYS = Set.of("server", "data_dir", "master_key", "default_model", "providers");
+    private static final Set<String> ROOT_KEYS =
+            Set.of("server", "data_dir", "master_key", "default_model", "providers", "pricing", "ledger");
+    private static final Set<String> PRICE_KEYS = Set.of("input_cost_per_token", "output_cost_per_token",
+            "cache_read_input_token_cost", "cache_creation_input_token_cost", "output_cost_per_reasoning_token");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "max_header_bytes");
     private static final Set<String> PROVIDER_KEYS =
             Set.of("name", "kind", "base_url", "api_key", "models", "prefix", "headers", "timeouts", "simulated");
@@ -43,10 +46,33 @@ final class ConfigBinder {
         Optional<Secret> masterKey = Optional.ofNullable(tree.string("master_key", null)).map(Secret::new);
         List<ProviderConfig> providers = providers(tree);
         String defaultModel = tree.string("default_model", null);
+        PricingConfig pricing = pricing(tree.child("pricing"));
+        ConfigTree ledgerTree = tree.child("ledger");
+        ledgerTree.rejectUnknown(Set.of("retention_days"));
+        LedgerConfig ledger = new LedgerConfig((int) ledgerTree.number("retention_days", LedgerConfig.DEFAULTS.retentionDays(), 0, 36_500));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new TollgateConfig(server, dataDir, masterKey, defaultModel == null ? guessDefaultModel(providers) : defaultModel, providers);
+        return new TollgateConfig(server, dataDir, masterKey, defaultModel == null ? guessDefaultModel(providers) : defaultModel,
+                providers, pricing, ledger);
+    }
+
+    private static PricingConfig pricing(ConfigTree t) {
+        t.rejectUnknown(Set.of("file", "overrides"));
+        Optional<Path> file = Optional.ofNullable(t.string("file", null)).map(Path::of);
+        if (file.isPresent() && !java.nio.file.Files.isReadable(file.get())) {
+            t.problem("file", "'" + file.get() + "' cannot be read (expected: a JSON price map in LiteLLM's format)");
+        }
+        java.util.Map<String, PricingConfig.PriceOverrideConfig> overrides = new java.util.LinkedHashMap<>();
+        ConfigTree models = t.child("overrides");
+        for (String model : models.names()) {
+            ConfigTree o = models.child(model);
+            o.rejectUnknown(PRICE_KEYS);
+            overrides.put(model, new PricingConfig.PriceOverrideConfig(o.decimal("input_cost_per_token"),
+                    o.decimal("output_cost_per_token"), o.decimal("cache_read_input_token_cost"),
+                    o.decimal("cache_creation_input_token_cost"), o.decimal("output_cost_per_reasoning_token")));
+        }
+        return new PricingConfig(file, overrides);
     }
 
     private ServerConfig server(ConfigTree t) {

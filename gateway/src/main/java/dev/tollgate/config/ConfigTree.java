@@ -106,6 +106,34 @@ final class ConfigTree {
         }
     }
 
+    /** A non-negative decimal (prices per token, such as 1.5e-7), or {@code null} when unset. */
+    Double decimal(String name) {
+        String text = string(name, null);
+        if (text == null) {
+            return null;
+        }
+        try {
+            double parsed = Double.parseDouble(text.trim());
+            if (parsed < 0 || Double.isNaN(parsed) || Double.isInfinite(parsed)) {
+                problem(name, text + " (expected: a number >= 0, in US dollars per token)");
+                return null;
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            problem(name, "'" + text + "' (expected: a number >= 0, in US dollars per token)");
+            return null;
+        }
+    }
+
+    /** The keys of this mapping, in file order. */
+    List<String> names() {
+        List<String> out = new ArrayList<>();
+        if (node != null) {
+            node.propertyNames().forEach(out::add);
+        }
+        return out;
+    }
+
     boolean bool(String name, boolean fallback) {
         String text = string(name, null);
         if (text == null) {

@@ -16,25 +16,32 @@ public record TollgateConfig(
         Path dataDir,
         Optional<Secret> masterKey,
         String defaultModel,
-        List<ProviderConfig> providers) {
+        List<ProviderConfig> providers,
+        PricingConfig pricing,
+        LedgerConfig ledger) {
 
     public TollgateConfig {
         providers = List.copyOf(providers);
     }
 
     public TollgateConfig withServer(ServerConfig newServer) {
-        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers);
+        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger);
+    }
+
+    /** The same settings serving {@code newProviders} with {@code newDefaultModel}. */
+    public TollgateConfig withProviders(List<ProviderConfig> newProviders, String newDefaultModel) {
+        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger);
     }
 
     public TollgateConfig withPort(int port) {
-        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers);
+        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger);
     }
 
     public TollgateConfig withDataDir(Path dir) {
-        return new TollgateConfig(server, dir, masterKey, defaultModel, providers);
+        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger);
     }
 
     public TollgateConfig withMasterKey(Optional<Secret> key) {
-        return new TollgateConfig(server, dataDir, key, defaultModel, providers);
+        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger);
     }
 }

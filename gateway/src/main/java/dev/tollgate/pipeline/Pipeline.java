@@ -8,7 +8,7 @@ import dev.tollgate.provider.ProviderResponse;
 import dev.tollgate.usage.PriceTable;
 import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
+import dev.tollgate.model.TimeOrderedId;
 
 /**
  * The request path as one list of stages, and the end of every call: {@link #finish} turns a context
@@ -70,11 +70,11 @@ public final class Pipeline {
                 .or(() -> ctx.request().flatMap(r -> r.model()))
                 .orElse(null);
         PriceTable.Cost cost = ctx.deployment().isEmpty() || model == null ? PriceTable.Cost.NONE
-                : prices.cost(ctx.deployment().get().provider().kind(), model, outcome.usage());
+                : prices.cost(ctx.deployment().get().provider().kind(), provider, model, outcome.usage());
         long latencyMs = (System.nanoTime() - ctx.startNanos()) / 1_000_000;
         long ttft = ctx.firstTokenNanos();
         UsageEvent event = new UsageEvent(
-                UUID.randomUUID().toString(),
+                TimeOrderedId.next(ctx.startedAt().toEpochMilli()).toString(),
                 ctx.startedAt(),
                 ctx.requestId(),
                 principal == null ? null : principal.orgId(),

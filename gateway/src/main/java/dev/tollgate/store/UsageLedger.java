@@ -38,11 +38,15 @@ public interface UsageLedger extends AutoCloseable {
     /** Totals of the calls in {@code [from, to)} matching {@code filter}. */
     UsageTotals totals(UsageFilter filter, Instant from, Instant to);
 
-    /** Totals per value of {@code by}, largest cost first. */
-    List<UsageGroup> breakdown(UsageDimension by, UsageFilter filter, Instant from, Instant to);
+    /** Totals per combination of values of {@code by} (one or more dimensions), largest cost first. */
+    List<UsageGroup> breakdown(List<UsageDimension> by, UsageFilter filter, Instant from, Instant to);
 
-    /** Totals per UTC month in {@code [from, to]} and value of {@code by}, oldest month first. */
-    List<UsageGroup> monthly(UsageDimension by, UsageFilter filter, YearMonth from, YearMonth to);
+    default List<UsageGroup> breakdown(UsageDimension by, UsageFilter filter, Instant from, Instant to) {
+        return breakdown(List.of(by), filter, from, to);
+    }
+
+    /** Totals per UTC month in {@code [from, to]} and combination of values of {@code by}, oldest month first. */
+    List<UsageGroup> monthly(List<UsageDimension> by, UsageFilter filter, YearMonth from, YearMonth to);
 
     /** Deletes raw events older than {@code before}; rollups stay. Returns how many were deleted. */
     long pruneBefore(Instant before);

@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
@@ -88,25 +90,23 @@ public final class OpenAiAdapter implements ProviderAdapter, EmbeddingsCapable {
 
     @Override
     public ProviderResponse chat(ChatRequest request, String upstreamModel) {
-        long bodyIdle = request.stream() ? config.timeouts().idle().toMillis() : config.timeouts().firstByte().toMillis();
-        Exchange exchange = send(chatUri, request, upstreamModel, bodyIdle);
-        if (request.stream()) {
-            var source = new OpenAiStreamDecoder.Source(exchange.body(), exchange::abort, request, upstreamModel);
-            return new ProviderResponse.Streaming(new OpenAiStreamDecoder(source, json, tokens), Map.of());
+        if (!request.stream()) {
+            byte[] body = complete(chatUri, request, upstreamModel);
+            Usage usage = responses.usageOf(body);
+            if (usage == null) {
+                usage = Usage.estimated(tokens.countPrompt(upstreamModel, request.messages()),
+                        tokens.count(upstreamModel, responses.contentOf(body)));
+            }
+            return new ProviderResponse.Complete(body, usage, Map.of());
         }
-        byte[] body = exchange.readAll(MAX_BODY_BYTES);
-        Usage usage = responses.usageOf(body);
-        if (usage == null) {
-            usage = Usage.estimated(tokens.countPrompt(upstreamModel, request.messages()),
-                    tokens.count(upstreamModel, responses.contentOf(body)));
-        }
-        return new ProviderResponse.Complete(body, usage, Map.of());
+        Exchange exchange = stream(chatUri, request, upstreamModel);
+        var source = new OpenAiStreamDecoder.Source(exchange.body(), exchange::abort, request, upstreamModel);
+        return new ProviderResponse.Streaming(new OpenAiStreamDecoder(source, json, tokens), Map.of());
     }
 
     @Override
     public ProviderResponse.Complete embed(EmbeddingRequest request, String upstreamModel) {
-        Exchange exchange = send(embeddingsUri, request, upstreamModel, config.timeouts().firstByte().toMillis());
-        byte[] body = exchange.readAll(MAX_BODY_BYTES);
+        byte[] body = complete(embeddingsUri, request, upstreamModel);
         Usage usage = responses.usageOf(body);
         if (usage == null) {
             long input = request.inputs().stream().mapToLong(text -> tokens.count(upstreamModel, text)).sum();
@@ -115,10 +115,9 @@ public final class OpenAiAdapter implements ProviderAdapter, EmbeddingsCapable {
         return new ProviderResponse.Complete(body, usage, Map.of());
     }
 
-    /** Sends the request and waits for a 2xx response's headers; error statuses become exceptions. */
-    private Exchange send(URI uri, CanonicalRequest request, String upstreamModel, long idleMillis) {
+    private Request newRequest(URI uri, CanonicalRequest request, String upstreamModel, long idleMillis) {
         byte[] body = requests.body(request, upstreamModel);
-        Request upstream = http.newRequest(uri)
+        return http.newRequest(uri)
                 .method(HttpMethod.POST)
                 .idleTimeout(idleMillis, TimeUnit.MILLISECONDS)
                 .headers(h -> {
@@ -127,6 +126,41 @@ public final class OpenAiAdapter implements ProviderAdapter, EmbeddingsCapable {
                     config.headers().forEach(h::put);
                 })
                 .body(new BytesRequestContent("application/json", body));
+    }
+
+    /**
+     * A non-streamed call: the whole answer is buffered by the client and handed over once, the
+     * cheapest path (a non-streamed body is generated before its headers, so the first-byte timeout
+     * bounds the whole call).
+     */
+    private byte[] complete(URI uri, CanonicalRequest request, String upstreamModel) {
+        long firstByte = config.timeouts().firstByte().toMillis();
+        Request upstream = newRequest(uri, request, upstreamModel, firstByte);
+        ContentResponse response;
+        try {
+            response = new CompletableResponseListener(upstream, MAX_BODY_BYTES).send().get(firstByte, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            upstream.abort(e);
+            throw UpstreamException.of(UpstreamException.Kind.FIRST_BYTE_TIMEOUT,
+                    "upstream " + config.name() + " did not answer within " + firstByte + " ms");
+        } catch (InterruptedException e) {
+            upstream.abort(e);
+            Thread.currentThread().interrupt();
+            throw UpstreamException.of(UpstreamException.Kind.BROKEN, "interrupted while waiting for upstream " + config.name());
+        } catch (ExecutionException e) {
+            throw failure(e);
+        }
+        if (response.getStatus() / 100 != 2) {
+            byte[] content = response.getContent();
+            throw errors.map(response.getStatus(), content.length > MAX_ERROR_BYTES ? java.util.Arrays.copyOf(content, MAX_ERROR_BYTES) : content,
+                    response.getHeaders());
+        }
+        return response.getContent();
+    }
+
+    /** A streamed call: returns once a 2xx response's headers arrived; the body is read as it comes. */
+    private Exchange stream(URI uri, CanonicalRequest request, String upstreamModel) {
+        Request upstream = newRequest(uri, request, upstreamModel, config.timeouts().idle().toMillis());
         InputStreamResponseListener listener = new InputStreamResponseListener();
         upstream.send(listener);
         Response response = awaitHeaders(upstream, listener);
@@ -153,11 +187,20 @@ public final class OpenAiAdapter implements ProviderAdapter, EmbeddingsCapable {
             Thread.currentThread().interrupt();
             throw UpstreamException.of(UpstreamException.Kind.BROKEN, "interrupted while waiting for upstream " + config.name());
         } catch (ExecutionException e) {
-            boolean timedOut = e.getCause() instanceof TimeoutException || e.getCause() instanceof java.net.SocketTimeoutException;
-            UpstreamException.Kind kind = isConnectFailure(e.getCause()) ? UpstreamException.Kind.CONNECT
-                    : timedOut ? UpstreamException.Kind.FIRST_BYTE_TIMEOUT : UpstreamException.Kind.BROKEN;
-            throw UpstreamException.of(kind, "upstream " + config.name() + " failed: " + OpenAiStreamDecoder.describe(e));
+            throw failure(e);
         }
+    }
+
+    private UpstreamException failure(ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IllegalArgumentException && String.valueOf(cause.getMessage()).contains("capacity")) {
+            return UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream " + config.name() + " answered with more than "
+                    + MAX_BODY_BYTES + " bytes");
+        }
+        boolean timedOut = cause instanceof TimeoutException || cause instanceof java.net.SocketTimeoutException;
+        UpstreamException.Kind kind = isConnectFailure(cause) ? UpstreamException.Kind.CONNECT
+                : timedOut ? UpstreamException.Kind.FIRST_BYTE_TIMEOUT : UpstreamException.Kind.BROKEN;
+        return UpstreamException.of(kind, "upstream " + config.name() + " failed: " + OpenAiStreamDecoder.describe(e));
     }
 
     private static boolean isConnectFailure(Throwable e) {
@@ -178,18 +221,6 @@ public final class OpenAiAdapter implements ProviderAdapter, EmbeddingsCapable {
 
         void abort() {
             request.abort(new IOException("aborted by Tollgate"));
-        }
-
-        byte[] readAll(int max) {
-            try (InputStream in = body) {
-                byte[] bytes = in.readNBytes(max + 1);
-                if (bytes.length > max) {
-                    throw UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream answer is larger than " + max + " bytes");
-                }
-                return bytes;
-            } catch (IOException e) {
-                throw UpstreamException.of(UpstreamException.Kind.BROKEN, "upstream answer was cut: " + OpenAiStreamDecoder.describe(e));
-            }
         }
 
         byte[] readAtMost(int max) {

@@ -191,13 +191,13 @@ public final class JournaledUsageLedger implements UsageLedger {
     }
 
     @Override
-    public List<dev.tollgate.store.UsageGroup> breakdown(dev.tollgate.store.UsageDimension by, dev.tollgate.store.UsageFilter filter,
+    public List<dev.tollgate.store.UsageGroup> breakdown(List<dev.tollgate.store.UsageDimension> by, dev.tollgate.store.UsageFilter filter,
                                                          java.time.Instant from, java.time.Instant to) {
         return ledger.breakdown(by, filter, from, to);
     }
 
     @Override
-    public List<dev.tollgate.store.UsageGroup> monthly(dev.tollgate.store.UsageDimension by, dev.tollgate.store.UsageFilter filter,
+    public List<dev.tollgate.store.UsageGroup> monthly(List<dev.tollgate.store.UsageDimension> by, dev.tollgate.store.UsageFilter filter,
                                                        java.time.YearMonth from, java.time.YearMonth to) {
         return ledger.monthly(by, filter, from, to);
     }

@@ -62,29 +62,37 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
-    public synchronized List<UsageGroup> breakdown(UsageDimension by, UsageFilter filter, Instant from, Instant to) {
-        Map<String, UsageTotals> groups = new LinkedHashMap<>();
+    public synchronized List<UsageGroup> breakdown(List<UsageDimension> by, UsageFilter filter, Instant from, Instant to) {
+        Map<List<String>, UsageTotals> groups = new LinkedHashMap<>();
         for (UsageEvent e : inRange(filter, UsageBuckets.range(from, to))) {
-            groups.merge(value(by, e), UsageTotals.of(e), UsageTotals::plus);
+            groups.merge(values(by, e), UsageTotals.of(e), UsageTotals::plus);
         }
         return groups.entrySet().stream().map(g -> new UsageGroup(null, g.getKey(), g.getValue()))
                 .sorted(Comparator.comparing((UsageGroup g) -> -g.totals().costUsd())
-                        .thenComparing(g -> -g.totals().requests()).thenComparing(UsageGroup::key))
+                        .thenComparing(g -> -g.totals().requests()).thenComparing(g -> String.join("\u0000", g.keys())))
                 .toList();
     }
 
     @Override
-    public synchronized List<UsageGroup> monthly(UsageDimension by, UsageFilter filter, YearMonth from, YearMonth to) {
+    public synchronized List<UsageGroup> monthly(List<UsageDimension> by, UsageFilter filter, YearMonth from, YearMonth to) {
         long start = from.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         long end = to.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         Map<List<String>, UsageTotals> groups = new LinkedHashMap<>();
         for (UsageEvent e : inRange(filter, new long[] {start, end})) {
-            String month = YearMonth.from(e.time().atZone(ZoneOffset.UTC)).toString();
-            groups.merge(List.of(month, value(by, e)), UsageTotals.of(e), UsageTotals::plus);
+            List<String> key = new ArrayList<>();
+            key.add(YearMonth.from(e.time().atZone(ZoneOffset.UTC)).toString());
+            key.addAll(values(by, e));
+            groups.merge(key, UsageTotals.of(e), UsageTotals::plus);
         }
-        return groups.entrySet().stream().map(g -> new UsageGroup(g.getKey().get(0), g.getKey().get(1), g.getValue()))
-                .sorted(Comparator.comparing(UsageGroup::month).thenComparing(g -> -g.totals().costUsd()).thenComparing(UsageGroup::key))
+        return groups.entrySet().stream()
+                .map(g -> new UsageGroup(g.getKey().getFirst(), g.getKey().subList(1, g.getKey().size()), g.getValue()))
+                .sorted(Comparator.comparing(UsageGroup::month).thenComparing(g -> -g.totals().costUsd())
+                        .thenComparing(g -> String.join("\u0000", g.keys())))
                 .toList();
+    }
+
+    private static List<String> values(List<UsageDimension> by, UsageEvent e) {
+        return by.stream().map(d -> value(d, e)).toList();
     }
 
     @Override

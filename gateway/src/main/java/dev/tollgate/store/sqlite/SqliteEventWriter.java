@@ -4,33 +4,35 @@ import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
 import dev.tollgate.store.UsageBuckets;
 import dev.tollgate.store.UsageTotals;
-import java.util.LinkedHashMap;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Stores one batch in one transaction: the raw events ({@code INSERT OR IGNORE}, so a replayed event is
  * stored once) and, for the events actually inserted, their sums into the hourly and daily rollups.
+ *
+ * <p>Owned by the single writer thread: the statements are prepared once on its connection and reused,
+ * since compiling SQL per batch would cost more than the inserts themselves.
  */
-final class SqliteEventWriter {
+final class SqliteEventWriter implements AutoCloseable {
 
     private static final String INSERT = """
             INSERT OR IGNORE INTO usage_events (id, ts_ms, request_id, org_id, key_id, agent, feature, endpoint, source,
               provider, model, input_tokens, output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, estimated,
               cost_usd, price_known, saved_usd, latency_ms, ttft_ms, status, error_code, stream, attempts, cache_tier,
               routing_reason)
-            VALUES (:id, :ts, :requestId, :org, :key, :agent, :feature, :endpoint, :source, :provider, :model, :input,
-              :output, :cached, :cacheWrite, :reasoning, :estimated, :cost, :priceKnown, :saved, :latency, :ttft, :status,
-              :errorCode, :stream, :attempts, :cacheTier, :routingReason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
     private static final String UPSERT = """
             INSERT INTO %s (bucket_ms, org_id, key_id, agent, feature, provider, model, requests, errors, input_tokens,
               output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost_usd, saved_usd, price_unknown,
               estimated, latency_ms_sum)
-            VALUES (:bucket, :org, :key, :agent, :feature, :provider, :model, :requests, :errors, :input, :output, :cached,
-              :cacheWrite, :reasoning, :cost, :saved, :priceUnknown, :estimated, :latency)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (bucket_ms, org_id, key_id, agent, feature, provider, model) DO UPDATE SET
               requests = requests + excluded.requests, errors = errors + excluded.errors,
               input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
@@ -48,56 +50,131 @@ final class SqliteEventWriter {
         }
     }
 
-    void write(Handle h, List<UsageEvent> batch) {
-        PreparedBatch insert = h.prepareBatch(INSERT);
-        for (UsageEvent e : batch) {
-            bindEvent(insert, e).add();
-        }
-        int[] inserted = insert.execute();
-        Map<RollupKey, UsageTotals> hourly = new LinkedHashMap<>();
-        Map<RollupKey, UsageTotals> daily = new LinkedHashMap<>();
-        for (int i = 0; i < batch.size(); i++) {
-            if (inserted[i] == 0) {
-                continue;
-            }
-            UsageEvent e = batch.get(i);
-            UsageTotals t = UsageTotals.of(e);
-            hourly.merge(RollupKey.of(UsageBuckets.hour(e.time()), e), t, UsageTotals::plus);
-            daily.merge(RollupKey.of(UsageBuckets.day(e.time()), e), t, UsageTotals::plus);
-        }
-        upsert(h, "usage_hourly", hourly);
-        upsert(h, "usage_daily", daily);
+    private final Connection connection;
+    private final PreparedStatement insert;
+    private final PreparedStatement hourly;
+    private final PreparedStatement daily;
+
+    SqliteEventWriter(Connection connection) throws SQLException {
+        this.connection = connection;
+        connection.setAutoCommit(false);
+        this.insert = connection.prepareStatement(INSERT);
+        this.hourly = connection.prepareStatement(UPSERT.formatted("usage_hourly"));
+        this.daily = connection.prepareStatement(UPSERT.formatted("usage_daily"));
     }
 
-    private static void upsert(Handle h, String table, Map<RollupKey, UsageTotals> rows) {
+    /** Stores the batch, or nothing: on failure the transaction is rolled back and the exception thrown. */
+    void write(List<UsageEvent> batch) throws SQLException {
+        try {
+            for (UsageEvent e : batch) {
+                bindEvent(e);
+                insert.addBatch();
+            }
+            int[] inserted = insert.executeBatch();
+            Map<RollupKey, UsageTotals> hours = new HashMap<>();
+            Map<RollupKey, UsageTotals> days = new HashMap<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (inserted[i] == 0) {
+                    continue;
+                }
+                UsageEvent e = batch.get(i);
+                UsageTotals t = UsageTotals.of(e);
+                hours.merge(RollupKey.of(UsageBuckets.hour(e.time()), e), t, UsageTotals::plus);
+                days.merge(RollupKey.of(UsageBuckets.day(e.time()), e), t, UsageTotals::plus);
+            }
+            upsert(hourly, hours);
+            upsert(daily, days);
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            insert.clearBatch();
+            hourly.clearBatch();
+            daily.clearBatch();
+            connection.rollback();
+            throw e;
+        }
+    }
+
+    private static void upsert(PreparedStatement s, Map<RollupKey, UsageTotals> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        PreparedBatch upsert = h.prepareBatch(UPSERT.formatted(table));
-        rows.forEach((k, t) -> upsert.bind("bucket", k.bucket()).bind("org", k.org()).bind("key", k.key())
-                .bind("agent", k.agent()).bind("feature", k.feature()).bind("provider", k.provider()).bind("model", k.model())
-                .bind("requests", t.requests()).bind("errors", t.errors()).bind("input", t.inputTokens())
-                .bind("output", t.outputTokens()).bind("cached", t.cachedTokens()).bind("cacheWrite", t.cacheWriteTokens())
-                .bind("reasoning", t.reasoningTokens()).bind("cost", t.costUsd()).bind("saved", t.savedUsd())
-                .bind("priceUnknown", t.priceUnknown()).bind("estimated", t.estimated()).bind("latency", t.latencyMsSum())
-                .add());
-        upsert.execute();
+        for (var row : rows.entrySet()) {
+            RollupKey k = row.getKey();
+            UsageTotals t = row.getValue();
+            s.setLong(1, k.bucket());
+            s.setString(2, k.org());
+            s.setString(3, k.key());
+            s.setString(4, k.agent());
+            s.setString(5, k.feature());
+            s.setString(6, k.provider());
+            s.setString(7, k.model());
+            s.setLong(8, t.requests());
+            s.setLong(9, t.errors());
+            s.setLong(10, t.inputTokens());
+            s.setLong(11, t.outputTokens());
+            s.setLong(12, t.cachedTokens());
+            s.setLong(13, t.cacheWriteTokens());
+            s.setLong(14, t.reasoningTokens());
+            s.setDouble(15, t.costUsd());
+            s.setDouble(16, t.savedUsd());
+            s.setLong(17, t.priceUnknown());
+            s.setLong(18, t.estimated());
+            s.setLong(19, t.latencyMsSum());
+            s.addBatch();
+        }
+        s.executeBatch();
     }
 
-    private static PreparedBatch bindEvent(PreparedBatch b, UsageEvent e) {
+    private void bindEvent(UsageEvent e) throws SQLException {
         Usage u = e.usage();
-        return b.bind("id", e.id()).bind("ts", e.time().toEpochMilli()).bind("requestId", e.requestId())
-                .bind("org", e.orgId()).bind("key", e.keyId()).bind("agent", e.agent()).bind("feature", e.feature())
-                .bind("endpoint", e.endpoint()).bind("source", e.source()).bind("provider", e.provider()).bind("model", e.model())
-                .bind("input", u.inputTokens()).bind("output", u.outputTokens()).bind("cached", u.cachedTokens())
-                .bind("cacheWrite", u.cacheWriteTokens()).bind("reasoning", u.reasoningTokens())
-                .bind("estimated", u.estimated() ? 1 : 0).bind("cost", e.costUsd()).bind("priceKnown", e.priceKnown() ? 1 : 0)
-                .bind("saved", e.savedUsd()).bind("latency", e.latencyMs()).bind("ttft", e.firstTokenMs())
-                .bind("status", e.status()).bind("errorCode", e.errorCode()).bind("stream", e.stream() ? 1 : 0)
-                .bind("attempts", e.attempts()).bind("cacheTier", e.cacheTier()).bind("routingReason", e.routingReason());
+        PreparedStatement s = insert;
+        s.setString(1, e.id());
+        s.setLong(2, e.time().toEpochMilli());
+        s.setString(3, e.requestId());
+        text(s, 4, e.orgId());
+        text(s, 5, e.keyId());
+        text(s, 6, e.agent());
+        text(s, 7, e.feature());
+        s.setString(8, e.endpoint());
+        s.setString(9, e.source());
+        text(s, 10, e.provider());
+        text(s, 11, e.model());
+        s.setLong(12, u.inputTokens());
+        s.setLong(13, u.outputTokens());
+        s.setLong(14, u.cachedTokens());
+        s.setLong(15, u.cacheWriteTokens());
+        s.setLong(16, u.reasoningTokens());
+        s.setInt(17, u.estimated() ? 1 : 0);
+        s.setDouble(18, e.costUsd());
+        s.setInt(19, e.priceKnown() ? 1 : 0);
+        s.setDouble(20, e.savedUsd());
+        s.setLong(21, e.latencyMs());
+        s.setLong(22, e.firstTokenMs());
+        s.setInt(23, e.status());
+        text(s, 24, e.errorCode());
+        s.setInt(25, e.stream() ? 1 : 0);
+        s.setInt(26, e.attempts());
+        s.setString(27, e.cacheTier());
+        text(s, 28, e.routingReason());
+    }
+
+    private static void text(PreparedStatement s, int index, String value) throws SQLException {
+        if (value == null) {
+            s.setNull(index, Types.VARCHAR);
+        } else {
+            s.setString(index, value);
+        }
     }
 
     static String tag(String value) {
         return value == null ? "" : value;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        insert.close();
+        hourly.close();
+        daily.close();
+        connection.close();
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jdbi.v3.core.Handle;
+import java.sql.SQLException;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +37,10 @@ public final class SqliteUsageLedger implements UsageLedger {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteUsageLedger.class);
     private static final int MAX_BATCH = 4_000;
 
+    /** How long the writer waits for more events when a batch is small: batches amortize each commit. */
+    private static final long LINGER_MILLIS = 5;
+
     private final CompletableFuture<Jdbi> database = new CompletableFuture<>();
-    private final SqliteEventWriter events = new SqliteEventWriter();
     private final BlockingQueue<UsageEvent> queue = new LinkedBlockingQueue<>(1_000_000);
     private final AtomicLong appended = new AtomicLong();
     private final AtomicLong settled = new AtomicLong();
@@ -50,18 +52,20 @@ public final class SqliteUsageLedger implements UsageLedger {
 
     public SqliteUsageLedger(Path file) {
         this.writer = Thread.ofPlatform().name("tollgate-ledger-writer").daemon(true).start(() -> {
-            Handle handle;
+            SqliteEventWriter events;
             try {
                 Jdbi jdbi = SqliteDatabase.open(file);
-                handle = jdbi.open();
+                events = new SqliteEventWriter(jdbi.open().getConnection());
                 reader = new SqliteUsageReader(jdbi);
                 database.complete(jdbi);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | SQLException e) {
                 database.completeExceptionally(e);
                 return;
             }
-            try (handle) {
-                drain(handle);
+            try (events) {
+                drain(events);
+            } catch (SQLException e) {
+                LOG.warn("cannot close the ledger's writer connection: {}", e.getMessage());
             }
         });
     }
@@ -94,7 +98,7 @@ public final class SqliteUsageLedger implements UsageLedger {
         }
     }
 
-    private void drain(Handle handle) {
+    private void drain(SqliteEventWriter events) {
         List<UsageEvent> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
             try {
@@ -104,7 +108,11 @@ public final class SqliteUsageLedger implements UsageLedger {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                writeWithRetry(handle, batch);
+                if (batch.size() < MAX_BATCH / 8 && running) {
+                    Thread.sleep(LINGER_MILLIS);
+                    queue.drainTo(batch, MAX_BATCH - batch.size());
+                }
+                writeWithRetry(events, batch);
                 settled.addAndGet(batch.size());
                 batch.clear();
                 synchronized (progress) {
@@ -117,17 +125,17 @@ public final class SqliteUsageLedger implements UsageLedger {
         }
     }
 
-    private void writeWithRetry(Handle handle, List<UsageEvent> batch) throws InterruptedException {
+    private void writeWithRetry(SqliteEventWriter events, List<UsageEvent> batch) throws InterruptedException {
         long backoff = 50;
         while (true) {
             try {
-                handle.useTransaction(h -> events.write(h, batch));
+                events.write(batch);
                 if (failing) {
                     LOG.info("usage ledger writes recovered");
                 }
                 failing = false;
                 return;
-            } catch (RuntimeException e) {
+            } catch (SQLException | RuntimeException e) {
                 if (!failing) {
                     LOG.error("usage ledger write failed; {} events held and retried: {}", batch.size(), e.getMessage());
                 }
@@ -183,12 +191,12 @@ public final class SqliteUsageLedger implements UsageLedger {
     }
 
     @Override
-    public List<UsageGroup> breakdown(UsageDimension by, UsageFilter filter, Instant from, Instant to) {
+    public List<UsageGroup> breakdown(List<UsageDimension> by, UsageFilter filter, Instant from, Instant to) {
         return reader().breakdown(by, filter, from, to);
     }
 
     @Override
-    public List<UsageGroup> monthly(UsageDimension by, UsageFilter filter, YearMonth from, YearMonth to) {
+    public List<UsageGroup> monthly(List<UsageDimension> by, UsageFilter filter, YearMonth from, YearMonth to) {
         return reader().monthly(by, filter, from, to);
     }
 

@@ -43,22 +43,47 @@ final class SqliteUsageReader {
         return jdbi.withHandle(h -> where.bind(h.createQuery(sql)).map((rs, ctx) -> totals(rs)).one());
     }
 
-    List<UsageGroup> breakdown(UsageDimension by, UsageFilter filter, Instant from, Instant to) {
+    List<UsageGroup> breakdown(List<UsageDimension> by, UsageFilter filter, Instant from, Instant to) {
         Where where = Where.rollup(filter, UsageBuckets.range(from, to));
-        String sql = "SELECT " + by.column() + " AS k, " + SUMS + " FROM " + table(from, to) + where.sql()
-                + " GROUP BY k ORDER BY cost_usd DESC, requests DESC, k";
+        String sql = "SELECT " + columns(by) + ", " + SUMS + " FROM " + table(from, to) + where.sql()
+                + " GROUP BY " + keys(by) + " ORDER BY cost_usd DESC, requests DESC, " + keys(by);
         return jdbi.withHandle(h -> where.bind(h.createQuery(sql))
-                .map((rs, ctx) -> new UsageGroup(null, rs.getString("k"), totals(rs))).list());
+                .map((rs, ctx) -> new UsageGroup(null, keyValues(rs, by.size()), totals(rs))).list());
     }
 
-    List<UsageGroup> monthly(UsageDimension by, UsageFilter filter, YearMonth from, YearMonth to) {
+    List<UsageGroup> monthly(List<UsageDimension> by, UsageFilter filter, YearMonth from, YearMonth to) {
         long start = from.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         long end = to.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         Where where = Where.rollup(filter, new long[] {start, end});
-        String sql = "SELECT strftime('%Y-%m', bucket_ms / 1000, 'unixepoch') AS month, " + by.column() + " AS k, " + SUMS
-                + " FROM usage_daily" + where.sql() + " GROUP BY month, k ORDER BY month, cost_usd DESC, k";
+        String sql = "SELECT strftime('%Y-%m', bucket_ms / 1000, 'unixepoch') AS month, " + columns(by) + ", " + SUMS
+                + " FROM usage_daily" + where.sql() + " GROUP BY month, " + keys(by) + " ORDER BY month, cost_usd DESC, " + keys(by);
         return jdbi.withHandle(h -> where.bind(h.createQuery(sql))
-                .map((rs, ctx) -> new UsageGroup(rs.getString("month"), rs.getString("k"), totals(rs))).list());
+                .map((rs, ctx) -> new UsageGroup(rs.getString("month"), keyValues(rs, by.size()), totals(rs))).list());
+    }
+
+    /** {@code agent AS k0, provider AS k1}: the grouped columns, from the enum (never from input). */
+    private static String columns(List<UsageDimension> by) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < by.size(); i++) {
+            out.append(i == 0 ? "" : ", ").append(by.get(i).column()).append(" AS k").append(i);
+        }
+        return out.toString();
+    }
+
+    private static String keys(List<UsageDimension> by) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < by.size(); i++) {
+            out.append(i == 0 ? "" : ", ").append("k").append(i);
+        }
+        return out.toString();
+    }
+
+    private static List<String> keyValues(ResultSet rs, int n) throws SQLException {
+        List<String> out = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(rs.getString("k" + i));
+        }
+        return out;
     }
 
     List<UsageEvent> recent(UsageFilter filter, int limit) {

@@ -1,0 +1,216 @@
+package dev.tollgate.admin;
+
+import dev.tollgate.api.JsonEndpoint;
+import dev.tollgate.model.Principal;
+import dev.tollgate.model.Scope;
+import dev.tollgate.model.UsageEvent;
+import dev.tollgate.pipeline.GatewayException;
+import dev.tollgate.store.UsageDimension;
+import dev.tollgate.store.UsageFilter;
+import dev.tollgate.store.UsageGroup;
+import dev.tollgate.store.UsageLedger;
+import dev.tollgate.store.UsageTotals;
+import dev.tollgate.usage.UsagePeriod;
+import dev.tollgate.usage.UsageReports;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The read side: {@code /analytics/*}, the token-usage reads of {@code /api/token-usage/*}, and
+ * {@code /governance/usage}. Every read is scoped to the caller's org unless the caller is an admin, who
+ * may pick one with {@code org_id} (or see all orgs without it).
+ */
+public final class AnalyticsRoutes {
+
+    private static final int MAX_RECENT = 1_000;
+    private static final int MAX_MONTHS = 36;
+
+    private final UsageReports reports;
+    private final UsageLedger ledger;
+    private final UsageJson out;
+    private final JsonEndpoint endpoint;
+
+    public AnalyticsRoutes(UsageReports reports, UsageLedger ledger, JsonEndpoint endpoint, tools.jackson.databind.json.JsonMapper json) {
+        this.reports = reports;
+        this.ledger = ledger;
+        this.endpoint = endpoint;
+        this.out = new UsageJson(json);
+    }
+
+    public void register(HttpRouting.Builder r) {
+        r.get("/analytics/cost-summary", endpoint.of(Scope.ANALYTICS, this::costSummary));
+        r.get("/analytics/recent-inferences", endpoint.of(Scope.ANALYTICS, this::recent));
+        r.get("/analytics/breakdown", endpoint.of(Scope.ANALYTICS, this::breakdown));
+        r.get("/analytics/forecast", endpoint.of(Scope.ANALYTICS, this::forecast));
+        r.get("/api/token-usage/summary", endpoint.of(Scope.ANALYTICS, this::tokenUsageSummary));
+        r.get("/api/token-usage/ai/{agent}", endpoint.of(Scope.ANALYTICS, this::agentUsage));
+        r.get("/api/token-usage/history/{agent}", endpoint.of(Scope.ANALYTICS, this::agentHistory));
+        r.get("/governance/usage", endpoint.of(Scope.ADMIN, this::governanceUsage));
+    }
+
+    private ObjectNode costSummary(ServerRequest req, Principal caller) {
+        UsageFilter filter = scope(req, caller);
+        UsageReports.Summary s = reports.summary(filter, period(req, "24h"));
+        ObjectNode root = periodNode(s.period(), filter);
+        out.totals(root, s.totals());
+        root.set("by_model", groups("model", s.byModel()));
+        root.set("by_provider", groups("provider", s.byProvider()));
+        return root;
+    }
+
+    private ObjectNode recent(ServerRequest req, Principal caller) {
+        int limit = intParam(req, "limit", 50, 1, MAX_RECENT);
+        UsageFilter filter = scope(req, caller);
+        filter = filter.withAgent(text(req, "agent").orElse(null)).withFeature(text(req, "feature").orElse(null))
+                .withModel(text(req, "model").orElse(null)).withProvider(text(req, "provider").orElse(null));
+        ArrayNode data = out.object().arrayNode();
+        for (UsageEvent e : ledger.recent(filter, limit)) {
+            data.add(out.event(e));
+        }
+        ObjectNode root = out.object();
+        root.set("data", data);
+        return root;
+    }
+
+    private ObjectNode breakdown(ServerRequest req, Principal caller) {
+        String byText = text(req, "by").orElseThrow(() -> GatewayException.badRequest("by",
+                "by: missing (expected: model, provider, key, agent or feature)"));
+        UsageDimension by = UsageDimension.fromWire(byText);
+        if (by == null || by == UsageDimension.ORG) {
+            throw GatewayException.badRequest("by", "by: '" + byText + "' (expected: model, provider, key, agent or feature)");
+        }
+        UsageFilter filter = scope(req, caller);
+        UsagePeriod period = period(req, "30d");
+        ObjectNode root = periodNode(period, filter).put("by", by.wireName());
+        root.set("rows", groups(by.wireName(), reports.breakdown(by, filter, period)));
+        return root;
+    }
+
+    private ObjectNode forecast(ServerRequest req, Principal caller) {
+        UsageFilter filter = scope(req, caller);
+        UsageReports.Forecast f = reports.forecast(filter);
+        ObjectNode root = out.object().put("month", f.month().toString()).put("as_of", f.asOf().toString())
+                .put("method", "month_to_date + (last 7 days' usage / 7) x days left in the month; "
+                        + "the month so far stands in for the last 7 days early in a month");
+        projection(root, f.overall());
+        ArrayNode agents = root.putArray("agents");
+        f.agents().forEach((agent, p) -> projection(agents.addObject().put("agent", agent), p));
+        return root;
+    }
+
+    private void projection(ObjectNode into, UsageReports.Projection p) {
+        out.totals(into.putObject("month_to_date"), p.monthToDate());
+        into.putObject("projected_month_end").put("cost_usd", UsageJson.round(p.projectedCostUsd()))
+                .put("total_tokens", p.projectedTokens());
+    }
+
+    private ObjectNode tokenUsageSummary(ServerRequest req, Principal caller) {
+        UsageFilter filter = scope(req, caller);
+        ObjectNode root = out.object().put("month", java.time.YearMonth.from(reports.now().atZone(java.time.ZoneOffset.UTC)).toString());
+        ArrayNode agents = root.putArray("agents");
+        reports.monthByAgentAndProvider(filter).forEach((agent, providers) -> agentNode(agents.addObject(), agent, providers));
+        return root;
+    }
+
+    private ObjectNode agentUsage(ServerRequest req, Principal caller) {
+        String agent = req.path().pathParameters().get("agent");
+        UsageFilter filter = scope(req, caller).withAgent(agent);
+        Map<String, UsageTotals> providers = reports.monthByAgentAndProvider(filter).getOrDefault(agent, Map.of());
+        ObjectNode root = out.object().put("month", java.time.YearMonth.from(reports.now().atZone(java.time.ZoneOffset.UTC)).toString());
+        return agentNode(root, agent, providers);
+    }
+
+    private ObjectNode agentHistory(ServerRequest req, Principal caller) {
+        String agent = req.path().pathParameters().get("agent");
+        int months = intParam(req, "months", 6, 1, MAX_MONTHS);
+        UsageFilter filter = scope(req, caller).withAgent(agent);
+        ObjectNode root = out.object().put("ai_name", agent);
+        ArrayNode list = root.putArray("months");
+        for (UsageReports.MonthUsage m : reports.history(filter, months)) {
+            ObjectNode month = out.totals(list.addObject().put("month", m.month().toString()), m.total());
+            ObjectNode providers = month.putObject("providers");
+            m.providers().forEach((provider, t) -> out.totals(providers.putObject(provider.isEmpty() ? "unknown" : provider), t));
+        }
+        return root;
+    }
+
+    private ObjectNode governanceUsage(ServerRequest req, Principal caller) {
+        String periodName = text(req, "period").orElse("month");
+        if (!periodName.equals("day") && !periodName.equals("month")) {
+            throw GatewayException.badRequest("period", "period: '" + periodName + "' (expected: day or month)");
+        }
+        UsageFilter filter = scope(req, caller);
+        UsageReports.Summary s = reports.summary(filter, UsagePeriod.parse(periodName, reports.now()));
+        ObjectNode root = periodNode(s.period(), filter);
+        out.totals(root, s.totals());
+        root.set("by_model", groups("model", s.byModel()));
+        return root;
+    }
+
+    private ObjectNode agentNode(ObjectNode into, String agent, Map<String, UsageTotals> providers) {
+        into.put("ai_name", agent);
+        out.totals(into, providers.values().stream().reduce(UsageTotals.ZERO, UsageTotals::plus));
+        ObjectNode byProvider = into.putObject("providers");
+        providers.forEach((provider, t) -> out.totals(byProvider.putObject(provider.isEmpty() ? "unknown" : provider), t));
+        return into;
+    }
+
+    private ArrayNode groups(String keyName, List<UsageGroup> groups) {
+        ArrayNode rows = out.object().arrayNode();
+        for (UsageGroup g : groups) {
+            out.totals(rows.addObject().put(keyName, g.key()), g.totals());
+        }
+        return rows;
+    }
+
+    private ObjectNode periodNode(UsagePeriod period, UsageFilter filter) {
+        return out.object().put("period", period.name()).put("from", period.from().toString()).put("to", period.to().toString())
+                .put("org_id", filter.org().orElse(null));
+    }
+
+    private UsagePeriod period(ServerRequest req, String fallback) {
+        String name = text(req, "period").orElse(fallback);
+        UsagePeriod period = UsagePeriod.parse(name, reports.now());
+        if (period == null) {
+            throw GatewayException.badRequest("period", "period: '" + name + "' (expected: " + UsagePeriod.CHOICES + ")");
+        }
+        return period;
+    }
+
+    /** The org a read covers: the caller's own, or for an admin the one named by {@code org_id} (all when absent). */
+    static UsageFilter scope(ServerRequest req, Principal caller) {
+        Optional<String> asked = text(req, "org_id");
+        if (caller.has(Scope.ADMIN)) {
+            return UsageFilter.ALL.withOrg(asked.orElse(null));
+        }
+        if (asked.isPresent() && !asked.get().equals(caller.orgId())) {
+            throw GatewayException.forbidden("org_not_allowed", "this key may only read its own org's usage");
+        }
+        return UsageFilter.ALL.withOrg(caller.orgId());
+    }
+
+    static Optional<String> text(ServerRequest req, String name) {
+        return req.query().first(name).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    static int intParam(ServerRequest req, String name, int fallback, int min, int max) {
+        Optional<String> value = text(req, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.get());
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the range expected.
+        }
+        throw GatewayException.badRequest(name, name + ": '" + value.get() + "' (expected: a whole number from " + min + " to " + max + ")");
+    }
+}
