@@ -68,7 +68,7 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         // Independent start-up work runs side by side: the ledger opens and migrates on its own thread,
         // the price map parses on another, the tokenizers load in the background after start.
-        SqliteUsageLedger sqlite = new SqliteUsageLedger(config.dataDir().resolve("tollgate.db"));
+        SqliteUsageLedger sqlite = new SqliteUsageLedger(config.dataDir().resolve("tollgate.db"), config.ledger().batchLinger());
         JsonMapper jsonMapper = JsonMapper.builder().build();
         this.ledger = new JournaledUsageLedger(sqlite, config.dataDir().resolve("journal"), jsonMapper);
         CompletableFuture<PriceTable> pricesLoading = CompletableFuture.supplyAsync(() -> prices(config, jsonMapper));

@@ -48,8 +48,9 @@ final class ConfigBinder {
         String defaultModel = tree.string("default_model", null);
         PricingConfig pricing = pricing(tree.child("pricing"));
         ConfigTree ledgerTree = tree.child("ledger");
-        ledgerTree.rejectUnknown(Set.of("retention_days"));
-        LedgerConfig ledger = new LedgerConfig((int) ledgerTree.number("retention_days", LedgerConfig.DEFAULTS.retentionDays(), 0, 36_500));
+        ledgerTree.rejectUnknown(Set.of("retention_days", "batch_linger_ms"));
+        LedgerConfig ledger = new LedgerConfig((int) ledgerTree.number("retention_days", LedgerConfig.DEFAULTS.retentionDays(), 0, 36_500),
+                Duration.ofMillis(ledgerTree.number("batch_linger_ms", LedgerConfig.DEFAULTS.batchLinger().toMillis(), 0, 10_000)));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

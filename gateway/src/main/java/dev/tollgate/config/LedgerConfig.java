@@ -1,7 +1,13 @@
 package dev.tollgate.config;
 
-/** The usage ledger: raw events older than {@code retentionDays} are deleted daily (0 keeps them); rollups are kept. */
-public record LedgerConfig(int retentionDays) {
+import java.time.Duration;
 
-    public static final LedgerConfig DEFAULTS = new LedgerConfig(90);
+/**
+ * The usage ledger. Raw events older than {@code retentionDays} are deleted daily (0 keeps them);
+ * rollups are kept. {@code batchLinger} is how long the writer waits to gather a larger batch when few
+ * events are queued: larger batches cost less per event, and the journal keeps queued events safe.
+ */
+public record LedgerConfig(int retentionDays, Duration batchLinger) {
+
+    public static final LedgerConfig DEFAULTS = new LedgerConfig(90, Duration.ofMillis(5));
 }

@@ -37,8 +37,8 @@ public final class SqliteUsageLedger implements UsageLedger {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteUsageLedger.class);
     private static final int MAX_BATCH = 4_000;
 
-    /** How long the writer waits for more events when a batch is small: batches amortize each commit. */
-    private static final long LINGER_MILLIS = 5;
+    /** How long the writer waits for more events when a batch is small, by default: batches amortize each commit. */
+    public static final Duration DEFAULT_LINGER = Duration.ofMillis(5);
 
     private final CompletableFuture<Jdbi> database = new CompletableFuture<>();
     private final BlockingQueue<UsageEvent> queue = new LinkedBlockingQueue<>(1_000_000);
@@ -49,8 +49,14 @@ public final class SqliteUsageLedger implements UsageLedger {
     private volatile SqliteUsageReader reader;
     private volatile boolean running = true;
     private volatile boolean failing;
+    private final long lingerMillis;
 
     public SqliteUsageLedger(Path file) {
+        this(file, DEFAULT_LINGER);
+    }
+
+    public SqliteUsageLedger(Path file, Duration linger) {
+        this.lingerMillis = linger.toMillis();
         this.writer = Thread.ofPlatform().name("tollgate-ledger-writer").daemon(true).start(() -> {
             SqliteEventWriter events;
             try {
@@ -108,8 +114,8 @@ public final class SqliteUsageLedger implements UsageLedger {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                if (batch.size() < MAX_BATCH / 8 && running) {
-                    Thread.sleep(LINGER_MILLIS);
+                if (batch.size() < MAX_BATCH / 8 && running && lingerMillis > 0) {
+                    Thread.sleep(lingerMillis);
                     queue.drainTo(batch, MAX_BATCH - batch.size());
                 }
                 writeWithRetry(events, batch);
