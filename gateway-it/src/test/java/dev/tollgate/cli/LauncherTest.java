@@ -54,6 +54,13 @@ class LauncherTest {
             assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(dir.resolve("data").resolve("tollgate.db")).exists();
+
+        Process usage = start(Map.of(), "usage", "--data", dir.resolve("data").toString(), "--by", "model", "--period", "day");
+        String table = readAll(usage);
+        assertThat(usage.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(usage.exitValue()).isZero();
+        assertThat(table).contains("by model").containsPattern("gpt-4o-mini\\s+1\\s+0\\s+\\d+\\s+\\d+\\s+0\\.0000\\d\\d")
+                .containsPattern("TOTAL\\s+1\\s+0");
     }
 
     @Test
