@@ -23,6 +23,25 @@ public final class UsageBuckets {
         return from.equals(from.truncatedTo(ChronoUnit.DAYS)) && to.equals(to.truncatedTo(ChronoUnit.DAYS));
     }
 
+    /**
+     * {@code [from, to)} widened to whole hours and split for the cheapest reads: {@code [hourStart, dayStart)}
+     * and {@code [dayEnd, hourEnd)} from hourly buckets, the whole days {@code [dayStart, dayEnd)} between
+     * them from daily buckets. Covers exactly the hours of {@link #range}.
+     */
+    public record Split(long hourStart, long dayStart, long dayEnd, long hourEnd) {
+    }
+
+    public static Split split(Instant from, Instant to) {
+        long[] hours = range(from, to);
+        long dayMs = Duration.ofDays(1).toMillis();
+        long firstDay = Math.floorDiv(hours[0] + dayMs - 1, dayMs) * dayMs;
+        long lastDay = Math.floorDiv(hours[1], dayMs) * dayMs;
+        if (firstDay >= lastDay) {
+            return new Split(hours[0], hours[1], hours[1], hours[1]);
+        }
+        return new Split(hours[0], firstDay, lastDay, hours[1]);
+    }
+
     /** The bucket range {@code [first, end)} covering {@code [from, to)}: widened to whole buckets. */
     public static long[] range(Instant from, Instant to) {
         if (daily(from, to)) {

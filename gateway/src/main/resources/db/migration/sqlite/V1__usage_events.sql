@@ -32,7 +32,6 @@ CREATE TABLE usage_events (
 );
 
 CREATE INDEX usage_events_ts ON usage_events (ts_ms);
-CREATE INDEX usage_events_org_ts ON usage_events (org_id, ts_ms);
 
 -- Rollups per hour and per UTC day, by every dimension analytics group by. Kept current in the same
 -- transaction as the events they sum, so reads never scan raw events. Missing tags are stored as ''.

@@ -3,9 +3,9 @@ package dev.tollgate.store.journal;
 import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
 import java.time.Instant;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /** One usage event as one line of JSON, the journal's record format. Field names are stable on disk. */
 final class UsageEventCodec {
@@ -16,22 +16,44 @@ final class UsageEventCodec {
         this.json = json;
     }
 
+    /** Encodes with the streaming generator: this runs on the request path, once per call. */
     byte[] encode(UsageEvent e) {
-        ObjectNode n = json.createObjectNode();
-        n.put("id", e.id()).put("ts", e.time().toEpochMilli()).put("request_id", e.requestId())
-                .put("org", e.orgId()).put("key", e.keyId()).put("agent", e.agent()).put("feature", e.feature())
-                .put("endpoint", e.endpoint()).put("source", e.source()).put("provider", e.provider()).put("model", e.model());
-        Usage u = e.usage();
-        n.put("in", u.inputTokens()).put("out", u.outputTokens()).put("cached", u.cachedTokens())
-                .put("cache_write", u.cacheWriteTokens()).put("reasoning", u.reasoningTokens()).put("estimated", u.estimated());
-        n.put("cost", e.costUsd()).put("price_known", e.priceKnown()).put("saved", e.savedUsd())
-                .put("latency", e.latencyMs()).put("ttft", e.firstTokenMs()).put("status", e.status())
-                .put("error", e.errorCode()).put("stream", e.stream()).put("attempts", e.attempts())
-                .put("cache", e.cacheTier()).put("reason", e.routingReason());
-        byte[] body = json.writeValueAsBytes(n);
-        byte[] line = java.util.Arrays.copyOf(body, body.length + 1);
-        line[body.length] = '\n';
-        return line;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
+        try (JsonGenerator g = json.createGenerator(out)) {
+            Usage u = e.usage();
+            g.writeStartObject();
+            g.writeStringProperty("id", e.id());
+            g.writeNumberProperty("ts", e.time().toEpochMilli());
+            g.writeStringProperty("request_id", e.requestId());
+            g.writeStringProperty("org", e.orgId());
+            g.writeStringProperty("key", e.keyId());
+            g.writeStringProperty("agent", e.agent());
+            g.writeStringProperty("feature", e.feature());
+            g.writeStringProperty("endpoint", e.endpoint());
+            g.writeStringProperty("source", e.source());
+            g.writeStringProperty("provider", e.provider());
+            g.writeStringProperty("model", e.model());
+            g.writeNumberProperty("in", u.inputTokens());
+            g.writeNumberProperty("out", u.outputTokens());
+            g.writeNumberProperty("cached", u.cachedTokens());
+            g.writeNumberProperty("cache_write", u.cacheWriteTokens());
+            g.writeNumberProperty("reasoning", u.reasoningTokens());
+            g.writeBooleanProperty("estimated", u.estimated());
+            g.writeNumberProperty("cost", e.costUsd());
+            g.writeBooleanProperty("price_known", e.priceKnown());
+            g.writeNumberProperty("saved", e.savedUsd());
+            g.writeNumberProperty("latency", e.latencyMs());
+            g.writeNumberProperty("ttft", e.firstTokenMs());
+            g.writeNumberProperty("status", e.status());
+            g.writeStringProperty("error", e.errorCode());
+            g.writeBooleanProperty("stream", e.stream());
+            g.writeNumberProperty("attempts", e.attempts());
+            g.writeStringProperty("cache", e.cacheTier());
+            g.writeStringProperty("reason", e.routingReason());
+            g.writeEndObject();
+        }
+        out.write('\n');
+        return out.toByteArray();
     }
 
     UsageEvent decode(byte[] line) {

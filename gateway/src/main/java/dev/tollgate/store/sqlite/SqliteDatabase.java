@@ -28,6 +28,8 @@ final class SqliteDatabase {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(10_000);
+        config.setCacheSize(-65_536);          // 64 MiB of page cache per connection
+        config.setTempStore(SQLiteConfig.TempStore.MEMORY);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         Flyway.configure()

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class SqliteUsageLedger implements UsageLedger {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteUsageLedger.class);
-    private static final int MAX_BATCH = 4_000;
+    private static final int MAX_BATCH = 16_000;
 
     /** How long the writer waits for more events when a batch is small, by default: batches amortize each commit. */
     public static final Duration DEFAULT_LINGER = Duration.ofMillis(5);
