@@ -30,7 +30,7 @@ public final class GatewayServer implements AutoCloseable {
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
-                .maxPayloadSize(config.maxBodyBytes())
+                .maxPayloadSize(config.maxBodyBytes() + HttpBodies.DRAIN_BYTES)
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .addProtocol(Http1Config.builder().maxHeadersSize(config.maxHeaderBytes()).build())
                 .directHandlers(direct.build())
