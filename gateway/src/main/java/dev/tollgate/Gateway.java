@@ -3,6 +3,8 @@ package dev.tollgate;
 import dev.tollgate.api.GatewayServer;
 import dev.tollgate.api.HealthHandlers;
 import dev.tollgate.admin.AnalyticsRoutes;
+import dev.tollgate.admin.GovernanceRoutes;
+import dev.tollgate.admin.SignupRoute;
 import dev.tollgate.admin.UsageIngestRoute;
 import dev.tollgate.api.HttpBodies;
 import dev.tollgate.api.JsonEndpoint;
@@ -13,6 +15,8 @@ import dev.tollgate.api.openai.OpenAiErrors;
 import dev.tollgate.api.openai.OpenAiProxyHandler;
 import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.model.Org;
+import dev.tollgate.model.Principal;
 import dev.tollgate.model.Scope;
 import dev.tollgate.pipeline.Endpoint;
 import dev.tollgate.pipeline.Pipeline;
@@ -21,6 +25,9 @@ import dev.tollgate.pipeline.ProviderCallStage;
 import dev.tollgate.pipeline.Stage;
 import dev.tollgate.policy.auth.AuthStage;
 import dev.tollgate.policy.auth.Authenticator;
+import dev.tollgate.policy.auth.FirstMatchAuthenticator;
+import dev.tollgate.policy.auth.KeyIssuer;
+import dev.tollgate.policy.auth.StoredKeyAuthenticator;
 import dev.tollgate.policy.auth.MasterKeyAuthenticator;
 import dev.tollgate.policy.auth.OpenAuthenticator;
 import dev.tollgate.policy.limits.RequestLimitsStage;
@@ -29,7 +36,9 @@ import dev.tollgate.policy.routing.RoutingStage;
 import dev.tollgate.provider.ProviderAdapter;
 import dev.tollgate.provider.openai.OpenAiAdapter;
 import dev.tollgate.provider.simulated.SimulatedAdapter;
+import dev.tollgate.store.KeyStore;
 import dev.tollgate.store.UsageLedger;
+import dev.tollgate.store.sqlite.SqliteKeyStore;
 import dev.tollgate.store.journal.JournaledUsageLedger;
 import dev.tollgate.store.sqlite.SqliteUsageLedger;
 import dev.tollgate.usage.PriceTable;
@@ -59,6 +68,7 @@ public final class Gateway implements AutoCloseable {
     private final Map<String, ProviderAdapter> adapters;
     private final GatewayServer server;
     private final RetentionTask retention;
+    private final KeyStore keyStore;
 
     private Gateway(TollgateConfig config, List<PipelineListener> extraListeners, Clock clock) {
         if (!SLF4JBridgeHandler.isInstalled()) {
@@ -78,7 +88,10 @@ public final class Gateway implements AutoCloseable {
         listeners.add(new UsageRecorder(ledger));
         listeners.addAll(extraListeners);
         PipelineListener listener = PipelineListener.all(listeners);
-        Authenticator authenticator = config.masterKey().<Authenticator>map(MasterKeyAuthenticator::new).orElseGet(OpenAuthenticator::new);
+        this.keyStore = new SqliteKeyStore(config.dataDir().resolve("tollgate.db"));
+        keyStore.addOrg(new Org(Principal.DEFAULT_ORG, "Default", clock.instant()));
+        StoredKeyAuthenticator issuedKeys = new StoredKeyAuthenticator(keyStore, clock);
+        Authenticator authenticator = authenticator(config, issuedKeys);
         ModelCatalog catalog = new ModelCatalog(config.providers(), adapters);
         PriceTable prices = pricesLoading.join();
         Pipeline pipeline = new Pipeline(stages(authenticator, catalog, config.defaultModel(), listener), listener, prices, clock);
@@ -92,6 +105,9 @@ public final class Gateway implements AutoCloseable {
         var json = new JsonEndpoint(authenticator, errors, jsonMapper);
         var analytics = new AnalyticsRoutes(new UsageReports(ledger, clock), ledger, json, jsonMapper);
         var ingest = new UsageIngestRoute(jsonMapper, bodies, prices, listener, clock);
+        KeyIssuer issuer = new KeyIssuer(keyStore, clock);
+        var governance = new GovernanceRoutes(new GovernanceRoutes.Parts(keyStore, issuer, issuedKeys, bodies, clock), json, jsonMapper);
+        var signup = new SignupRoute(config.signup(), issuer, governance, errors, jsonMapper, clock);
         this.server = new GatewayServer(config.server(), errors, r -> {
             r.post("/v1/chat/completions", chat)
                     .post("/chat/completions", chat)
@@ -100,9 +116,11 @@ public final class Gateway implements AutoCloseable {
                     .get("/v1/models", models)
                     .get("/models", models)
                     .post("/api/log", json.of(Scope.INFER, ingest::ingest))
+                    .post("/signup", signup)
                     .get("/health", health::health)
                     .get("/ready", health::ready);
             analytics.register(r);
+            governance.register(r);
         });
         try {
             sqlite.awaitOpen();
@@ -114,6 +132,16 @@ public final class Gateway implements AutoCloseable {
         Thread.ofVirtual().name("tollgate-tokenizer-warmup").start(tokens::warm);
         int days = config.ledger().retentionDays();
         this.retention = days > 0 ? new RetentionTask(ledger, java.time.Duration.ofDays(days), clock) : null;
+    }
+
+    /**
+     * With a master key, calls need it or an issued key. Without one the gateway is open: an issued key
+     * still identifies its org, and any other call acts as the default org with every scope.
+     */
+    private static Authenticator authenticator(TollgateConfig config, StoredKeyAuthenticator issuedKeys) {
+        return config.masterKey()
+                .<Authenticator>map(master -> new FirstMatchAuthenticator(List.of(new MasterKeyAuthenticator(master), issuedKeys)))
+                .orElseGet(() -> new FirstMatchAuthenticator(List.of(issuedKeys, new OpenAuthenticator())));
     }
 
     /** The request path, in order. Later stages (rate limit, budget, cache) slot in between. */
@@ -172,6 +200,10 @@ public final class Gateway implements AutoCloseable {
 
     public UsageLedger ledger() {
         return ledger;
+    }
+
+    public KeyStore keyStore() {
+        return keyStore;
     }
 
     @Override

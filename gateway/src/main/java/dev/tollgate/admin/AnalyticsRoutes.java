@@ -22,8 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The read side: {@code /analytics/*}, the token-usage reads of {@code /api/token-usage/*}, and
- * {@code /governance/usage}. Every read is scoped to the caller's org unless the caller is an admin, who
- * may pick one with {@code org_id} (or see all orgs without it).
+ * {@code /governance/usage}. Every read is scoped to the caller's org; only the master key reads across
+ * orgs (one with {@code org_id}, all without it).
  */
 public final class AnalyticsRoutes {
 
@@ -182,10 +182,13 @@ public final class AnalyticsRoutes {
         return period;
     }
 
-    /** The org a read covers: the caller's own, or for an admin the one named by {@code org_id} (all when absent). */
+    /**
+     * The org a read covers: the caller's own; a caller over all orgs (the master key) may name one with
+     * {@code org_id} and sees every org without it. Naming another org is a 403 for everyone else.
+     */
     static UsageFilter scope(ServerRequest req, Principal caller) {
         Optional<String> asked = text(req, "org_id");
-        if (caller.has(Scope.ADMIN)) {
+        if (caller.allOrgs()) {
             return UsageFilter.ALL.withOrg(asked.orElse(null));
         }
         if (asked.isPresent() && !asked.get().equals(caller.orgId())) {

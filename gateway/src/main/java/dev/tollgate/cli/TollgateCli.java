@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code tollgate} command: {@code serve}, {@code demo}, {@code config check}, {@code usage}. */
 @Command(name = "tollgate", mixinStandardHelpOptions = true, version = "tollgate 0.1.0",
         description = "A self-hosted LLM gateway: metering, budgets, routing, fallback and caching.",
-        subcommands = {ServeCommand.class, DemoCommand.class, ConfigCommand.class, UsageCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, ConfigCommand.class, UsageCommand.class, KeysCommand.class})
 public final class TollgateCli implements Runnable {
 
     @CommandLine.Spec

@@ -16,7 +16,7 @@ import tools.jackson.databind.JsonNode;
 final class ConfigBinder {
 
     private static final Set<String> ROOT_KEYS =
-            Set.of("server", "data_dir", "master_key", "default_model", "providers", "pricing", "ledger");
+            Set.of("server", "data_dir", "master_key", "default_model", "providers", "pricing", "ledger", "signup");
     private static final Set<String> PRICE_KEYS = Set.of("input_cost_per_token", "output_cost_per_token",
             "cache_read_input_token_cost", "cache_creation_input_token_cost", "output_cost_per_reasoning_token");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "max_header_bytes");
@@ -51,11 +51,15 @@ final class ConfigBinder {
         ledgerTree.rejectUnknown(Set.of("retention_days", "batch_linger_ms"));
         LedgerConfig ledger = new LedgerConfig((int) ledgerTree.number("retention_days", LedgerConfig.DEFAULTS.retentionDays(), 0, 36_500),
                 Duration.ofMillis(ledgerTree.number("batch_linger_ms", LedgerConfig.DEFAULTS.batchLinger().toMillis(), 0, 10_000)));
+        ConfigTree signupTree = tree.child("signup");
+        signupTree.rejectUnknown(Set.of("enabled", "per_address_per_hour"));
+        SignupConfig signup = new SignupConfig(signupTree.bool("enabled", SignupConfig.DEFAULTS.enabled()),
+                (int) signupTree.number("per_address_per_hour", SignupConfig.DEFAULTS.perAddressPerHour(), 1, 100_000));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new TollgateConfig(server, dataDir, masterKey, defaultModel == null ? guessDefaultModel(providers) : defaultModel,
-                providers, pricing, ledger);
+                providers, pricing, ledger, signup);
     }
 
     private static PricingConfig pricing(ConfigTree t) {

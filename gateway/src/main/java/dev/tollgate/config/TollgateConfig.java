@@ -18,30 +18,31 @@ public record TollgateConfig(
         String defaultModel,
         List<ProviderConfig> providers,
         PricingConfig pricing,
-        LedgerConfig ledger) {
+        LedgerConfig ledger,
+        SignupConfig signup) {
 
     public TollgateConfig {
         providers = List.copyOf(providers);
     }
 
     public TollgateConfig withServer(ServerConfig newServer) {
-        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger);
+        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup);
     }
 
     /** The same settings serving {@code newProviders} with {@code newDefaultModel}. */
     public TollgateConfig withProviders(List<ProviderConfig> newProviders, String newDefaultModel) {
-        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger);
+        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup);
     }
 
     public TollgateConfig withPort(int port) {
-        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger);
+        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup);
     }
 
     public TollgateConfig withDataDir(Path dir) {
-        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger);
+        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup);
     }
 
     public TollgateConfig withMasterKey(Optional<Secret> key) {
-        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger);
+        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup);
     }
 }

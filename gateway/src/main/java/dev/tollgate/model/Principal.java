@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * Who is calling, after authentication. {@code allowedModels} empty means any model.
  *
- * @param keyId the key's public id (never its secret)
+ * @param keyId   the key's public id (never its secret)
+ * @param allOrgs the caller may act on every org (the master key); other keys act within their own org
  */
 public record Principal(
         String orgId,
@@ -14,7 +15,8 @@ public record Principal(
         Set<Scope> scopes,
         Set<String> allowedModels,
         Optional<String> defaultAgent,
-        Optional<String> defaultFeature) {
+        Optional<String> defaultFeature,
+        boolean allOrgs) {
 
     public static final String DEFAULT_ORG = "default";
 
@@ -23,9 +25,20 @@ public record Principal(
         allowedModels = Set.copyOf(allowedModels);
     }
 
+    /** A key of one org. */
+    public Principal(String orgId, String keyId, Set<Scope> scopes, Set<String> allowedModels, Optional<String> defaultAgent,
+                     Optional<String> defaultFeature) {
+        this(orgId, keyId, scopes, allowedModels, defaultAgent, defaultFeature, false);
+    }
+
     /** The principal of every call when no master key is configured: the default org, all scopes. */
     public static Principal open() {
-        return new Principal(DEFAULT_ORG, "open", Set.of(Scope.values()), Set.of(), Optional.empty(), Optional.empty());
+        return new Principal(DEFAULT_ORG, "open", Set.of(Scope.values()), Set.of(), Optional.empty(), Optional.empty(), true);
+    }
+
+    /** Whether this caller may act on {@code org}. */
+    public boolean mayActOn(String org) {
+        return allOrgs || orgId.equals(org);
     }
 
     public boolean has(Scope scope) {

@@ -20,7 +20,7 @@ public final class MasterKeyAuthenticator implements Authenticator {
 
     public MasterKeyAuthenticator(Secret masterKey) {
         this.expectedDigest = sha256(masterKey.value());
-        this.admin = new Principal(Principal.DEFAULT_ORG, "master", Set.of(Scope.values()), Set.of(), Optional.empty(), Optional.empty());
+        this.admin = new Principal(Principal.DEFAULT_ORG, "master", Set.of(Scope.values()), Set.of(), Optional.empty(), Optional.empty(), true);
     }
 
     @Override

@@ -15,7 +15,8 @@ final class SqliteDatabase {
     private SqliteDatabase() {
     }
 
-    static Jdbi open(Path file) {
+    /** Opens the file and migrates it; serialized, so two stores opening one file never migrate at once. */
+    static synchronized Jdbi open(Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
