@@ -117,6 +117,33 @@ class LauncherTest {
                 .doesNotContain("sk-from-env-123");
     }
 
+    @Test
+    @Timeout(90)
+    void keys_createListRevoke_workOnTheDataDirectory_andShowTheSecretOnce() throws Exception {
+        String data = dir.resolve("data").toString();
+        Process create = start(Map.of(), "keys", "create", "--data", data, "--org", "acme", "--name", "ci", "--scopes", "infer,analytics");
+        String created = readAll(create);
+        assertThat(create.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(create.exitValue()).as(created).isZero();
+        Matcher secret = Pattern.compile("(tg-[A-Za-z0-9_-]{43})").matcher(created);
+        Matcher id = Pattern.compile("key (key_[0-9a-f]+)").matcher(created);
+        assertThat(secret.find()).as(created).isTrue();
+        assertThat(id.find()).isTrue();
+
+        Process list = start(Map.of(), "keys", "list", "--data", data);
+        String listed = readAll(list);
+        assertThat(list.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(listed).contains(id.group(1)).contains("acme").contains("active").doesNotContain(secret.group(1));
+
+        Process revoke = start(Map.of(), "keys", "revoke", "--data", data, id.group(1));
+        readAll(revoke);
+        assertThat(revoke.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(revoke.exitValue()).isZero();
+        Process after = start(Map.of(), "keys", "list", "--data", data, "--org", "acme");
+        assertThat(readAll(after)).contains(id.group(1)).contains("revoked");
+        assertThat(after.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
     private static Process start(Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString()));
