@@ -25,6 +25,13 @@ public record ProviderConfig(
         headers = Map.copyOf(headers);
     }
 
+    /** Header values may hold credentials: only their names are shown. The api key shows as {@code Secret[****]}. */
+    @Override
+    public String toString() {
+        return "ProviderConfig[name=" + name + ", kind=" + kind.configName() + ", baseUrl=" + baseUrl + ", apiKey=" + apiKey
+                + ", models=" + models + ", prefix=" + prefix + ", headers=" + headers.keySet() + ", timeouts=" + timeouts + "]";
+    }
+
     /** The config of the built-in simulated provider, as {@code tollgate demo} uses it. */
     public static ProviderConfig simulated(SimulatedConfig timing) {
         return new ProviderConfig("simulated", ProviderKind.SIMULATED, null, Optional.empty(),

@@ -45,8 +45,8 @@ public final class OpenAiChatParser implements Inbound.RequestParser {
         boolean stream = bool(root, "stream", "stream");
         type(root, "stream_options", "stream_options", "an object", root.path("stream_options").isObject());
         boolean wantsUsage = stream && bool(root.path("stream_options"), "include_usage", "stream_options.include_usage");
-        Optional<Integer> maxTokens = integer(root, "max_completion_tokens", "max_completion_tokens", 1, Integer.MAX_VALUE)
-                .or(() -> integer(root, "max_tokens", "max_tokens", 1, Integer.MAX_VALUE));
+        Optional<Integer> legacyMax = integer(root, "max_tokens", "max_tokens", 1, Integer.MAX_VALUE);
+        Optional<Integer> maxTokens = integer(root, "max_completion_tokens", "max_completion_tokens", 1, Integer.MAX_VALUE).or(() -> legacyMax);
         integer(root, "n", "n", 1, MAX_N);
         integer(root, "seed", "seed", Long.MIN_VALUE, Long.MAX_VALUE);
         number(root, "temperature", "temperature", 0, 2);
