@@ -84,6 +84,14 @@ public final class JournaledUsageLedger implements UsageLedger {
             LOG.info("replayed {} usage events from the journal of the previous run", replayed);
         }
         ledger.flush();
+        // As for a full segment: deleted only once stored. A ledger whose database cannot open returns from
+        // flush() at once with nothing stored, and the events must wait here for a start that can store them.
+        if (!ledger.healthy()) {
+            if (!leftovers.isEmpty()) {
+                LOG.warn("the usage ledger cannot store now; the journal keeps {} segment(s) for the next start", leftovers.size());
+            }
+            return;
+        }
         for (Path file : leftovers) {
             Files.deleteIfExists(file);
         }

@@ -126,30 +126,32 @@ final class SqliteUsageReader {
                 p.put("from", range[0]);
                 p.put("to", range[1]);
             }
-            add(sql, p, "org_id", f.org());
-            add(sql, p, "key_id", f.key());
-            add(sql, p, "agent", f.agent());
-            add(sql, p, "feature", f.feature());
-            add(sql, p, "provider", f.provider());
-            add(sql, p, "model", f.model());
+            add(sql, p, "org_id", f.org(), false);
+            add(sql, p, "key_id", f.key(), false);
+            add(sql, p, "agent", f.agent(), false);
+            add(sql, p, "feature", f.feature(), false);
+            add(sql, p, "provider", f.provider(), false);
+            add(sql, p, "model", f.model(), false);
             return new Where(sql.toString(), p);
         }
 
         static Where events(UsageFilter f) {
             Map<String, Object> p = new LinkedHashMap<>();
             StringBuilder sql = new StringBuilder(" WHERE 1 = 1");
-            add(sql, p, "org_id", f.org());
-            add(sql, p, "key_id", f.key());
-            add(sql, p, "agent", f.agent());
-            add(sql, p, "feature", f.feature());
-            add(sql, p, "provider", f.provider());
-            add(sql, p, "model", f.model());
+            add(sql, p, "org_id", f.org(), true);
+            add(sql, p, "key_id", f.key(), true);
+            add(sql, p, "agent", f.agent(), true);
+            add(sql, p, "feature", f.feature(), true);
+            add(sql, p, "provider", f.provider(), true);
+            add(sql, p, "model", f.model(), true);
             return new Where(sql.toString(), p);
         }
 
-        private static void add(StringBuilder sql, Map<String, Object> p, String column, Optional<String> value) {
+        private static void add(StringBuilder sql, Map<String, Object> p, String column, Optional<String> value, boolean rawEvents) {
             if (value.isPresent()) {
-                sql.append(" AND ").append(column).append(" = :").append(column);
+                // '' asks for calls without the tag: raw events keep a missing tag as NULL, the rollups as ''.
+                String lhs = rawEvents && value.get().isEmpty() ? "coalesce(" + column + ", '')" : column;
+                sql.append(" AND ").append(lhs).append(" = :").append(column);
                 p.put(column, value.get());
             }
         }
