@@ -104,7 +104,8 @@ public final class Gateway implements AutoCloseable {
         var health = new HealthHandlers(ledger);
         var json = new JsonEndpoint(authenticator, errors, jsonMapper);
         var analytics = new AnalyticsRoutes(new UsageReports(ledger, clock), ledger, json, jsonMapper);
-        var ingest = new UsageIngestRoute(jsonMapper, bodies, prices, listener, clock);
+        var ingest = new UsageIngestRoute(jsonMapper, bodies, prices, listener, clock,
+                java.time.Duration.ofDays(config.ledger().retentionDays()));
         KeyIssuer issuer = new KeyIssuer(keyStore, clock);
         var governance = new GovernanceRoutes(new GovernanceRoutes.Parts(keyStore, issuer, issuedKeys, bodies, clock), json, jsonMapper);
         var signup = new SignupRoute(config.signup(), issuer, governance, errors, jsonMapper, clock);

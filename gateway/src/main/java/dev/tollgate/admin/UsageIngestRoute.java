@@ -47,7 +47,15 @@ public final class UsageIngestRoute {
     private final PipelineListener listener;
     private final Clock clock;
 
-    public UsageIngestRoute(JsonMapper json, HttpBodies bodies, PriceTable prices, PipelineListener listener, Clock clock) {
+    private final Duration retention;
+
+    /**
+     * @param retention how long raw events are kept ({@code ZERO}: forever); older events are refused, since
+     *                  the ledger could no longer tell whether one was stored before and pruned
+     */
+    public UsageIngestRoute(JsonMapper json, HttpBodies bodies, PriceTable prices, PipelineListener listener, Clock clock,
+                            Duration retention) {
+        this.retention = retention;
         this.json = json;
         this.bodies = bodies;
         this.prices = prices;
@@ -152,7 +160,12 @@ public final class UsageIngestRoute {
         } catch (DateTimeParseException e) {
             t = null;
         }
-        if (t == null || t.isAfter(now.plus(MAX_CLOCK_SKEW)) || t.isBefore(Instant.parse("2000-01-01T00:00:00Z"))) {
+        Instant oldest = retention.isZero() ? Instant.parse("2000-01-01T00:00:00Z") : now.minus(retention);
+        if (t != null && t.isBefore(oldest)) {
+            throw GatewayException.badRequest(at + ".timestamp", at + ".timestamp: " + v + " is older than the ledger keeps raw events ("
+                    + retention.toDays() + " days, ledger.retention_days), so it could not be stored exactly once");
+        }
+        if (t == null || t.isAfter(now.plus(MAX_CLOCK_SKEW))) {
             throw GatewayException.badRequest(at + ".timestamp", at + ".timestamp: " + v
                     + " (expected: an ISO-8601 instant such as 2026-11-23T10:15:30Z, or epoch milliseconds, not in the future)");
         }

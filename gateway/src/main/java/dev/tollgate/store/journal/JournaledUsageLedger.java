@@ -33,6 +33,7 @@ public final class JournaledUsageLedger implements UsageLedger {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournaledUsageLedger.class);
     static final long SEGMENT_BYTES = 64L * 1024 * 1024;
+    private static final java.time.Duration REPLAY_WAIT = java.time.Duration.ofSeconds(30);
     private static final String PREFIX = "usage-";
     private static final String SUFFIX = ".journal";
 
@@ -83,10 +84,11 @@ public final class JournaledUsageLedger implements UsageLedger {
         if (replayed > 0) {
             LOG.info("replayed {} usage events from the journal of the previous run", replayed);
         }
-        ledger.flush();
+        // Bounded: a database that refuses every write must not hang start-up; the events then stay here.
+        boolean stored = ledger.flush(REPLAY_WAIT);
         // As for a full segment: deleted only once stored. A ledger whose database cannot open returns from
         // flush() at once with nothing stored, and the events must wait here for a start that can store them.
-        if (!ledger.healthy()) {
+        if (!stored || !ledger.healthy()) {
             if (!leftovers.isEmpty()) {
                 LOG.warn("the usage ledger cannot store now; the journal keeps {} segment(s) for the next start", leftovers.size());
             }

@@ -71,6 +71,9 @@ final class SqliteUsageReader {
     }
 
     List<UsageGroup> monthly(List<UsageDimension> by, UsageFilter filter, YearMonth from, YearMonth to) {
+        if (by.isEmpty()) {
+            throw new IllegalArgumentException("monthly: group by at least one dimension");
+        }
         long start = from.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         long end = to.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         Where where = Where.rollup(filter, new long[] {start, end});

@@ -234,8 +234,8 @@ class JournaledUsageLedgerTest {
         JournaledUsageLedger crashed = journal(failing, 3L * lineLength());
 
         events.forEach(crashed::append);
-        // One check at start-up, then one per full segment.
-        awaitUntil(() -> failing.healthChecks() >= 3, "both full segments were considered for deletion");
+        // One health check per full segment before its deletion (start-up stops earlier: nothing was stored).
+        awaitUntil(() -> failing.healthChecks() >= 2, "both full segments were considered for deletion");
 
         assertThat(segments()).hasSize(3);
         RecordingUsageLedger next = new RecordingUsageLedger();
