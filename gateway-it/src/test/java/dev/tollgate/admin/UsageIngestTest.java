@@ -258,6 +258,7 @@ class UsageIngestTest {
     static Stream<Arguments> badEvents() {
         String base = "\"provider\": \"openai\", \"model\": \"gpt-4o-mini\"";
         String future = Instant.now().plus(Duration.ofHours(1)).toString();
+        String beyondRetention = Instant.now().minus(Duration.ofDays(91)).toString(); // the default ledger.retention_days is 90
         return Stream.of(
                 Arguments.of("input_tokens a string", "{\"event_id\": \"%s\", " + base + ", \"input_tokens\": \"12\", \"output_tokens\": 1}", "input_tokens"),
                 Arguments.of("output_tokens fractional", "{\"event_id\": \"%s\", " + base + ", \"input_tokens\": 12, \"output_tokens\": 1.5}", "output_tokens"),
@@ -278,6 +279,8 @@ class UsageIngestTest {
                 Arguments.of("event_id missing", "{" + base + ", \"input_tokens\": 1, \"output_tokens\": 1}", "event_id"),
                 Arguments.of("event_id with a space", "{\"event_id\": \"%s x\", " + base + ", \"input_tokens\": 1, \"output_tokens\": 1}", "event_id"),
                 Arguments.of("timestamp in the future", "{\"event_id\": \"%s\", " + base + ", \"input_tokens\": 1, \"output_tokens\": 1, \"timestamp\": \"" + future + "\"}", "timestamp"),
+                Arguments.of("timestamp older than the 90-day retention", "{\"event_id\": \"%s\", " + base
+                        + ", \"input_tokens\": 1, \"output_tokens\": 1, \"timestamp\": \"" + beyondRetention + "\"}", "timestamp"),
                 Arguments.of("timestamp not a date", "{\"event_id\": \"%s\", " + base + ", \"input_tokens\": 1, \"output_tokens\": 1, \"timestamp\": \"yesterday\"}", "timestamp"),
                 Arguments.of("timestamp a boolean", "{\"event_id\": \"%s\", " + base + ", \"input_tokens\": 1, \"output_tokens\": 1, \"timestamp\": true}", "timestamp"),
                 Arguments.of("stream a string", "{\"event_id\": \"%s\", " + base + ", \"input_tokens\": 1, \"output_tokens\": 1, \"stream\": \"yes\"}", "stream"),
