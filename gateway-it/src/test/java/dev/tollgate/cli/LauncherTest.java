@@ -1,19 +1,16 @@
 package dev.tollgate.cli;
 
+import static dev.tollgate.testing.TollgateProcess.awaitPort;
+import static dev.tollgate.testing.TollgateProcess.readAll;
+import static dev.tollgate.testing.TollgateProcess.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -28,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherTest {
 
-    private static final Path JAR = Path.of("..", "gateway", "target", "tollgate.jar").toAbsolutePath().normalize();
-    private static final Pattern SERVING = Pattern.compile("serving on http://localhost:(\\d+)");
 
     @TempDir
     Path dir;
@@ -144,34 +139,6 @@ class LauncherTest {
         assertThat(after.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
-    private static Process start(Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(k -> k.startsWith("OPENAI_") || k.startsWith("TOLLGATE_")
-                || k.endsWith("_BASE_URL") || k.equals("DEFAULT_AI_MODEL"));
-        builder.environment().putAll(env);
-        return builder.start();
-    }
 
-    private static int awaitPort(Process process) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            seen.append(line).append('\n');
-            Matcher m = SERVING.matcher(line);
-            if (m.find()) {
-                Thread.ofVirtual().start(() -> reader.lines().forEach(l -> { }));
-                return Integer.parseInt(m.group(1));
-            }
-        }
-        throw new AssertionError("the demo never said where it serves:\n" + seen);
-    }
 
-    private static String readAll(Process process) throws IOException {
-        try (var in = process.getInputStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
 }

@@ -1,16 +1,15 @@
 package dev.tollgate.store;
 
+import static dev.tollgate.testing.TollgateProcess.awaitPort;
+import static dev.tollgate.testing.TollgateProcess.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.testing.MockUpstream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,8 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,8 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryTest {
 
-    private static final Path JAR = Path.of("..", "gateway", "target", "tollgate.jar").toAbsolutePath().normalize();
-    private static final Pattern SERVING = Pattern.compile("serving on http://localhost:(\\d+)");
 
     @RegisterExtension
     static final MockUpstream upstream = new MockUpstream();
@@ -61,7 +56,7 @@ class CrashRecoveryTest {
                 providers:
                   - {name: openai, kind: openai, base_url: "%s", api_key: sk-upstream}
                 """.formatted(dir.resolve("data"), upstream.baseUrl()));
-        Process gateway = start(config);
+        Process gateway = start(Map.of(), "serve", "--config", config.toString());
         int port = awaitPort(gateway);
 
         Set<String> completed = ConcurrentHashMap.newKeySet();
@@ -83,7 +78,7 @@ class CrashRecoveryTest {
         }
         assertThat(completed).hasSizeGreaterThanOrEqualTo(1_000);
 
-        Process restarted = start(config);
+        Process restarted = start(Map.of(), "serve", "--config", config.toString());
         awaitPort(restarted);
         restarted.destroy();
         assertThat(restarted.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -135,25 +130,5 @@ class CrashRecoveryTest {
         return out;
     }
 
-    private static Process start(Path config) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString(), "serve", "--config", config.toString())
-                .redirectErrorStream(true);
-        builder.environment().keySet().removeIf(k -> k.startsWith("TOLLGATE_") || k.startsWith("OPENAI_"));
-        return builder.start();
-    }
 
-    private static int awaitPort(Process process) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            seen.append(line).append('\n');
-            Matcher m = SERVING.matcher(line);
-            if (m.find()) {
-                Thread.ofVirtual().start(() -> reader.lines().forEach(l -> { }));
-                return Integer.parseInt(m.group(1));
-            }
-        }
-        throw new AssertionError("the gateway never said where it serves:\n" + seen);
-    }
 }

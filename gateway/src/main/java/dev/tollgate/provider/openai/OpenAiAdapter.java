@@ -136,20 +136,8 @@ public final class OpenAiAdapter implements ProviderAdapter, EmbeddingsCapable {
     private byte[] complete(URI uri, CanonicalRequest request, String upstreamModel) {
         long firstByte = config.timeouts().firstByte().toMillis();
         Request upstream = newRequest(uri, request, upstreamModel, firstByte);
-        ContentResponse response;
-        try {
-            response = new CompletableResponseListener(upstream, MAX_BODY_BYTES).send().get(firstByte, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            upstream.abort(e);
-            throw UpstreamException.of(UpstreamException.Kind.FIRST_BYTE_TIMEOUT,
-                    "upstream " + config.name() + " did not answer within " + firstByte + " ms");
-        } catch (InterruptedException e) {
-            upstream.abort(e);
-            Thread.currentThread().interrupt();
-            throw UpstreamException.of(UpstreamException.Kind.BROKEN, "interrupted while waiting for upstream " + config.name());
-        } catch (ExecutionException e) {
-            throw failure(e);
-        }
+        ContentResponse response = await(upstream, timeout -> new CompletableResponseListener(upstream, MAX_BODY_BYTES).send()
+                .get(timeout, TimeUnit.MILLISECONDS));
         if (response.getStatus() / 100 != 2) {
             byte[] content = response.getContent();
             throw errors.map(response.getStatus(), content.length > MAX_ERROR_BYTES ? java.util.Arrays.copyOf(content, MAX_ERROR_BYTES) : content,
@@ -163,7 +151,7 @@ public final class OpenAiAdapter implements ProviderAdapter, EmbeddingsCapable {
         Request upstream = newRequest(uri, request, upstreamModel, config.timeouts().idle().toMillis());
         InputStreamResponseListener listener = new InputStreamResponseListener();
         upstream.send(listener);
-        Response response = awaitHeaders(upstream, listener);
+        Response response = await(upstream, timeout -> listener.get(timeout, TimeUnit.MILLISECONDS));
         Exchange exchange = new Exchange(upstream, listener.getInputStream());
         int status = response.getStatus();
         if (status / 100 != 2) {
@@ -174,10 +162,17 @@ public final class OpenAiAdapter implements ProviderAdapter, EmbeddingsCapable {
         return exchange;
     }
 
-    private Response awaitHeaders(Request upstream, InputStreamResponseListener listener) {
+    /** A wait of at most the first-byte timeout for the upstream's answer. */
+    @FunctionalInterface
+    private interface Wait<T> {
+        T await(long timeoutMillis) throws InterruptedException, TimeoutException, ExecutionException;
+    }
+
+    /** Waits for the upstream, turning timeouts, interrupts and failures into {@link UpstreamException}s. */
+    private <T> T await(Request upstream, Wait<T> wait) {
         long firstByte = config.timeouts().firstByte().toMillis();
         try {
-            return listener.get(firstByte, TimeUnit.MILLISECONDS);
+            return wait.await(firstByte);
         } catch (TimeoutException e) {
             upstream.abort(e);
             throw UpstreamException.of(UpstreamException.Kind.FIRST_BYTE_TIMEOUT,
