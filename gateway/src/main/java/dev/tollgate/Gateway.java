@@ -38,6 +38,7 @@ import dev.tollgate.provider.openai.OpenAiAdapter;
 import dev.tollgate.provider.simulated.SimulatedAdapter;
 import dev.tollgate.store.KeyStore;
 import dev.tollgate.store.UsageLedger;
+import dev.tollgate.store.sqlite.SqliteDatabase;
 import dev.tollgate.store.sqlite.SqliteKeyStore;
 import dev.tollgate.store.journal.JournaledUsageLedger;
 import dev.tollgate.store.sqlite.SqliteUsageLedger;
@@ -53,6 +54,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jdbi.v3.core.Jdbi;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -78,7 +80,8 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         // Independent start-up work runs side by side: the ledger opens and migrates on its own thread,
         // the price map parses on another, the tokenizers load in the background after start.
-        SqliteUsageLedger sqlite = new SqliteUsageLedger(config.dataDir().resolve("tollgate.db"), config.ledger().batchLinger());
+        CompletableFuture<Jdbi> database = SqliteDatabase.openAsync(config.dataDir().resolve("tollgate.db"));
+        SqliteUsageLedger sqlite = new SqliteUsageLedger(database, config.ledger().batchLinger());
         JsonMapper jsonMapper = JsonMapper.builder().build();
         this.ledger = new JournaledUsageLedger(sqlite, config.dataDir().resolve("journal"), jsonMapper);
         CompletableFuture<PriceTable> pricesLoading = CompletableFuture.supplyAsync(() -> prices(config, jsonMapper));
@@ -88,8 +91,7 @@ public final class Gateway implements AutoCloseable {
         listeners.add(new UsageRecorder(ledger));
         listeners.addAll(extraListeners);
         PipelineListener listener = PipelineListener.all(listeners);
-        this.keyStore = new SqliteKeyStore(config.dataDir().resolve("tollgate.db"));
-        keyStore.addOrg(new Org(Principal.DEFAULT_ORG, "Default", clock.instant()));
+        this.keyStore = new SqliteKeyStore(database);
         StoredKeyAuthenticator issuedKeys = new StoredKeyAuthenticator(keyStore, clock);
         Authenticator authenticator = authenticator(config, issuedKeys);
         ModelCatalog catalog = new ModelCatalog(config.providers(), adapters);
@@ -130,7 +132,16 @@ public final class Gateway implements AutoCloseable {
             adapters.values().forEach(ProviderAdapter::close);
             throw new IllegalStateException("cannot open the usage ledger in " + config.dataDir() + ": " + e.getMessage(), e);
         }
-        Thread.ofVirtual().name("tollgate-tokenizer-warmup").start(tokens::warm);
+        keyStore.addOrg(new Org(Principal.DEFAULT_ORG, "Default", clock.instant()));
+        // Loaded a little after start, so the first requests do not compete with it for the CPU.
+        Thread.ofVirtual().name("tollgate-tokenizer-warmup").start(() -> {
+            try {
+                Thread.sleep(3_000);
+                tokens.warm();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         int days = config.ledger().retentionDays();
         this.retention = days > 0 ? new RetentionTask(ledger, java.time.Duration.ofDays(days), clock) : null;
     }

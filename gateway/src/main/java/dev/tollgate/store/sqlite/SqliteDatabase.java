@@ -10,9 +10,25 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /** Opens Tollgate's SQLite file: WAL journal, a busy timeout, and the schema migrated by Flyway. */
-final class SqliteDatabase {
+public final class SqliteDatabase {
 
     private SqliteDatabase() {
+    }
+
+    /**
+     * Opens and migrates the file on a background thread: the stores of one gateway share the result, so
+     * the schema is checked once, while start-up goes on.
+     */
+    public static java.util.concurrent.CompletableFuture<Jdbi> openAsync(Path file) {
+        java.util.concurrent.CompletableFuture<Jdbi> out = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().name("tollgate-db-open").daemon(true).start(() -> {
+            try {
+                out.complete(open(file));
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        });
+        return out;
     }
 
     /** Opens the file and migrates it; serialized, so two stores opening one file never migrate at once. */

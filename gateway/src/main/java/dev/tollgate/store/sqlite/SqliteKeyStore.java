@@ -21,32 +21,45 @@ import org.jdbi.v3.core.Jdbi;
 /** Orgs, keys and the audit log in Tollgate's SQLite file (tables of migration V2). */
 public final class SqliteKeyStore implements KeyStore {
 
-    private final Jdbi jdbi;
+    private final java.util.concurrent.CompletableFuture<Jdbi> database;
 
     public SqliteKeyStore(Path file) {
-        this.jdbi = SqliteDatabase.open(file);
+        this(java.util.concurrent.CompletableFuture.completedFuture(SqliteDatabase.open(file)));
+    }
+
+    /** A store on a database that may still be opening; calls wait for it. */
+    public SqliteKeyStore(java.util.concurrent.CompletableFuture<Jdbi> database) {
+        this.database = database;
+    }
+
+    private Jdbi jdbi() {
+        try {
+            return database.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     @Override
     public boolean addOrg(Org org) {
-        return jdbi.withHandle(h -> h.createUpdate("INSERT OR IGNORE INTO orgs (id, name, created_ms) VALUES (:id, :name, :created)")
+        return jdbi().withHandle(h -> h.createUpdate("INSERT OR IGNORE INTO orgs (id, name, created_ms) VALUES (:id, :name, :created)")
                 .bind("id", org.id()).bind("name", org.name()).bind("created", org.createdAt().toEpochMilli()).execute()) == 1;
     }
 
     @Override
     public Optional<Org> org(String id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM orgs WHERE id = :id").bind("id", id)
+        return jdbi().withHandle(h -> h.createQuery("SELECT * FROM orgs WHERE id = :id").bind("id", id)
                 .map((rs, ctx) -> org(rs)).findOne());
     }
 
     @Override
     public List<Org> orgs() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM orgs ORDER BY created_ms, id").map((rs, ctx) -> org(rs)).list());
+        return jdbi().withHandle(h -> h.createQuery("SELECT * FROM orgs ORDER BY created_ms, id").map((rs, ctx) -> org(rs)).list());
     }
 
     @Override
     public void addKey(ApiKey k) {
-        jdbi.useHandle(h -> h.createUpdate("""
+        jdbi().useHandle(h -> h.createUpdate("""
                         INSERT INTO api_keys (id, org_id, name, prefix, hash, scopes, allowed_models, default_agent, default_feature,
                           expires_ms, created_ms, last_used_ms, revoked)
                         VALUES (:id, :org, :name, :prefix, :hash, :scopes, :models, :agent, :feature, :expires, :created, NULL, :revoked)
@@ -61,20 +74,20 @@ public final class SqliteKeyStore implements KeyStore {
 
     @Override
     public Optional<ApiKey> keyByHash(byte[] sha256) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM api_keys WHERE hash = :hash").bind("hash", sha256)
+        return jdbi().withHandle(h -> h.createQuery("SELECT * FROM api_keys WHERE hash = :hash").bind("hash", sha256)
                 .map((rs, ctx) -> key(rs)).findOne());
     }
 
     @Override
     public Optional<ApiKey> key(String id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM api_keys WHERE id = :id").bind("id", id)
+        return jdbi().withHandle(h -> h.createQuery("SELECT * FROM api_keys WHERE id = :id").bind("id", id)
                 .map((rs, ctx) -> key(rs)).findOne());
     }
 
     @Override
     public List<ApiKey> keys(Optional<String> orgId) {
         String where = orgId.isPresent() ? " WHERE org_id = :org" : "";
-        return jdbi.withHandle(h -> {
+        return jdbi().withHandle(h -> {
             var q = h.createQuery("SELECT * FROM api_keys" + where + " ORDER BY created_ms DESC, id");
             orgId.ifPresent(o -> q.bind("org", o));
             return q.map((rs, ctx) -> key(rs)).list();
@@ -83,18 +96,18 @@ public final class SqliteKeyStore implements KeyStore {
 
     @Override
     public boolean revoke(String id) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE api_keys SET revoked = 1 WHERE id = :id").bind("id", id).execute()) == 1;
+        return jdbi().withHandle(h -> h.createUpdate("UPDATE api_keys SET revoked = 1 WHERE id = :id").bind("id", id).execute()) == 1;
     }
 
     @Override
     public void touch(String id, Instant lastUsed) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE api_keys SET last_used_ms = max(coalesce(last_used_ms, 0), :t) WHERE id = :id")
+        jdbi().useHandle(h -> h.createUpdate("UPDATE api_keys SET last_used_ms = max(coalesce(last_used_ms, 0), :t) WHERE id = :id")
                 .bind("id", id).bind("t", lastUsed.toEpochMilli()).execute());
     }
 
     @Override
     public void audit(AuditEntry e) {
-        jdbi.useHandle(h -> h.createUpdate("""
+        jdbi().useHandle(h -> h.createUpdate("""
                         INSERT INTO audit_log (ts_ms, actor, org_id, action, target, details)
                         VALUES (:ts, :actor, :org, :action, :target, :details)
                         """)
@@ -105,7 +118,7 @@ public final class SqliteKeyStore implements KeyStore {
     @Override
     public List<AuditEntry> audit(Optional<String> orgId, int limit) {
         String where = orgId.isPresent() ? " WHERE org_id = :org" : "";
-        return jdbi.withHandle(h -> {
+        return jdbi().withHandle(h -> {
             var q = h.createQuery("SELECT * FROM audit_log" + where + " ORDER BY seq DESC LIMIT :limit").bind("limit", limit);
             orgId.ifPresent(o -> q.bind("org", o));
             return q.map((rs, ctx) -> new AuditEntry(Instant.ofEpochMilli(rs.getLong("ts_ms")), rs.getString("actor"),

@@ -56,14 +56,22 @@ public final class SqliteUsageLedger implements UsageLedger {
     }
 
     public SqliteUsageLedger(Path file, Duration linger) {
+        this(SqliteDatabase.openAsync(file), linger);
+    }
+
+    /** A ledger on a database another part also uses; it waits for {@code db} on its writer thread. */
+    public SqliteUsageLedger(CompletableFuture<Jdbi> db, Duration linger) {
         this.lingerMillis = linger.toMillis();
         this.writer = Thread.ofPlatform().name("tollgate-ledger-writer").daemon(true).start(() -> {
             SqliteEventWriter events;
             try {
-                Jdbi jdbi = SqliteDatabase.open(file);
+                Jdbi jdbi = db.join();
                 events = new SqliteEventWriter(jdbi.open().getConnection());
                 reader = new SqliteUsageReader(jdbi);
                 database.complete(jdbi);
+            } catch (CompletionException e) {
+                database.completeExceptionally(e.getCause());
+                return;
             } catch (RuntimeException | SQLException e) {
                 database.completeExceptionally(e);
                 return;
