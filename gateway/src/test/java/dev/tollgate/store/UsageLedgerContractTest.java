@@ -20,10 +20,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Random;
@@ -35,8 +32,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,7 +121,7 @@ class UsageLedgerContractTest {
         store(ledger, List.of(first, first, other));
         store(ledger, List.of(replayed, first));
 
-        UsageTotals expected = sum(List.of(first, other));
+        UsageTotals expected = UsageOracle.sum(List.of(first, other));
         assertThat(ledger.count()).isEqualTo(2);
         assertThat(ledger.totals(UsageFilter.ALL, DAY, NEXT_DAY)).isEqualTo(expected);
         assertThat(ledger.breakdown(UsageDimension.MODEL, UsageFilter.ALL, DAY, NEXT_DAY))
@@ -155,30 +150,30 @@ class UsageLedgerContractTest {
         store(ledger, List.of(dayBefore, nine10, nine50, ten05, late, nextMidnight));
 
         // Both ends at midnight: daily buckets, exactly the day; the next midnight is excluded ([from, to)).
-        assertThat(ledger.totals(UsageFilter.ALL, DAY, NEXT_DAY)).isEqualTo(sum(List.of(nine10, nine50, ten05, late)));
+        assertThat(ledger.totals(UsageFilter.ALL, DAY, NEXT_DAY)).isEqualTo(UsageOracle.sum(List.of(nine10, nine50, ten05, late)));
         // Three whole days.
         assertThat(ledger.totals(UsageFilter.ALL, DAY.minus(Duration.ofDays(1)), DAY.plus(Duration.ofDays(2))))
-                .isEqualTo(sum(List.of(dayBefore, nine10, nine50, ten05, late, nextMidnight)));
+                .isEqualTo(UsageOracle.sum(List.of(dayBefore, nine10, nine50, ten05, late, nextMidnight)));
         // 09:30 to 10:00 is widened to the 09:00 hour: 09:10 is counted although it is before 09:30.
         assertThat(ledger.totals(UsageFilter.ALL, time("2026-03-10T09:30:00Z"), time("2026-03-10T10:00:00Z")))
-                .isEqualTo(sum(List.of(nine10, nine50)));
+                .isEqualTo(UsageOracle.sum(List.of(nine10, nine50)));
         // An end one millisecond past 10:00 is widened to 11:00, taking in 10:05.
         assertThat(ledger.totals(UsageFilter.ALL, time("2026-03-10T09:30:00Z"), time("2026-03-10T10:00:00.001Z")))
-                .isEqualTo(sum(List.of(nine10, nine50, ten05)));
+                .isEqualTo(UsageOracle.sum(List.of(nine10, nine50, ten05)));
         // Whole hours are not widened: [10:00, 23:00) has only 10:05.
         assertThat(ledger.totals(UsageFilter.ALL, time("2026-03-10T10:00:00Z"), time("2026-03-10T23:00:00Z")))
-                .isEqualTo(sum(List.of(ten05)));
+                .isEqualTo(UsageOracle.sum(List.of(ten05)));
         // Midnight to one millisecond past the next midnight: hourly, so the next day's 00:00 hour is in.
         assertThat(ledger.totals(UsageFilter.ALL, DAY, NEXT_DAY.plusMillis(1)))
-                .isEqualTo(sum(List.of(nine10, nine50, ten05, late, nextMidnight)));
+                .isEqualTo(UsageOracle.sum(List.of(nine10, nine50, ten05, late, nextMidnight)));
         // A start after midnight with an end at midnight is hourly too: [12:00, 24:00).
-        assertThat(ledger.totals(UsageFilter.ALL, time("2026-03-10T12:00:00Z"), NEXT_DAY)).isEqualTo(sum(List.of(late)));
+        assertThat(ledger.totals(UsageFilter.ALL, time("2026-03-10T12:00:00Z"), NEXT_DAY)).isEqualTo(UsageOracle.sum(List.of(late)));
         // A period with nothing in it.
         assertThat(ledger.totals(UsageFilter.ALL, time("2026-03-10T11:00:00Z"), time("2026-03-10T12:00:00Z")))
                 .isEqualTo(UsageTotals.ZERO);
         // Breakdowns widen the same way.
         assertThat(ledger.breakdown(UsageDimension.MODEL, UsageFilter.ALL, time("2026-03-10T09:30:00Z"), time("2026-03-10T10:00:00Z")))
-                .containsExactly(new UsageGroup(null, List.of("gpt-4o-mini"), sum(List.of(nine10, nine50))));
+                .containsExactly(new UsageGroup(null, List.of("gpt-4o-mini"), UsageOracle.sum(List.of(nine10, nine50))));
     }
 
     // ---------------------------------------------------------------- filters (seeded random matrix)
@@ -192,15 +187,15 @@ class UsageLedgerContractTest {
         Instant six = time("2026-03-10T06:00:00Z");
         Instant eighteen = time("2026-03-10T18:00:00Z");
         for (UsageFilter filter : filters()) {
-            List<UsageEvent> matching = events.stream().filter(matches(filter)).toList();
-            assertThat(ledger.totals(filter, DAY, NEXT_DAY)).as("%s over the day", filter).isEqualTo(sum(matching));
+            List<UsageEvent> matching = events.stream().filter(UsageOracle.matches(filter)).toList();
+            assertThat(ledger.totals(filter, DAY, NEXT_DAY)).as("%s over the day", filter).isEqualTo(UsageOracle.sum(matching));
             assertThat(ledger.totals(filter, six, eighteen)).as("%s from 06:00 to 18:00", filter)
-                    .isEqualTo(sum(matching.stream().filter(e -> !e.time().isBefore(six) && e.time().isBefore(eighteen)).toList()));
+                    .isEqualTo(UsageOracle.sum(matching.stream().filter(e -> !e.time().isBefore(six) && e.time().isBefore(eighteen)).toList()));
             assertThat(ledger.recent(filter, 1_000)).as("%s recent", filter)
                     .containsExactlyElementsOf(matching.stream().sorted(Comparator.comparing(UsageEvent::time).reversed()).toList());
             for (UsageDimension by : UsageDimension.values()) {
                 assertThat(ledger.breakdown(by, filter, DAY, NEXT_DAY)).as("%s by %s", filter, by)
-                        .containsExactlyInAnyOrderElementsOf(groups(List.of(by), matching))
+                        .containsExactlyInAnyOrderElementsOf(UsageOracle.groups(List.of(by), matching))
                         .isSortedAccordingTo(CONTRACT_ORDER);
             }
         }
@@ -273,14 +268,14 @@ class UsageLedgerContractTest {
         List<UsageGroup> rows = ledger.breakdown(List.of(UsageDimension.AGENT, UsageDimension.PROVIDER), UsageFilter.ALL, DAY, NEXT_DAY);
 
         assertThat(rows).containsExactly(
-                new UsageGroup(null, List.of("imperium", "anthropic"), sum(List.of(imperiumAnthropic))),
-                new UsageGroup(null, List.of("", "anthropic"), sum(List.of(untaggedAnthropic))),
-                new UsageGroup(null, List.of("imperium", "openai"), sum(List.of(imperiumOpenAi1, imperiumOpenAi2))),
-                new UsageGroup(null, List.of("scout", "openai"), sum(List.of(scoutOpenAi))));
+                new UsageGroup(null, List.of("imperium", "anthropic"), UsageOracle.sum(List.of(imperiumAnthropic))),
+                new UsageGroup(null, List.of("", "anthropic"), UsageOracle.sum(List.of(untaggedAnthropic))),
+                new UsageGroup(null, List.of("imperium", "openai"), UsageOracle.sum(List.of(imperiumOpenAi1, imperiumOpenAi2))),
+                new UsageGroup(null, List.of("scout", "openai"), UsageOracle.sum(List.of(scoutOpenAi))));
         assertThat(ledger.breakdown(List.of(UsageDimension.PROVIDER, UsageDimension.AGENT), UsageFilter.ALL.withAgent("imperium"), DAY, NEXT_DAY))
                 .containsExactly(
-                        new UsageGroup(null, List.of("anthropic", "imperium"), sum(List.of(imperiumAnthropic))),
-                        new UsageGroup(null, List.of("openai", "imperium"), sum(List.of(imperiumOpenAi1, imperiumOpenAi2))));
+                        new UsageGroup(null, List.of("anthropic", "imperium"), UsageOracle.sum(List.of(imperiumAnthropic))),
+                        new UsageGroup(null, List.of("openai", "imperium"), UsageOracle.sum(List.of(imperiumOpenAi1, imperiumOpenAi2))));
     }
 
     // ---------------------------------------------------------------- months
@@ -299,19 +294,19 @@ class UsageLedgerContractTest {
         List<UsageGroup> months = ledger.monthly(List.of(UsageDimension.PROVIDER), UsageFilter.ALL, YearMonth.of(2026, 10), YearMonth.of(2026, 11));
 
         assertThat(months).containsExactly(
-                new UsageGroup("2026-10", List.of("openai"), sum(List.of(octoberLast))),
-                new UsageGroup("2026-10", List.of("anthropic"), sum(List.of(octoberNoon))),
-                new UsageGroup("2026-11", List.of("anthropic"), sum(List.of(novemberMorning))),
-                new UsageGroup("2026-11", List.of("openai"), sum(List.of(novemberFirst))));
+                new UsageGroup("2026-10", List.of("openai"), UsageOracle.sum(List.of(octoberLast))),
+                new UsageGroup("2026-10", List.of("anthropic"), UsageOracle.sum(List.of(octoberNoon))),
+                new UsageGroup("2026-11", List.of("anthropic"), UsageOracle.sum(List.of(novemberMorning))),
+                new UsageGroup("2026-11", List.of("openai"), UsageOracle.sum(List.of(novemberFirst))));
         assertThat(ledger.monthly(List.of(UsageDimension.MODEL), UsageFilter.ALL.withProvider("openai"), YearMonth.of(2026, 9), YearMonth.of(2026, 12)))
                 .extracting(UsageGroup::month, g -> g.totals().costUsd())
                 .containsExactly(tuple("2026-09", 16.0), tuple("2026-10", 0.5),
                         tuple("2026-11", 0.125), tuple("2026-12", 32.0));
         // The last millisecond of October is in October's last day, not in November's first.
         assertThat(ledger.totals(UsageFilter.ALL, time("2026-10-31T00:00:00Z"), time("2026-11-01T00:00:00Z")))
-                .isEqualTo(sum(List.of(octoberNoon, octoberLast)));
+                .isEqualTo(UsageOracle.sum(List.of(octoberNoon, octoberLast)));
         assertThat(ledger.totals(UsageFilter.ALL, time("2026-11-01T00:00:00Z"), time("2026-11-02T00:00:00Z")))
-                .isEqualTo(sum(List.of(novemberFirst, novemberMorning)));
+                .isEqualTo(UsageOracle.sum(List.of(novemberFirst, novemberMorning)));
     }
 
     // ---------------------------------------------------------------- errors
@@ -359,13 +354,13 @@ class UsageLedgerContractTest {
         assertThat(deleted).isEqualTo(2);
         assertThat(ledger.count()).isEqualTo(2);
         assertThat(ledger.recent(10)).containsExactly(kept2, kept1);
-        assertThat(ledger.totals(UsageFilter.ALL, from, NEXT_DAY)).isEqualTo(sum(all));
-        assertThat(ledger.totals(UsageFilter.ALL, time("2026-03-08T10:00:00Z"), time("2026-03-08T11:00:00Z"))).isEqualTo(sum(List.of(old1)));
+        assertThat(ledger.totals(UsageFilter.ALL, from, NEXT_DAY)).isEqualTo(UsageOracle.sum(all));
+        assertThat(ledger.totals(UsageFilter.ALL, time("2026-03-08T10:00:00Z"), time("2026-03-08T11:00:00Z"))).isEqualTo(UsageOracle.sum(List.of(old1)));
         assertThat(ledger.breakdown(UsageDimension.AGENT, UsageFilter.ALL, from, NEXT_DAY))
-                .containsExactly(new UsageGroup(null, List.of("imperium"), sum(List.of(old2, kept2))),
-                        new UsageGroup(null, List.of("scout"), sum(List.of(old1, kept1))));
+                .containsExactly(new UsageGroup(null, List.of("imperium"), UsageOracle.sum(List.of(old2, kept2))),
+                        new UsageGroup(null, List.of("scout"), UsageOracle.sum(List.of(old1, kept1))));
         assertThat(ledger.monthly(List.of(UsageDimension.AGENT), UsageFilter.ALL.withAgent("scout"), YearMonth.of(2026, 3), YearMonth.of(2026, 3)))
-                .containsExactly(new UsageGroup("2026-03", List.of("scout"), sum(List.of(old1, kept1))));
+                .containsExactly(new UsageGroup("2026-03", List.of("scout"), UsageOracle.sum(List.of(old1, kept1))));
         assertThat(ledger.pruneBefore(time("2026-03-09T00:00:00Z"))).isZero();
     }
 
@@ -414,13 +409,13 @@ class UsageLedgerContractTest {
 
         assertThat(violations).isEmpty();
         assertThat(reads).hasSize(2).allSatisfy(n -> assertThat(n).isPositive());
-        UsageTotals expected = sum(all);
+        UsageTotals expected = UsageOracle.sum(all);
         assertThat(expected.requests()).isEqualTo(16_000);
         assertThat(expected.errors()).isEqualTo(160);
         assertThat(ledger.totals(UsageFilter.ALL, DAY, NEXT_DAY)).isEqualTo(expected);
         assertThat(ledger.count()).isEqualTo(16_000);
         assertThat(ledger.breakdown(UsageDimension.AGENT, UsageFilter.ALL, DAY, NEXT_DAY))
-                .containsExactlyInAnyOrderElementsOf(groups(List.of(UsageDimension.AGENT), all));
+                .containsExactlyInAnyOrderElementsOf(UsageOracle.groups(List.of(UsageDimension.AGENT), all));
     }
 
     /**
@@ -503,68 +498,6 @@ class UsageLedgerContractTest {
     private static final Comparator<UsageGroup> CONTRACT_ORDER = Comparator
             .comparing((UsageGroup g) -> g.totals().costUsd(), Comparator.reverseOrder())
             .thenComparing(g -> g.totals().requests(), Comparator.reverseOrder());
-
-    /** Totals of {@code events}, summed here field by field; an error is a non-2xx status or an error code. */
-    static UsageTotals sum(List<UsageEvent> events) {
-        long requests = 0;
-        long errors = 0;
-        long input = 0;
-        long output = 0;
-        long cached = 0;
-        long cacheWrite = 0;
-        long reasoning = 0;
-        double cost = 0;
-        double saved = 0;
-        long unknown = 0;
-        long estimated = 0;
-        long latency = 0;
-        for (UsageEvent e : events) {
-            requests++;
-            errors += e.status() >= 200 && e.status() <= 299 && e.errorCode() == null ? 0 : 1;
-            input += e.usage().inputTokens();
-            output += e.usage().outputTokens();
-            cached += e.usage().cachedTokens();
-            cacheWrite += e.usage().cacheWriteTokens();
-            reasoning += e.usage().reasoningTokens();
-            cost += e.costUsd();
-            saved += e.savedUsd();
-            unknown += e.priceKnown() ? 0 : 1;
-            estimated += e.usage().estimated() ? 1 : 0;
-            latency += e.latencyMs();
-        }
-        return new UsageTotals(requests, errors, input, output, cached, cacheWrite, reasoning, cost, saved, unknown, estimated, latency);
-    }
-
-    private static List<UsageGroup> groups(List<UsageDimension> by, List<UsageEvent> events) {
-        Map<List<String>, List<UsageEvent>> grouped = new LinkedHashMap<>();
-        for (UsageEvent e : events) {
-            grouped.computeIfAbsent(by.stream().map(d -> tag(d, e)).toList(), k -> new ArrayList<>()).add(e);
-        }
-        List<UsageGroup> out = new ArrayList<>();
-        grouped.forEach((keys, members) -> out.add(new UsageGroup(null, keys, sum(members))));
-        return out;
-    }
-
-    private static Predicate<UsageEvent> matches(UsageFilter f) {
-        return e -> Objects.equals(f.org().orElse(e.orgId()), e.orgId()) && f.key().map(k -> k.equals(e.keyId())).orElse(true)
-                && f.agent().map(a -> a.equals(e.agent() == null ? "" : e.agent())).orElse(true)
-                && f.feature().map(v -> v.equals(e.feature())).orElse(true)
-                && f.provider().map(v -> v.equals(e.provider())).orElse(true)
-                && f.model().map(v -> v.equals(e.model())).orElse(true);
-    }
-
-    private static String tag(UsageDimension d, UsageEvent e) {
-        Function<UsageEvent, String> get = switch (d) {
-            case ORG -> UsageEvent::orgId;
-            case KEY -> UsageEvent::keyId;
-            case AGENT -> UsageEvent::agent;
-            case FEATURE -> UsageEvent::feature;
-            case PROVIDER -> UsageEvent::provider;
-            case MODEL -> UsageEvent::model;
-        };
-        String v = get.apply(e);
-        return v == null ? "" : v;
-    }
 
     /** {@code n} calls at distinct random milliseconds of {@link #DAY}, with tags and counts from small sets. */
     private static List<UsageEvent> randomDay(Random random, int n) {
