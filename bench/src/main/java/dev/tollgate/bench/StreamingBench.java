@@ -1,0 +1,148 @@
+package dev.tollgate.bench;
+
+import dev.tollgate.testing.MockResponse;
+import dev.tollgate.testing.MockUpstream;
+import dev.tollgate.testing.OpenAiFixtures;
+import dev.tollgate.testing.TollgateProcess;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Streaming: time to the first content token through the gateway versus straight from the mock
+ * upstream (alternating, one stream at a time), then how much memory the gateway process holds with
+ * {@code streams} streams open at once.
+ *
+ * <p>Usage: {@code StreamingBench [samples=2000] [streams=2000]} (run from the repository root; starts
+ * {@code gateway/target/tollgate.jar serve} as a child process).
+ */
+public final class StreamingBench {
+
+    private static final String BODY = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    private StreamingBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int samples = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+        int streams = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
+        try (MockUpstream mock = new MockUpstream().start()) {
+            Path dir = Files.createTempDirectory("tollgate-streaming-bench");
+            Path config = dir.resolve("tollgate.yaml");
+            Files.writeString(config, """
+                    server: {host: 127.0.0.1, port: 0}
+                    data_dir: %s
+                    providers:
+                      - {name: openai, kind: openai, base_url: "%s", api_key: sk-mock}
+                    """.formatted(dir.resolve("data"), mock.baseUrl()));
+            Process gateway = TollgateProcess.start(Map.of(), "serve", "--config", config.toString());
+            try {
+                int port = TollgateProcess.awaitPort(gateway);
+                URI viaGateway = URI.create("http://127.0.0.1:" + port + "/v1/chat/completions");
+                URI direct = URI.create(mock.baseUrl() + "/chat/completions");
+                ttft(direct, viaGateway, samples);
+                openStreams(mock, viaGateway, streams, gateway.pid());
+            } finally {
+                gateway.destroy();
+                gateway.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void ttft(URI direct, URI viaGateway, int samples) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int i = 0; i < 500; i++) {
+            firstToken(http, direct);
+            firstToken(http, viaGateway);
+        }
+        long[] d = new long[samples];
+        long[] g = new long[samples];
+        for (int i = 0; i < samples; i++) {
+            d[i] = firstToken(http, direct);
+            g[i] = firstToken(http, viaGateway);
+        }
+        Arrays.sort(d);
+        Arrays.sort(g);
+        System.out.printf("time to first token, %d streams each, one at a time:%n", samples);
+        System.out.printf("  direct   p50 %.3f ms  p99 %.3f ms%n", pct(d, 50), pct(d, 99));
+        System.out.printf("  gateway  p50 %.3f ms  p99 %.3f ms%n", pct(g, 50), pct(g, 99));
+        System.out.printf("  overhead p50 %+.3f ms  p99 %+.3f ms%n", pct(g, 50) - pct(d, 50), pct(g, 99) - pct(d, 99));
+    }
+
+    /** Nanoseconds from sending the request to reading the first event with generated text. */
+    private static long firstToken(HttpClient http, URI uri) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(BODY)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        long first = -1;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (first < 0 && line.contains("\"content\":\"Hello")) {
+                    first = System.nanoTime() - start;
+                }
+            }
+        }
+        return first;
+    }
+
+    private static void openStreams(MockUpstream mock, URI viaGateway, int streams, long gatewayPid) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        mock.fallback(req -> MockResponse.sse(OpenAiFixtures.chunks("gpt-4o-mini", List.of("Hello", " there"), null))
+                .withGateAfterFirstEvent(release));
+        long before = rssKb(gatewayPid);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        CountDownLatch opened = new CountDownLatch(streams);
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            clients.add(Thread.ofVirtual().start(() -> {
+                try {
+                    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(viaGateway).timeout(Duration.ofSeconds(120))
+                            .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                    try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                        in.readLine();
+                        opened.countDown();
+                        in.lines().forEach(l -> { });
+                    }
+                } catch (Exception e) {
+                    opened.countDown();
+                }
+            }));
+        }
+        boolean all = opened.await(120, TimeUnit.SECONDS);
+        Thread.sleep(2_000);
+        long during = rssKb(gatewayPid);
+        release.countDown();
+        for (Thread t : clients) {
+            t.join(60_000);
+        }
+        System.out.printf("%d streams open at once (all open: %s): gateway RSS %d MB before, %d MB with them open (+%d MB)%n",
+                streams, all, before / 1024, during / 1024, (during - before) / 1024);
+    }
+
+    private static long rssKb(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    private static double pct(long[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, sorted.length * p / 100)] / 1e6;
+    }
+}
