@@ -189,10 +189,11 @@ final class ConfigBinder {
                 return first.prefix() + model;
             }
         }
+        // A local server's models are unknown until asked: there is no honest guess, so no default.
         return switch (first.kind()) {
             case OPENAI -> "gpt-4o-mini";
             case SIMULATED -> "tollgate-sim";
-            default -> first.prefix() + "default";
+            default -> "";
         };
     }
 }

@@ -179,6 +179,12 @@ class ConfigLoaderTest {
                   - kind: openai
                 """));
         assertThat(openai.defaultModel()).isEqualTo("gpt-4o-mini");
+
+        TollgateConfig localOnly = load(Map.of(), yaml("""
+                providers:
+                  - kind: ollama
+                """));
+        assertThat(localOnly.defaultModel()).as("a local server's models are unknown: no guess").isEmpty();
     }
 
     @Test

@@ -78,7 +78,9 @@ public final class ModelCatalog {
     /** Model names to list: explicit names, plus known models matching each provider's patterns. */
     public Set<String> listed(String defaultModel, java.util.function.Function<String, List<String>> knownModelsOf) {
         Set<String> out = new LinkedHashSet<>();
-        out.add(defaultModel);
+        if (!defaultModel.isEmpty()) {
+            out.add(defaultModel);
+        }
         for (ProviderConfig p : providers) {
             for (String pattern : p.models()) {
                 if (!pattern.contains("*")) {

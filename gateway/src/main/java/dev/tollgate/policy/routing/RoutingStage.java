@@ -31,6 +31,10 @@ public final class RoutingStage implements Stage {
     public ProviderResponse process(RequestContext ctx, Chain chain) {
         String asked = ctx.request().orElseThrow(() -> new IllegalStateException("limits must run before routing"))
                 .model().filter(m -> !AUTOPILOT.contains(m)).orElse(null);
+        if (asked == null && defaultModel.isEmpty()) {
+            throw GatewayException.badRequest("model", "model: missing, and this gateway has no default model "
+                    + "(expected: a model name, or default_model / DEFAULT_AI_MODEL in the configuration)");
+        }
         String model = asked == null ? defaultModel : asked;
         Principal principal = ctx.principal().orElseThrow();
         if (!principal.mayUse(model)) {

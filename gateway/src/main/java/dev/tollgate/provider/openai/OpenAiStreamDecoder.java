@@ -30,6 +30,8 @@ final class OpenAiStreamDecoder implements ChunkStream {
     private final ChatRequest request;
     private final String model;
     private final StringBuilder delivered = new StringBuilder();
+    /** The last event read ended at the end of the stream, without its blank line: it may be cut. */
+    private boolean lastEventUnterminated;
     private Usage reported;
     private boolean sawFinish;
     private boolean ended;
@@ -75,6 +77,7 @@ final class OpenAiStreamDecoder implements ChunkStream {
             while (true) {
                 byte[] line = reader.readLine();
                 if (line == null) {
+                    lastEventUnterminated = data != null;
                     return data;
                 }
                 if (line.length == 0) {
@@ -100,7 +103,10 @@ final class OpenAiStreamDecoder implements ChunkStream {
         try {
             node = json.readTree(data);
         } catch (JacksonException e) {
-            throw UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream sent a malformed stream event");
+            // An unreadable event at the very end of the stream was cut off there, not sent malformed.
+            throw lastEventUnterminated
+                    ? UpstreamException.of(UpstreamException.Kind.BROKEN, "upstream stream was cut in the middle of an event")
+                    : UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream sent a malformed stream event");
         }
         if (!node.isObject()) {
             throw UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream sent a stream event that is not a JSON object");
