@@ -28,6 +28,11 @@ final class PrefetchedStream implements ChunkStream {
     }
 
     @Override
+    public boolean nextIsReady() {
+        return !firstTaken || rest.nextIsReady();
+    }
+
+    @Override
     public Usage usage() {
         return rest.usage();
     }

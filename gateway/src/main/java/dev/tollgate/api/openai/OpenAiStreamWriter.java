@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Relays a streamed answer to an OpenAI client as server-sent events, each chunk flushed the moment it
- * arrives. The call is settled (usage event) before the closing {@code [DONE]}; a stream that fails
+ * arrives (events that arrived from the upstream together share one flush). The call is settled (usage event) before the closing {@code [DONE]}; a stream that fails
  * mid-way ends with an error event and is billed for what was delivered; a client that goes away
  * aborts the upstream call and is billed the same way.
  */
@@ -79,7 +79,10 @@ final class OpenAiStreamWriter {
                 out.write(DATA);
                 out.write(chunk.json());
                 out.write(END_OF_EVENT);
-                out.flush();
+                // Events that arrived together leave together; one that is alone leaves at once.
+                if (!chunks.nextIsReady()) {
+                    out.flush();
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.debug("client of stream {} went away: {}", ctx.requestId(), e.toString());
                 pipeline.finish(ctx, new Pipeline.Outcome(499, chunks.usage(), "client_closed_request"));

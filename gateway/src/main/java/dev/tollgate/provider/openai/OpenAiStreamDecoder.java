@@ -140,6 +140,11 @@ final class OpenAiStreamDecoder implements ChunkStream {
     }
 
     @Override
+    public boolean nextIsReady() {
+        return !ended && reader.hasBufferedLine();
+    }
+
+    @Override
     public Usage usage() {
         if (reported != null) {
             return reported;

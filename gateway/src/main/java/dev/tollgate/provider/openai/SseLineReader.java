@@ -22,6 +22,16 @@ final class SseLineReader {
         this.in = in;
     }
 
+    /** Whether a whole line is already buffered, so {@link #readLine()} returns without reading. */
+    boolean hasBufferedLine() {
+        for (int i = pos; i < limit; i++) {
+            if (buf[i] == '\n' || buf[i] == '\r') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The next line without its terminator, or {@code null} at the end of the stream. */
     byte[] readLine() throws IOException {
         byte[] line = null;

@@ -290,4 +290,15 @@ class OpenAiStreamDecoderTest {
 
         assertThat(abort.calls).isZero();
     }
+
+    @Test
+    void nextIsReady_onlyWhileAWholeEventIsAlreadyBuffered() {
+        OpenAiStreamDecoder decoder = decoder("data: " + ROLE + "\n\ndata: [DONE]\n\n");
+
+        assertThat(decoder.nextIsReady()).as("nothing read yet").isFalse();
+        decoder.next();
+        assertThat(decoder.nextIsReady()).as("[DONE] arrived in the same read as the first event").isTrue();
+        assertThat(decoder.next()).isNull();
+        assertThat(decoder.nextIsReady()).as("the stream has ended").isFalse();
+    }
 }
