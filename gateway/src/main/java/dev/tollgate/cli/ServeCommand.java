@@ -31,7 +31,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         ConfigLoader loader = new ConfigLoader(System.getenv());
         return Launcher.run(() -> {
-            TollgateConfig loaded = options.apply(ServerOptions.load(loader, config));
+            TollgateConfig loaded = options.apply(loader.load(java.util.Optional.ofNullable(config)));
             for (String name : loader.unsupportedProviderVariables()) {
                 LOG.warn("{} is set, but this version has no Anthropic or Gemini adapter yet; it is ignored", name);
             }

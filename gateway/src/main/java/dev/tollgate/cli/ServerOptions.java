@@ -1,10 +1,8 @@
 package dev.tollgate.cli;
 
 import dev.tollgate.config.ConfigException;
-import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
 import java.nio.file.Path;
-import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Options shared by {@code serve} and {@code demo}; flags win over the file and the environment. */
@@ -28,9 +26,5 @@ final class ServerOptions {
             out = out.withDataDir(data);
         }
         return out;
-    }
-
-    static TollgateConfig load(ConfigLoader loader, Path file) {
-        return loader.load(Optional.ofNullable(file));
     }
 }

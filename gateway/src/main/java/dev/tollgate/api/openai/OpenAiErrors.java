@@ -13,12 +13,8 @@ public final class OpenAiErrors {
         this.json = json;
     }
 
+    /** The error as a JSON body; also the data of the error event that ends a broken stream. */
     public byte[] body(GatewayException e) {
-        return json.writeValueAsBytes(node(e));
-    }
-
-    /** The same error as one server-sent event, for failures after a stream has started. */
-    public byte[] event(GatewayException e) {
         return json.writeValueAsBytes(node(e));
     }
 

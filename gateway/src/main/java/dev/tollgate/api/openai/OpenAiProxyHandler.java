@@ -17,7 +17,6 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,10 +112,5 @@ public final class OpenAiProxyHandler implements Handler {
         e.headers().forEach(res::header);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(errors.body(e));
-    }
-
-    /** For routes outside the pipeline: the request id header value of a request. */
-    static Optional<String> header(ServerRequest req, String name) {
-        return req.headers().first(HeaderNames.create(name));
     }
 }

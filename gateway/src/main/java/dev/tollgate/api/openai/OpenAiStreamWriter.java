@@ -98,7 +98,7 @@ final class OpenAiStreamWriter {
         pipeline.finish(ctx, new Pipeline.Outcome(200, delivered, error.code()));
         try {
             write(out, DATA);
-            write(out, errors.event(error));
+            write(out, errors.body(error));
             write(out, END_OF_EVENT);
         } catch (UncheckedIOException ignored) {
             LOG.debug("client of stream {} went away before the error event", ctx.requestId());
