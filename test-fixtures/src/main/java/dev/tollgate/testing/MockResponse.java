@@ -11,7 +11,8 @@ import java.util.concurrent.CountDownLatch;
  * A scripted answer of {@link MockUpstream}: a JSON body or a stream of server-sent events, with
  * delays and faults. Immutable; the {@code with*} methods return changed copies.
  *
- * @param events       SSE {@code data:} payloads, written one per event ({@code null} for a plain body)
+ * @param events       SSE events, one per entry ({@code null} for a plain body): a bare payload is sent as
+ *                     {@code data: payload}; an entry starting with {@code event:} or {@code data:} is sent as written
  * @param headersDelay wait before the status line and headers are sent
  * @param eventGap     wait between two events
  * @param gate         when set, the stream waits on this latch after the first event (tests release it)

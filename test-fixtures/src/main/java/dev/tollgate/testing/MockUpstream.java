@@ -158,7 +158,7 @@ public final class MockUpstream implements BeforeAllCallback, AfterAllCallback, 
             if (i > 0) {
                 sleep(r.eventGap());
             }
-            out.write(("data: " + r.events().get(i) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.write(frame(r.events().get(i)).getBytes(StandardCharsets.UTF_8));
             out.flush();
             if (i == 0 && r.gate() != null && !r.gate().await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the test never released the stream's gate");
@@ -179,6 +179,15 @@ public final class MockUpstream implements BeforeAllCallback, AfterAllCallback, 
         out.write(r.body(), 0, r.body().length / 2);
         out.flush();
         faulted(r.fault(), out);
+    }
+
+    /**
+     * One event on the wire. A payload is written as {@code data: payload}; an entry that already is an
+     * event block ({@code event: message_start\ndata: {...}}, as Anthropic sends) is written as it is.
+     */
+    static String frame(String event) {
+        boolean block = event.startsWith("event:") || event.startsWith("data:") || event.startsWith(":") || event.startsWith("id:");
+        return (block ? event : "data: " + event) + "\n\n";
     }
 
     /** Applies a fault; returns true when the response must end here. */
