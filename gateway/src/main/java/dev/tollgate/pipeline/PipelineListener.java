@@ -2,6 +2,7 @@ package dev.tollgate.pipeline;
 
 import dev.tollgate.provider.Deployment;
 import dev.tollgate.provider.UpstreamException;
+import dev.tollgate.model.BudgetSnapshot;
 import dev.tollgate.model.UsageEvent;
 import java.util.List;
 
@@ -30,6 +31,10 @@ public interface PipelineListener {
     default void completed(UsageEvent event) {
     }
 
+    /** A budget's standing after a call settled against it (alerts watch these); one per matching budget. */
+    default void budgetSettled(BudgetSnapshot snapshot) {
+    }
+
     static PipelineListener all(List<PipelineListener> listeners) {
         List<PipelineListener> copy = List.copyOf(listeners);
         return new PipelineListener() {
@@ -51,6 +56,11 @@ public interface PipelineListener {
             @Override
             public void completed(UsageEvent event) {
                 copy.forEach(l -> l.completed(event));
+            }
+
+            @Override
+            public void budgetSettled(BudgetSnapshot snapshot) {
+                copy.forEach(l -> l.budgetSettled(snapshot));
             }
         };
     }
