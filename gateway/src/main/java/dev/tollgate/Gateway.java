@@ -8,6 +8,7 @@ import dev.tollgate.admin.SignupRoute;
 import dev.tollgate.admin.UsageIngestRoute;
 import dev.tollgate.api.HttpBodies;
 import dev.tollgate.api.JsonEndpoint;
+import dev.tollgate.api.anthropic.AnthropicErrors;
 import dev.tollgate.api.anthropic.AnthropicMessagesHandler;
 import dev.tollgate.api.openai.ModelsHandler;
 import dev.tollgate.api.openai.OpenAiChatParser;
@@ -114,7 +115,7 @@ public final class Gateway implements AutoCloseable {
         KeyIssuer issuer = new KeyIssuer(keyStore, clock);
         var governance = new GovernanceRoutes(new GovernanceRoutes.Parts(keyStore, issuer, issuedKeys, bodies, clock), json, jsonMapper);
         var signup = new SignupRoute(config.signup(), issuer, governance, errors, jsonMapper, clock);
-        this.server = new GatewayServer(config.server(), errors, r -> {
+        this.server = new GatewayServer(config.server(), errors, new AnthropicErrors(jsonMapper), r -> {
             r.post("/v1/chat/completions", chat)
                     .post("/chat/completions", chat)
                     .post("/v1/embeddings", embeddings)

@@ -31,6 +31,7 @@ class MessagesBadInputTest {
             master_key: sk-tollgate-test
             server:
               max_body_bytes: 4096
+              max_header_bytes: 8192
             providers:
               - name: sim
                 kind: simulated
@@ -109,6 +110,20 @@ class MessagesBadInputTest {
         String body = "{\"model\":\"tollgate-sim\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(8000) + "\"}]}";
 
         anthropicError(gateway.post("/v1/messages", body, "x-api-key", KEY), 413, "request_too_large");
+    }
+
+    @Test
+    void hugeHeaders_areRefusedBeforeAnyRoute_stillInAnthropicsShape() throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(gateway.baseUrl().resolve("/v1/messages"))
+                .header("x-api-key", KEY).header("X-Filler", "f".repeat(20_000))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build();
+        HttpResponse<String> response;
+        try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+            response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        }
+
+        assertThat(anthropicError(response, 400, "invalid_request_error").at("/error/message").asString()).contains("max_header_bytes");
+        assertThat(gateway.post("/v1/messages", "{}", "x-api-key", KEY).statusCode()).as("still serving").isEqualTo(400);
     }
 
     @Test
