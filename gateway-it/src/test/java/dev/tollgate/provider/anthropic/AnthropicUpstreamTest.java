@@ -128,6 +128,15 @@ class AnthropicUpstreamTest {
     }
 
     @Test
+    void modelList_namesTheClaudeModelsOfThePriceTable() {
+        var response = gateway.get("/v1/models", "authorization", "Bearer sk-tollgate-test");
+
+        List<String> ids = new ArrayList<>();
+        JSON.readTree(response.body()).get("data").forEach(m -> ids.add(m.get("id").asString()));
+        assertThat(ids).contains(SONNET, HAIKU, "claude-haiku-4-5-20251001").doesNotContain("gpt-4o-mini");
+    }
+
+    @Test
     void streamedCompletion_arrivesAsOpenAiChunks_withTheExactUsage() {
         Tokens tokens = new Tokens(25, 2000, 0, 15);
         anthropic.enqueue(MockResponse.sse(AnthropicFixtures.textStream(SONNET, List.of("Bonjour", ", ", "le monde"), "end_turn", tokens)));
