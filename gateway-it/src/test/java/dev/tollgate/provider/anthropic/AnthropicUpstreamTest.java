@@ -282,6 +282,19 @@ class AnthropicUpstreamTest {
     }
 
     @Test
+    void refusedUpstreamCredentials_areA502_thatNeverShowsTheKey() {
+        anthropic.enqueue(AnthropicFixtures.error(401, "authentication_error", "invalid x-api-key"));
+
+        assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model(HAIKU).addUserMessage("hi").build()))
+                .isInstanceOfSatisfying(com.openai.errors.OpenAIServiceException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(502);
+                    assertThat(e.getMessage()).contains("invalid x-api-key").contains("check its api_key")
+                            .doesNotContain("sk-ant-upstream-secret");
+                });
+    }
+
+    @Test
     void invalidRequestFromAnthropic_isRelayedAsA400() {
         anthropic.enqueue(AnthropicFixtures.error(400, "invalid_request_error", "messages: roles must alternate"));
 

@@ -45,7 +45,7 @@ final class AnthropicRequestMapper {
         return json.writeValueAsBytes(translate(request, upstreamModel));
     }
 
-    ObjectNode translate(ChatRequest request, String upstreamModel) {
+    private ObjectNode translate(ChatRequest request, String upstreamModel) {
         ObjectNode openAi = request.body();
         ObjectNode out = json.createObjectNode();
         out.put("model", upstreamModel);
