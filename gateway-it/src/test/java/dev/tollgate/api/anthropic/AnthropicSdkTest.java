@@ -263,6 +263,33 @@ class AnthropicSdkTest {
     }
 
     @Test
+    void parallelToolCallsOfAnOpenAiUpstream_becomeOneToolUseBlockEach() {
+        String head = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",";
+        openai.enqueue(MockResponse.sse(List.of(
+                head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null},\"finish_reason\":null}]}",
+                head + "\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":["
+                        + "{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"location\\\":\\\"Paris\\\"}\"}},"
+                        + "{\"index\":1,\"id\":\"call_2\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"location\\\":\"}}]},"
+                        + "\"finish_reason\":null}]}",
+                head + "\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"function\":{\"arguments\":\"\\\"Rome\\\"}\"}}]},\"finish_reason\":null}]}",
+                head + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}",
+                OpenAiFixtures.usageChunk("gpt-4o-mini", new Usage(90, 40, 0, 0, false)),
+                "[DONE]")));
+
+        MessageAccumulator accumulator = MessageAccumulator.create();
+        try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(weather(Upstream.OPENAI_COMPATIBLE).build())) {
+            stream.stream().forEach(accumulator::accumulate);
+        }
+        Message message = accumulator.message();
+
+        List<ToolUseBlock> calls = message.content().stream().flatMap(b -> b.toolUse().stream()).toList();
+        assertThat(calls).extracting(ToolUseBlock::id).containsExactly("call_1", "call_2");
+        assertThat(calls.get(0)._input().convert(Map.class)).isEqualTo(Map.of("location", "Paris"));
+        assertThat(calls.get(1)._input().convert(Map.class)).isEqualTo(Map.of("location", "Rome"));
+        assertThat(message.usage().outputTokens()).isEqualTo(40);
+    }
+
+    @Test
     void toolResultRoundTrip_throughAnOpenAiUpstream_becomesAToolMessage() {
         openai.enqueue(MockResponse.json(200, OpenAiFixtures.chatCompletion("gpt-4o-mini", "It is 15 degrees in Boston.",
                 new Usage(120, 9, 0, 0, false))));

@@ -116,6 +116,7 @@ final class AnthropicStreamWriter {
         /** The open block: -1 none, else its index; {@code openTool} is the OpenAI tool index it carries, or -1 for text. */
         private int open = -1;
         private int openTool = -1;
+        private String openToolId = "";
         private String stopReason = "end_turn";
 
         Events(OutputStream out, ChunkStream chunks, String model) {
@@ -172,12 +173,15 @@ final class AnthropicStreamWriter {
 
         private void toolCall(JsonNode call) {
             int index = call.path("index").asInt(0);
+            String id = call.path("id").asString("");
             JsonNode function = call.path("function");
-            if (open < 0 || openTool != index) {
-                ObjectNode block = json.createObjectNode().put("type", "tool_use").put("id", call.path("id").asString(""))
+            // A new call: another index, or (servers that leave out the index) another id.
+            if (open < 0 || openTool != index || !id.isEmpty() && !id.equals(openToolId)) {
+                ObjectNode block = json.createObjectNode().put("type", "tool_use").put("id", id)
                         .put("name", function.path("name").asString(""));
                 block.putObject("input");
                 openBlock(block, index);
+                openToolId = id;
             }
             String piece = function.path("arguments").asString("");
             if (!piece.isEmpty()) {
@@ -201,6 +205,7 @@ final class AnthropicStreamWriter {
                 write("content_block_stop", blockEvent("content_block_stop"));
                 open = -1;
                 openTool = -1;
+                openToolId = "";
             }
         }
 
