@@ -8,6 +8,8 @@ import dev.tollgate.admin.SignupRoute;
 import dev.tollgate.admin.UsageIngestRoute;
 import dev.tollgate.api.HttpBodies;
 import dev.tollgate.api.JsonEndpoint;
+import dev.tollgate.api.anthropic.AnthropicErrors;
+import dev.tollgate.api.anthropic.AnthropicMessagesHandler;
 import dev.tollgate.api.openai.ModelsHandler;
 import dev.tollgate.api.openai.OpenAiChatParser;
 import dev.tollgate.api.openai.OpenAiEmbeddingsParser;
@@ -34,6 +36,7 @@ import dev.tollgate.policy.limits.RequestLimitsStage;
 import dev.tollgate.policy.routing.ModelCatalog;
 import dev.tollgate.policy.routing.RoutingStage;
 import dev.tollgate.provider.ProviderAdapter;
+import dev.tollgate.provider.anthropic.AnthropicAdapter;
 import dev.tollgate.provider.openai.OpenAiAdapter;
 import dev.tollgate.provider.simulated.SimulatedAdapter;
 import dev.tollgate.store.KeyStore;
@@ -102,6 +105,7 @@ public final class Gateway implements AutoCloseable {
         var shared = new OpenAiProxyHandler.Shared(pipeline, bodies, errors);
         var chat = new OpenAiProxyHandler(Endpoint.CHAT, new OpenAiChatParser(jsonMapper), shared);
         var embeddings = new OpenAiProxyHandler(Endpoint.EMBEDDINGS, new OpenAiEmbeddingsParser(jsonMapper), shared);
+        var messages = new AnthropicMessagesHandler(pipeline, bodies, jsonMapper);
         var models = new ModelsHandler(authenticator, errors, jsonMapper, listedModels(catalog, prices));
         var health = new HealthHandlers(ledger);
         var json = new JsonEndpoint(authenticator, errors, jsonMapper);
@@ -111,11 +115,12 @@ public final class Gateway implements AutoCloseable {
         KeyIssuer issuer = new KeyIssuer(keyStore, clock);
         var governance = new GovernanceRoutes(new GovernanceRoutes.Parts(keyStore, issuer, issuedKeys, bodies, clock), json, jsonMapper);
         var signup = new SignupRoute(config.signup(), issuer, governance, errors, jsonMapper, clock);
-        this.server = new GatewayServer(config.server(), errors, r -> {
+        this.server = new GatewayServer(config.server(), errors, new AnthropicErrors(jsonMapper), r -> {
             r.post("/v1/chat/completions", chat)
                     .post("/chat/completions", chat)
                     .post("/v1/embeddings", embeddings)
                     .post("/embeddings", embeddings)
+                    .post("/v1/messages", messages)
                     .get("/v1/models", models)
                     .get("/models", models)
                     .post("/api/log", json.of(Scope.INFER, ingest::ingest))
@@ -183,9 +188,11 @@ public final class Gateway implements AutoCloseable {
     private static Map<String, ProviderAdapter> adapters(TollgateConfig config, JsonMapper json, TokenCounter tokens, Clock clock) {
         Map<String, ProviderAdapter> out = new LinkedHashMap<>();
         for (ProviderConfig p : config.providers()) {
-            out.put(p.name(), p.kind().speaksOpenAi()
-                    ? new OpenAiAdapter(p, json, tokens)
-                    : new SimulatedAdapter(p.simulated(), json, tokens, clock));
+            out.put(p.name(), switch (p.kind()) {
+                case ANTHROPIC -> new AnthropicAdapter(p, json, tokens, clock);
+                case SIMULATED -> new SimulatedAdapter(p.simulated(), json, tokens, clock);
+                default -> new OpenAiAdapter(p, json, tokens);
+            });
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.tollgate.api;
 
+import dev.tollgate.api.anthropic.AnthropicErrors;
 import dev.tollgate.api.openai.OpenAiErrors;
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.pipeline.GatewayException;
@@ -20,8 +21,8 @@ public final class GatewayServer implements AutoCloseable {
 
     private final WebServer server;
 
-    public GatewayServer(ServerConfig config, OpenAiErrors errors, Consumer<HttpRouting.Builder> routes) {
-        TransportErrors transportErrors = new TransportErrors(errors, config.maxHeaderBytes());
+    public GatewayServer(ServerConfig config, OpenAiErrors errors, AnthropicErrors anthropicErrors, Consumer<HttpRouting.Builder> routes) {
+        TransportErrors transportErrors = new TransportErrors(errors, anthropicErrors, config.maxHeaderBytes());
         DirectHandlers.Builder direct = DirectHandlers.builder();
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
             direct.addHandler(type, transportErrors);

@@ -1,5 +1,6 @@
 package dev.tollgate.api;
 
+import dev.tollgate.api.anthropic.AnthropicErrors;
 import dev.tollgate.api.openai.OpenAiErrors;
 import dev.tollgate.pipeline.GatewayException;
 import io.helidon.http.DirectHandler;
@@ -10,15 +11,18 @@ import java.util.Map;
 
 /**
  * Errors the HTTP server raises before any route runs (malformed request line, headers too large, body
- * over the limit), rendered as JSON in OpenAI's shape instead of the server's plain text.
+ * over the limit), rendered as JSON instead of the server's plain text: in Anthropic's shape on
+ * {@code /v1/messages}, in OpenAI's everywhere else.
  */
 public final class TransportErrors implements DirectHandler {
 
     private final OpenAiErrors errors;
+    private final AnthropicErrors anthropicErrors;
     private final int maxHeaderBytes;
 
-    public TransportErrors(OpenAiErrors errors, int maxHeaderBytes) {
+    public TransportErrors(OpenAiErrors errors, AnthropicErrors anthropicErrors, int maxHeaderBytes) {
         this.errors = errors;
+        this.anthropicErrors = anthropicErrors;
         this.maxHeaderBytes = maxHeaderBytes;
     }
 
@@ -35,7 +39,9 @@ public final class TransportErrors implements DirectHandler {
             default -> code >= 500 ? "the server could not handle this request" : "malformed HTTP request";
         };
         String type = code >= 500 ? "server_error" : "invalid_request_error";
-        byte[] body = errors.body(new GatewayException(code, type, "http_" + code, null, text, Map.of()));
+        GatewayException error = new GatewayException(code, type, "http_" + code, null, text, Map.of());
+        boolean anthropic = request.path() != null && request.path().startsWith("/v1/messages");
+        byte[] body = anthropic ? anthropicErrors.body(error) : errors.body(error);
         headers.set(HeaderNames.CONTENT_TYPE, "application/json");
         return TransportResponse.builder()
                 .status(status)

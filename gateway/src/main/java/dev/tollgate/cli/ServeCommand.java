@@ -33,7 +33,7 @@ final class ServeCommand implements Callable<Integer> {
         return Launcher.run(() -> {
             TollgateConfig loaded = options.apply(loader.load(java.util.Optional.ofNullable(config)));
             for (String name : loader.unsupportedProviderVariables()) {
-                LOG.warn("{} is set, but this version has no Anthropic or Gemini adapter yet; it is ignored", name);
+                LOG.warn("{} is set, but this version has no Gemini adapter yet; it is ignored", name);
             }
             return loaded;
         }, ServeCommand::describe);
@@ -46,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
         return "Tollgate is serving on http://localhost:" + gateway.port() + " (providers: " + providers
                 + ", default model: " + c.defaultModel() + ", data: " + c.dataDir() + ", auth: "
                 + (c.masterKey().isPresent() ? "master key" : "open") + ")"
-                + (simulatedOnly ? "\nNo provider is configured (set OPENAI_API_KEY, OLLAMA_BASE_URL, … or --config): "
+                + (simulatedOnly ? "\nNo provider is configured (set OPENAI_API_KEY, ANTHROPIC_API_KEY, OLLAMA_BASE_URL, … or --config): "
                 + "answers come from the built-in simulated provider." : "");
     }
 }

@@ -193,6 +193,7 @@ final class ConfigBinder {
         return switch (first.kind()) {
             case OPENAI -> "gpt-4o-mini";
             case SIMULATED -> "tollgate-sim";
+            case ANTHROPIC -> "claude-haiku-4-5";
             default -> "";
         };
     }

@@ -28,6 +28,11 @@ final class EnvConfig {
             putIfSet(p, "api_key", env.get("OPENAI_API_KEY"));
             putIfSet(p, "base_url", env.get("OPENAI_BASE_URL"));
         }
+        if (set(env, "ANTHROPIC_API_KEY") || set(env, "ANTHROPIC_BASE_URL")) {
+            ObjectNode p = providers.addObject().put("name", "anthropic").put("kind", "anthropic");
+            putIfSet(p, "api_key", env.get("ANTHROPIC_API_KEY"));
+            putIfSet(p, "base_url", env.get("ANTHROPIC_BASE_URL"));
+        }
         local(providers, "ollama", env.get("OLLAMA_BASE_URL"));
         local(providers, "vllm", env.get("VLLM_BASE_URL"));
         local(providers, "lmstudio", env.get("LM_STUDIO_BASE_URL"));

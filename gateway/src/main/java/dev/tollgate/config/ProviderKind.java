@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * The upstream protocols Tollgate knows, with each one's defaults. OpenAI, Ollama, vLLM and LM Studio
- * all speak the OpenAI wire format and are configuration of one adapter.
+ * all speak the OpenAI wire format and are configuration of one adapter; Anthropic has its own.
  */
 public enum ProviderKind {
     OPENAI("https://api.openai.com/v1", "",
@@ -14,7 +14,8 @@ public enum ProviderKind {
     OLLAMA("http://localhost:11434/v1", "ollama/", List.of("*")),
     VLLM("http://localhost:8000/v1", "vllm/", List.of("*")),
     LMSTUDIO("http://localhost:1234/v1", "lmstudio/", List.of("*")),
-    SIMULATED(null, "", List.of("*"));
+    SIMULATED(null, "", List.of("*")),
+    ANTHROPIC("https://api.anthropic.com", "", List.of("claude-*"));
 
     private final String defaultBaseUrl;
     private final String defaultPrefix;
@@ -41,7 +42,7 @@ public enum ProviderKind {
     }
 
     public boolean speaksOpenAi() {
-        return this != SIMULATED;
+        return this != SIMULATED && this != ANTHROPIC;
     }
 
     public String configName() {

@@ -14,6 +14,8 @@ import tools.jackson.databind.node.ObjectNode;
  * @param model            the model the client asked for; empty for autopilot ({@code auto}, {@code tollgate} or none)
  * @param clientWantsUsage the client itself asked for {@code stream_options.include_usage}
  * @param maxTokens        {@code max_completion_tokens} or {@code max_tokens}, when given
+ * @param anthropicBody    the client's own body when it spoke Anthropic's Messages dialect, so an Anthropic
+ *                         upstream gets it losslessly (model name replaced); {@code body} is its OpenAI-shaped translation
  */
 public record ChatRequest(
         Optional<String> model,
@@ -22,10 +24,17 @@ public record ChatRequest(
         Optional<Integer> maxTokens,
         List<Message> messages,
         List<ToolDefinition> tools,
-        ObjectNode body) implements CanonicalRequest {
+        ObjectNode body,
+        Optional<ObjectNode> anthropicBody) implements CanonicalRequest {
 
     public ChatRequest {
         messages = List.copyOf(messages);
         tools = List.copyOf(tools);
+    }
+
+    /** A request that arrived in OpenAI's dialect. */
+    public ChatRequest(Optional<String> model, boolean stream, boolean clientWantsUsage, Optional<Integer> maxTokens,
+                       List<Message> messages, List<ToolDefinition> tools, ObjectNode body) {
+        this(model, stream, clientWantsUsage, maxTokens, messages, tools, body, Optional.empty());
     }
 }

@@ -222,7 +222,7 @@ class ConfigLoaderTest {
                 "providers[0].timout: unknown setting (expected one of: api_key, base_url, headers, kind, models, "
                         + "name, prefix, simulated, timeouts)",
                 "providers[1].kind: 'banana' (expected one of: openai, openai_compatible, ollama, vllm, lmstudio, "
-                        + "simulated)",
+                        + "simulated, anthropic)",
                 "providers[2].base_url: missing (expected: the upstream's OpenAI-compatible base URL, "
                         + "e.g. http://127.0.0.1:8000/v1)",
                 "providers[3].name: 'openai' is used by another provider (expected: unique names)");
@@ -340,6 +340,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anthropicKeyAlone_configuresTheAnthropicProviderWithItsOwnBaseUrl() {
+        TollgateConfig config = fromEnv(Map.of("ANTHROPIC_API_KEY", "sk-ant-api03-test"));
+
+        assertThat(config.providers()).hasSize(1);
+        ProviderConfig anthropic = config.providers().getFirst();
+        assertThat(anthropic.name()).isEqualTo("anthropic");
+        assertThat(anthropic.kind()).isEqualTo(ProviderKind.ANTHROPIC);
+        assertThat(anthropic.apiKey()).contains(new Secret("sk-ant-api03-test"));
+        assertThat(anthropic.baseUrl()).isEqualTo(URI.create("https://api.anthropic.com"));
+        assertThat(anthropic.models()).containsExactly("claude-*");
+        assertThat(anthropic.prefix()).isEmpty();
+        assertThat(config.defaultModel()).isEqualTo("claude-haiku-4-5");
+    }
+
+    @Test
+    void anthropicBaseUrl_isUsed_andOpenAiStaysFirst() {
+        TollgateConfig config = fromEnv(Map.of("OPENAI_API_KEY", OPENAI_KEY, "ANTHROPIC_API_KEY", "sk-ant-api03-test",
+                "ANTHROPIC_BASE_URL", "https://anthropic-proxy.internal/"));
+
+        assertThat(config.providers()).extracting(ProviderConfig::name).containsExactly("openai", "anthropic");
+        assertThat(config.providers().get(1).baseUrl()).isEqualTo(URI.create("https://anthropic-proxy.internal"));
+        assertThat(config.defaultModel()).isEqualTo("gpt-4o-mini");
+    }
+
+    @Test
     void openAiKeyAlone_usesOpenAisOwnBaseUrl() {
         ProviderConfig openai = fromEnv(Map.of("OPENAI_API_KEY", OPENAI_KEY)).providers().getFirst();
 
@@ -406,7 +431,7 @@ class ConfigLoaderTest {
         ConfigLoader loader = new ConfigLoader(Map.of("ANTHROPIC_API_KEY", "sk-ant-x", "GEMINI_API_KEY", " ",
                 "GOOGLE_API_KEY", "g-key"));
 
-        assertThat(loader.unsupportedProviderVariables()).containsExactly("ANTHROPIC_API_KEY", "GOOGLE_API_KEY");
+        assertThat(loader.unsupportedProviderVariables()).containsExactly("GOOGLE_API_KEY");
     }
 
     // Secrets stay out of text.

@@ -47,6 +47,19 @@ class PriceTableTest {
     }
 
     @Test
+    void anthropicModel_pricesCacheReadsAndCacheWritesAtTheirOwnRates() {
+        // "claude-sonnet-4-5": input 3e-06, cache_read_input_token_cost 3e-07, cache_creation_input_token_cost 3.75e-06,
+        // output 1.5e-05. The prompt of 7,095 tokens: 2,095 plain, 4,000 read from the cache, 1,000 written to it.
+        Usage usage = new Usage(7_095, 503, 4_000, 1_000, 0, false);
+
+        PriceTable.Cost cost = PRICES.cost(ProviderKind.ANTHROPIC, "anthropic", "claude-sonnet-4-5", usage);
+
+        // By hand: 2095 × 3e-6 + 4000 × 3e-7 + 1000 × 3.75e-6 + 503 × 1.5e-5 = 0.006285 + 0.0012 + 0.00375 + 0.007545
+        assertThat(cost.known()).isTrue();
+        assertThat(cost.usd()).isCloseTo(0.01878, within(1e-12));
+    }
+
+    @Test
     void reasoningTokens_areAlreadyPartOfOutput_andNotChargedTwice() {
         PriceTable.Cost without = PRICES.cost(ProviderKind.OPENAI, "gpt-4o-mini", new Usage(100, 500, 0, 0, false));
         PriceTable.Cost with = PRICES.cost(ProviderKind.OPENAI, "gpt-4o-mini", new Usage(100, 500, 0, 400, false));

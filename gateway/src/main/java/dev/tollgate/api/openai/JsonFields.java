@@ -9,14 +9,14 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Typed reads of request fields that fail with a 400 naming the parameter and what was expected.
- * Shared by the OpenAI-dialect parsers.
+ * Shared by the OpenAI- and Anthropic-dialect parsers.
  */
-final class JsonFields {
+public final class JsonFields {
 
     private JsonFields() {
     }
 
-    static ObjectNode object(JsonMapper json, byte[] body) {
+    public static ObjectNode object(JsonMapper json, byte[] body) {
         if (body.length == 0) {
             throw GatewayException.badRequest(null, "request body is empty (expected: a JSON object)");
         }
@@ -32,7 +32,7 @@ final class JsonFields {
         return object;
     }
 
-    static Optional<String> string(JsonNode parent, String field, String path, int maxLength) {
+    public static Optional<String> string(JsonNode parent, String field, String path, int maxLength) {
         JsonNode v = parent.get(field);
         if (v == null || v.isNull()) {
             return Optional.empty();
@@ -47,7 +47,7 @@ final class JsonFields {
         return Optional.of(text);
     }
 
-    static boolean bool(JsonNode parent, String field, String path) {
+    public static boolean bool(JsonNode parent, String field, String path) {
         JsonNode v = parent.get(field);
         if (v == null || v.isNull()) {
             return false;
@@ -58,7 +58,7 @@ final class JsonFields {
         return v.asBoolean();
     }
 
-    static Optional<Integer> integer(JsonNode parent, String field, String path, long min, long max) {
+    public static Optional<Integer> integer(JsonNode parent, String field, String path, long min, long max) {
         JsonNode v = parent.get(field);
         if (v == null || v.isNull()) {
             return Optional.empty();
@@ -69,7 +69,7 @@ final class JsonFields {
         return Optional.of((int) v.asLong());
     }
 
-    static void number(JsonNode parent, String field, String path, double min, double max) {
+    public static void number(JsonNode parent, String field, String path, double min, double max) {
         JsonNode v = parent.get(field);
         if (v == null || v.isNull()) {
             return;
@@ -79,18 +79,18 @@ final class JsonFields {
         }
     }
 
-    static void type(JsonNode parent, String field, String path, String expected, boolean ok) {
+    public static void type(JsonNode parent, String field, String path, String expected, boolean ok) {
         JsonNode v = parent.get(field);
         if (v != null && !v.isNull() && !ok) {
             throw wrongType(path, expected, v);
         }
     }
 
-    static GatewayException wrongType(String path, String expected, JsonNode found) {
+    public static GatewayException wrongType(String path, String expected, JsonNode found) {
         return GatewayException.badRequest(path, path + ": " + describe(found) + " (expected: " + expected + ")");
     }
 
-    static String describe(JsonNode v) {
+    public static String describe(JsonNode v) {
         if (v.isString()) {
             return "a string";
         }

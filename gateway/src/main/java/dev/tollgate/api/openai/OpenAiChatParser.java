@@ -62,7 +62,7 @@ public final class OpenAiChatParser implements Inbound.RequestParser {
     }
 
     /** The model field: optional, but when present a printable name without control characters. */
-    static Optional<String> modelName(ObjectNode root) {
+    public static Optional<String> modelName(ObjectNode root) {
         Optional<String> model = string(root, "model", "model", MAX_MODEL_LENGTH).filter(m -> !m.isBlank());
         if (model.isPresent() && model.get().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw GatewayException.badRequest("model", "model: contains control characters (expected: a model name such as gpt-4o-mini)");

@@ -35,7 +35,7 @@ public final class AuthStage implements Stage {
     public static Principal check(Authenticator authenticator, Scope required, Function<String, Optional<String>> headers) {
         Optional<String> key = presentedKey(headers);
         Principal principal = authenticator.authenticate(key).orElseThrow(() -> GatewayException.unauthorized(key.isEmpty()
-                ? "missing API key: send it as 'Authorization: Bearer <key>'"
+                ? "missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'"
                 : "invalid API key"));
         if (!principal.has(required)) {
             throw GatewayException.forbidden("missing_scope", "this key lacks the '" + required.name().toLowerCase(java.util.Locale.ROOT)

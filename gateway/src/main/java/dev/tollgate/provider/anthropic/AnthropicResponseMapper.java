@@ -1,0 +1,90 @@
+package dev.tollgate.provider.anthropic;
+
+import dev.tollgate.model.Usage;
+import dev.tollgate.provider.UpstreamException;
+import dev.tollgate.provider.anthropic.wire.AnthropicUsage;
+import dev.tollgate.provider.anthropic.wire.StopReason;
+import java.time.Clock;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns an Anthropic {@code message} into OpenAI's {@code chat.completion}, the gateway's inner response
+ * shape: text blocks joined into {@code content}, {@code tool_use} blocks into {@code tool_calls} with
+ * their input as a JSON string, the stop reason into a {@code finish_reason}, and the usage with the
+ * whole prompt as {@code prompt_tokens} (cache reads in {@code prompt_tokens_details.cached_tokens}).
+ * Thinking blocks are not carried over: OpenAI's chat shape has no place for them.
+ */
+final class AnthropicResponseMapper {
+
+    private final JsonMapper json;
+    private final Clock clock;
+
+    AnthropicResponseMapper(JsonMapper json, Clock clock) {
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** A translated answer and its usage. */
+    record Translated(byte[] body, Usage usage) {
+    }
+
+    /** @throws UpstreamException of kind {@code PROTOCOL} when the body is not an Anthropic message */
+    Translated completion(byte[] body) {
+        JsonNode message;
+        try {
+            message = json.readTree(body);
+        } catch (JacksonException e) {
+            throw UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream answered with malformed JSON");
+        }
+        if (!message.isObject() || !message.path("content").isArray()) {
+            throw UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream answered with something other than an Anthropic message");
+        }
+        Usage usage = AnthropicUsage.of(message.get("usage")).toUsage();
+        ObjectNode root = json.createObjectNode();
+        root.put("id", message.path("id").asString("msg"));
+        root.put("object", "chat.completion");
+        root.put("created", clock.instant().getEpochSecond());
+        root.put("model", message.path("model").asString(""));
+        ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
+        ObjectNode out = choice.putObject("message").put("role", "assistant");
+        StringBuilder text = new StringBuilder();
+        ArrayNode calls = json.createArrayNode();
+        for (JsonNode block : message.get("content")) {
+            switch (block.path("type").asString("")) {
+                case "text" -> text.append(block.path("text").asString(""));
+                case "tool_use" -> calls.addObject().put("id", block.path("id").asString("")).put("type", "function")
+                        .putObject("function").put("name", block.path("name").asString(""))
+                        .put("arguments", json.writeValueAsString(block.path("input").isObject() ? block.get("input") : json.createObjectNode()));
+                default -> {
+                    // thinking, redacted_thinking and server-tool blocks have no OpenAI equivalent
+                }
+            }
+        }
+        if (text.isEmpty() && !calls.isEmpty()) {
+            out.putNull("content");
+        } else {
+            out.put("content", text.toString());
+        }
+        if (!calls.isEmpty()) {
+            out.set("tool_calls", calls);
+        }
+        out.putNull("refusal");
+        choice.putNull("logprobs");
+        choice.put("finish_reason", StopReason.finishReasonOf(message.path("stop_reason").asString(null)));
+        usage(root, usage);
+        return new Translated(json.writeValueAsBytes(root), usage);
+    }
+
+    /** OpenAI's usage object for {@code usage}; also the usage of a stream's last chunk. */
+    static void usage(ObjectNode root, Usage usage) {
+        ObjectNode u = root.putObject("usage");
+        u.put("prompt_tokens", usage.inputTokens()).put("completion_tokens", usage.outputTokens())
+                .put("total_tokens", usage.totalTokens());
+        u.putObject("prompt_tokens_details").put("cached_tokens", usage.cachedTokens());
+        u.putObject("completion_tokens_details").put("reasoning_tokens", usage.reasoningTokens());
+    }
+}
