@@ -33,7 +33,7 @@ public final class ConfigLoader {
     /** Names of provider env vars that this version reads but cannot yet serve; reported as warnings. */
     public List<String> unsupportedProviderVariables() {
         List<String> out = new ArrayList<>();
-        for (String name : List.of("ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY")) {
+        for (String name : List.of("ANTHROPIC_API_KEY")) {
             String v = env.get(name);
             if (v != null && !v.isBlank()) {
                 out.add(name);

@@ -14,6 +14,7 @@ public enum ProviderKind {
     OLLAMA("http://localhost:11434/v1", "ollama/", List.of("*")),
     VLLM("http://localhost:8000/v1", "vllm/", List.of("*")),
     LMSTUDIO("http://localhost:1234/v1", "lmstudio/", List.of("*")),
+    GEMINI("https://generativelanguage.googleapis.com/v1beta", "", List.of("gemini-*")),
     SIMULATED(null, "", List.of("*"));
 
     private final String defaultBaseUrl;
@@ -41,7 +42,7 @@ public enum ProviderKind {
     }
 
     public boolean speaksOpenAi() {
-        return this != SIMULATED;
+        return this != SIMULATED && this != GEMINI;
     }
 
     public String configName() {

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * Reads server-sent-event lines as bytes, returning each as soon as its terminator arrived, so nothing
  * waits for a buffer to fill. Accepts {@code \n}, {@code \r\n} and {@code \r} line ends.
  */
-final class SseLineReader {
+public final class SseLineReader {
 
     static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -18,12 +18,12 @@ final class SseLineReader {
     private int limit;
     private boolean skipLf;
 
-    SseLineReader(InputStream in) {
+    public SseLineReader(InputStream in) {
         this.in = in;
     }
 
     /** Whether a whole line is already buffered, so {@link #readLine()} returns without reading. */
-    boolean hasBufferedLine() {
+    public boolean hasBufferedLine() {
         for (int i = pos; i < limit; i++) {
             if (buf[i] == '\n' || buf[i] == '\r') {
                 return true;
@@ -33,7 +33,7 @@ final class SseLineReader {
     }
 
     /** The next line without its terminator, or {@code null} at the end of the stream. */
-    byte[] readLine() throws IOException {
+    public byte[] readLine() throws IOException {
         byte[] line = null;
         int lineLen = 0;
         while (true) {
