@@ -84,7 +84,7 @@ final class GeminiRequestMapper {
                 system.isEmpty() ? null : new Content(null, system),
                 tools(request.tools()),
                 toolConfig(body.get("tool_choice")),
-                generation.isEmpty() ? null : generation);
+                generation.nothingSet() ? null : generation);
     }
 
     /** Appends a turn, merged into the previous one when both have the same role; empty turns are skipped. */

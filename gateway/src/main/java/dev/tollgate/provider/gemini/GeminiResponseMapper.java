@@ -108,7 +108,7 @@ final class GeminiResponseMapper {
     static String text(Candidate candidate) {
         StringBuilder out = new StringBuilder();
         for (Part part : parts(candidate)) {
-            if (part.text() != null && !part.isThought()) {
+            if (part.text() != null && !Boolean.TRUE.equals(part.thought())) {
                 out.append(part.text());
             }
         }

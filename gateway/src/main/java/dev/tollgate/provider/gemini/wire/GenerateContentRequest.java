@@ -48,7 +48,7 @@ public record GenerateContentRequest(
             Double presencePenalty,
             Double frequencyPenalty) {
 
-        public boolean isEmpty() {
+        public boolean nothingSet() {
             return temperature == null && topP == null && maxOutputTokens == null && stopSequences == null
                     && candidateCount == null && responseMimeType == null && responseSchema == null && seed == null
                     && presencePenalty == null && frequencyPenalty == null;

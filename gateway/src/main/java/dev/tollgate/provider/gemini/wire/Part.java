@@ -40,10 +40,6 @@ public record Part(
         return new Part(null, null, null, null, null, response, null);
     }
 
-    public boolean isThought() {
-        return Boolean.TRUE.equals(thought);
-    }
-
     /** Bytes inline, base64-encoded. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Blob(String mimeType, String data) {
