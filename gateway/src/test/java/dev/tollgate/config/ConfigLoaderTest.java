@@ -222,7 +222,7 @@ class ConfigLoaderTest {
                 "providers[0].timout: unknown setting (expected one of: api_key, base_url, headers, kind, models, "
                         + "name, prefix, simulated, timeouts)",
                 "providers[1].kind: 'banana' (expected one of: openai, openai_compatible, ollama, vllm, lmstudio, "
-                        + "simulated)",
+                        + "gemini, simulated)",
                 "providers[2].base_url: missing (expected: the upstream's OpenAI-compatible base URL, "
                         + "e.g. http://127.0.0.1:8000/v1)",
                 "providers[3].name: 'openai' is used by another provider (expected: unique names)");
