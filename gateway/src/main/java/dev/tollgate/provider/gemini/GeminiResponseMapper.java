@@ -141,9 +141,14 @@ final class GeminiResponseMapper {
         if (m == null) {
             return null;
         }
-        long input = m.promptTokenCount() + m.toolUsePromptTokenCount();
-        long cached = Math.min(m.cachedContentTokenCount(), input);
-        return new Usage(input, m.candidatesTokenCount() + m.thoughtsTokenCount(), cached, m.thoughtsTokenCount(), false);
+        long input = count(m.promptTokenCount()) + count(m.toolUsePromptTokenCount());
+        long thoughts = count(m.thoughtsTokenCount());
+        return new Usage(input, count(m.candidatesTokenCount()) + thoughts, Math.min(count(m.cachedContentTokenCount()), input), thoughts, false);
+    }
+
+    /** A count as reported, where a negative one (never sent by Gemini) reads as none. */
+    private static long count(long reported) {
+        return Math.max(0, reported);
     }
 
     /** Writes usage in OpenAI's shape. */

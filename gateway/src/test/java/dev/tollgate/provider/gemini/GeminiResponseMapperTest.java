@@ -85,6 +85,15 @@ class GeminiResponseMapperTest {
     }
 
     @Test
+    void negativeCounts_readAsNone() {
+        GenerateContentResponse response = read("""
+                {"candidates":[{"content":{"role":"model","parts":[{"text":"ok"}]},"finishReason":"STOP"}],
+                 "usageMetadata":{"promptTokenCount":-3,"candidatesTokenCount":2,"thoughtsTokenCount":-1,"cachedContentTokenCount":-5}}""");
+
+        assertThat(GeminiResponseMapper.usageOf(response.usageMetadata())).isEqualTo(new Usage(0, 2, 0, 0, false));
+    }
+
+    @Test
     void functionCall_becomesAToolCall_withAGeneratedId_andArgumentsAsJsonText() {
         JsonNode out = completion("""
                 {"candidates":[{"content":{"role":"model","parts":[{"functionCall":{"name":"get_current_weather",
