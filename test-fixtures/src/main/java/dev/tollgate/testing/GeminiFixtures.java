@@ -56,6 +56,12 @@ public final class GeminiFixtures {
         return response(model, candidate(List.of(callPart(function, argsJson)), "STOP"), tokens).toString();
     }
 
+    /** A thinking model's function call: the part carries the {@code thoughtSignature} it wants back. */
+    public static String signedFunctionCall(String model, String function, String argsJson, String signature, Tokens tokens) {
+        ObjectNode part = callPart(function, argsJson).put("thoughtSignature", signature);
+        return response(model, candidate(List.of(part), "STOP"), tokens).toString();
+    }
+
     /** A complete answer that ended for {@code finishReason} after {@code text}. */
     public static String finished(String model, String text, String finishReason, Tokens tokens) {
         return response(model, candidate(List.of(textPart(text)), finishReason), tokens).toString();

@@ -220,6 +220,31 @@ class GeminiUpstreamTest {
     }
 
     @Test
+    void thoughtSignature_reachesTheClient_andGoesBackToGemini() {
+        String signature = "CiQBcsjafE1kSigPq0B1fYrU4ZT0N8uZ3cO5m0Q4Rvw1nWmT2Aw=";
+        gemini.enqueue(MockResponse.json(200, GeminiFixtures.signedFunctionCall("gemini-3-pro-preview", "get_current_weather",
+                "{\"location\":\"Paris\"}", signature, new Tokens(60, 9, 0, 120))));
+
+        ChatCompletion called = client.chat().completions().create(params("gemini-3-pro-preview", "g-sig-1")
+                .addUserMessage("Weather in Paris?").addFunctionTool(WEATHER).build());
+
+        var toolCall = called.choices().getFirst().message().toolCalls().orElseThrow().getFirst().asFunction();
+        assertThat(toolCall._additionalProperties().get("extra_content"))
+                .isEqualTo(JsonValue.from(Map.of("google", Map.of("thought_signature", signature))));
+        assertThat(gateway.event("g-sig-1").usage()).isEqualTo(new Usage(60, 129, 0, 0, 120, false));
+        gemini.takeRequest();
+
+        client.chat().completions().create(params("gemini-3-pro-preview", "g-sig-2")
+                .addUserMessage("Weather in Paris?").addFunctionTool(WEATHER)
+                .addMessage(called.choices().getFirst().message())
+                .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(toolCall.id()).content("sunny").build())
+                .build());
+
+        assertThat(body(gemini.takeRequest()).at("/contents/1/parts/0")).isEqualTo(JSON.readTree("""
+                {"functionCall":{"name":"get_current_weather","args":{"location":"Paris"}},"thoughtSignature":"%s"}""".formatted(signature)));
+    }
+
+    @Test
     void streamedToolCall_arrivesWhole() {
         gemini.enqueue(MockResponse.sse(GeminiFixtures.functionCallEvents("gemini-2.5-flash", "get_current_weather",
                 "{\"location\":\"Paris\"}", new Tokens(57, 8, 0, 0))));
