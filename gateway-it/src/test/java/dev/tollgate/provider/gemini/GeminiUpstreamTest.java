@@ -76,6 +76,7 @@ class GeminiUpstreamTest {
                 models: [gemini-2.5-pro]
             aliases:
               fast: gemini-2.5-flash
+              careful: [gemini-2.5-flash-lite, gemini-2.5-pro]
             """.formatted(GEMINI_KEY))
             .env("GEMINI_URL", () -> "http://127.0.0.1:" + gemini.port() + "/v1beta")
             .env("BACKUP_URL", () -> backup.baseUrl().toString());
@@ -312,6 +313,24 @@ class GeminiUpstreamTest {
     }
 
     @Test
+    void aliasList_fallsBackToItsNextModel_whenTheFirstFails() {
+        gemini.enqueue(GeminiFixtures.error(503, "UNAVAILABLE", "The model is overloaded. Please try again later."));
+        gemini.enqueue(MockResponse.json(200, GeminiFixtures.text("gemini-2.5-pro", "Careful answer.", new Tokens(9, 3, 0, 6))));
+
+        ChatCompletion completion = client.chat().completions().create(params("careful", "g-alias-list").addUserMessage("Hello").build());
+
+        assertThat(completion.choices().getFirst().message().content()).contains("Careful answer.");
+        assertThat(gemini.takeRequest().path()).isEqualTo("/v1beta/models/gemini-2.5-flash-lite:generateContent");
+        assertThat(gemini.takeRequest().path()).isEqualTo("/v1beta/models/gemini-2.5-pro:generateContent");
+        UsageEvent event = gateway.event("g-alias-list");
+        assertThat(event.model()).isEqualTo("gemini-2.5-pro");
+        assertThat(event.attempts()).isEqualTo(2);
+        assertThat(event.routingReason()).isEqualTo("fallback: gemini failed (status 503), tried gemini");
+        assertThat(event.usage()).isEqualTo(new Usage(9, 9, 0, 0, 6, false));
+        assertThat(backup.requestCount()).isZero();
+    }
+
+    @Test
     void quotaExhausted_fallsBackToTheNextProviderServingTheModel() {
         gemini.enqueue(GeminiFixtures.quotaExceeded("37s"));
         backup.enqueue(MockResponse.json(200, OpenAiFixtures.chatCompletion("gemini-2.5-pro", "From the backup.", new Usage(14, 4, 0, 0, false))));
@@ -404,7 +423,7 @@ class GeminiUpstreamTest {
     void modelsList_showsGeminiModelsAndTheAlias() {
         List<String> ids = client.models().list().data().stream().map(m -> m.id()).toList();
 
-        assertThat(ids).contains("gemini-2.5-flash", "gemini-2.5-pro", "fast");
+        assertThat(ids).contains("gemini-2.5-flash", "gemini-2.5-pro", "fast", "careful");
         assertThat(client.models().list().data().stream().filter(m -> m.id().equals("fast")).findFirst().orElseThrow().ownedBy())
                 .isEqualTo("gemini");
     }
