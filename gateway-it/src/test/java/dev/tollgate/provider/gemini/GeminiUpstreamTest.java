@@ -38,6 +38,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -69,7 +71,7 @@ class GeminiUpstreamTest {
                 kind: gemini
                 base_url: ${GEMINI_URL}
                 api_key: %s
-                timeouts: {idle_ms: 2000}
+                timeouts: {first_byte_ms: 2000, idle_ms: 1500}
               - name: backup
                 kind: openai_compatible
                 base_url: ${BACKUP_URL}
@@ -396,14 +398,16 @@ class GeminiUpstreamTest {
         assertThat(gemini.takeRequest().path()).isEqualTo("/v1beta/models/gemini-9-ultra:generateContent");
     }
 
-    @Test
-    void streamCutMidway_endsWithAnError_andIsBilledForWhatWasDelivered() {
+    @ParameterizedTest
+    @EnumSource(value = MockResponse.Fault.class, names = {"RESET", "TRUNCATE", "STALL"})
+    void streamCutMidway_endsWithAnError_andIsBilledForWhatWasDelivered(MockResponse.Fault fault) {
         gemini.enqueue(MockResponse.sse(GeminiFixtures.events("gemini-2.5-flash", List.of("Partial answer", " that stops", " here"),
-                new Tokens(20, 9, 0, 0))).withFault(MockResponse.Fault.RESET, 2));
+                new Tokens(20, 9, 0, 0))).withFault(fault, 2));
+        String id = "g-cut-" + fault;
 
         StringBuilder text = new StringBuilder();
         Throwable thrown = catchThrowable(() -> {
-            try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params("gemini-2.5-flash", "g-cut")
+            try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params("gemini-2.5-flash", id)
                     .addUserMessage("Tell me a story").build())) {
                 stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
             }
@@ -411,12 +415,55 @@ class GeminiUpstreamTest {
 
         assertThat(thrown).isNotNull();
         assertThat(text).hasToString("Partial answer that stops");
-        UsageEvent event = gateway.event("g-cut");
+        UsageEvent event = gateway.event(id);
         assertThat(event.errorCode()).isEqualTo("upstream_stream_failed");
         assertThat(event.usage().estimated()).isTrue();
         assertThat(event.usage().inputTokens()).as("Gemini's own prompt count").isEqualTo(20);
         assertThat(event.usage().outputTokens()).isPositive();
         assertThat(event.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void noAnswerWithinTheFirstByteTimeout_isA504() {
+        gemini.enqueue(MockResponse.json(200, GeminiFixtures.text("gemini-2.5-flash", "late", GeminiFixtures.DEFAULT_TOKENS))
+                .withHeadersDelay(Duration.ofMillis(3_500)));
+
+        Throwable thrown = catchThrowable(() -> client.chat().completions().create(params("gemini-2.5-flash", "g-slow")
+                .addUserMessage("Hello").build()));
+
+        assertThat(thrown).isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(504);
+            assertThat(e.code()).contains("upstream_timeout");
+        });
+        assertThat(gateway.event("g-slow").status()).isEqualTo(504);
+    }
+
+    @Test
+    void malformedAnswer_isA502ProtocolError() {
+        gemini.enqueue(MockResponse.json(200, "{\"candidates\":[{\"content\":"));
+
+        Throwable thrown = catchThrowable(() -> client.chat().completions().create(params("gemini-2.5-flash", "g-malformed")
+                .addUserMessage("Hello").build()));
+
+        assertThat(thrown).isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(502);
+            assertThat(e.code()).contains("upstream_protocol_error");
+        });
+    }
+
+    @Test
+    void blockedPrompt_isA400ContentFilter() {
+        gemini.enqueue(MockResponse.json(200, GeminiFixtures.blocked("gemini-2.5-flash", "SAFETY", 7)));
+
+        Throwable thrown = catchThrowable(() -> client.chat().completions().create(params("gemini-2.5-flash", "g-blocked")
+                .addUserMessage("Something Gemini refuses").build()));
+
+        assertThat(thrown).isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(400);
+            assertThat(e.code()).contains("content_filter");
+            assertThat(e.getMessage()).contains("blockReason SAFETY");
+        });
+        assertThat(gateway.event("g-blocked").status()).isEqualTo(400);
     }
 
     @Test
