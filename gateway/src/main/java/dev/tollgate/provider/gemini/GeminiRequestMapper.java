@@ -22,7 +22,6 @@ import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Translates the canonical chat request into Gemini's {@code GenerateContentRequest}: system and developer
@@ -151,18 +150,26 @@ final class GeminiRequestMapper {
         Message result = messages.get(index);
         String name = result.role() == Role.FUNCTION ? result.name() : callName(messages, index, result.toolCallId());
         if (name == null || name.isEmpty()) {
-            throw rejected(at + ".tool_call_id", at + ".tool_call_id: '" + result.toolCallId()
-                    + "' matches no tool call of an earlier assistant message (expected: the id of the call this answers)");
+            throw result.role() == Role.FUNCTION
+                    ? rejected(at + ".name", at + ".name: missing (expected: the name of the function this answers)")
+                    : rejected(at + ".tool_call_id", at + ".tool_call_id: '" + result.toolCallId()
+                            + "' matches no tool call of an earlier assistant message (expected: the id of the call this answers)");
         }
-        String text = result.text();
-        JsonNode response;
+        return new Part.FunctionResponse(null, name, resultObject(result.text()));
+    }
+
+    /** Gemini wants the result as an object: a JSON object is sent as it is, anything else as {@code {"result": …}}. */
+    private JsonNode resultObject(String text) {
+        JsonNode parsed;
         try {
-            JsonNode parsed = text.isBlank() ? null : json.readTree(text);
-            response = parsed != null && parsed.isObject() ? parsed : json.createObjectNode().set("result", parsed == null ? json.getNodeFactory().stringNode(text) : parsed);
+            parsed = text.isBlank() ? null : json.readTree(text);
         } catch (JacksonException e) {
-            response = json.createObjectNode().put("result", text);
+            parsed = null;
         }
-        return new Part.FunctionResponse(null, name, response);
+        if (parsed != null && parsed.isObject()) {
+            return parsed;
+        }
+        return json.createObjectNode().set("result", parsed != null ? parsed : json.getNodeFactory().stringNode(text));
     }
 
     /** The function name of the latest earlier tool call with {@code id}. */

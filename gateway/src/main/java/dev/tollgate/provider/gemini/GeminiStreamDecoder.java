@@ -23,6 +23,7 @@ import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -168,17 +169,7 @@ final class GeminiStreamDecoder implements ChunkStream {
             delta.put("content", text);
         }
         delivered.append(text);
-        boolean calls = false;
-        for (Part part : GeminiResponseMapper.parts(candidate)) {
-            if (part.functionCall() != null) {
-                int n = callsByCandidate.merge(index, 1, Integer::sum) - 1;
-                ObjectNode call = (delta.has("tool_calls") ? (tools.jackson.databind.node.ArrayNode) delta.get("tool_calls")
-                        : delta.putArray("tool_calls")).addObject().put("index", n);
-                responses.toolCall(call, part, n);
-                delivered.append(part.functionCall().name()).append(call.path("function").path("arguments").asString(""));
-                calls = true;
-            }
-        }
+        boolean calls = toolCalls(delta, candidate, index);
         choice.putNull("logprobs");
         choice.putNull("finish_reason");
         if (!delta.isEmpty()) {
@@ -193,6 +184,23 @@ final class GeminiStreamDecoder implements ChunkStream {
             c.put("finish_reason", GeminiResponseMapper.finishReason(candidate.finishReason(), callsByCandidate.containsKey(index)));
             pending.add(new Chunk(json.writeValueAsBytes(finish), false, false));
         }
+    }
+
+    /** Adds the candidate's function calls to {@code delta}, numbered on from the earlier events'; whether there were any. */
+    private boolean toolCalls(ObjectNode delta, Candidate candidate, int index) {
+        boolean any = false;
+        for (Part part : GeminiResponseMapper.parts(candidate)) {
+            if (part.functionCall() == null) {
+                continue;
+            }
+            int n = callsByCandidate.merge(index, 1, Integer::sum) - 1;
+            ArrayNode list = delta.has("tool_calls") ? (ArrayNode) delta.get("tool_calls") : delta.putArray("tool_calls");
+            ObjectNode call = list.addObject().put("index", n);
+            responses.toolCall(call, part, n);
+            delivered.append(part.functionCall().name()).append(call.path("function").path("arguments").asString(""));
+            any = true;
+        }
+        return any;
     }
 
     private Chunk usageChunk() {
