@@ -16,6 +16,7 @@ import dev.tollgate.api.openai.OpenAiEmbeddingsParser;
 import dev.tollgate.api.openai.OpenAiErrors;
 import dev.tollgate.api.openai.OpenAiProxyHandler;
 import dev.tollgate.config.ProviderConfig;
+import dev.tollgate.config.ProviderKind;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.model.Org;
 import dev.tollgate.model.Principal;
@@ -37,6 +38,7 @@ import dev.tollgate.policy.routing.ModelCatalog;
 import dev.tollgate.policy.routing.RoutingStage;
 import dev.tollgate.provider.ProviderAdapter;
 import dev.tollgate.provider.anthropic.AnthropicAdapter;
+import dev.tollgate.provider.gemini.GeminiAdapter;
 import dev.tollgate.provider.openai.OpenAiAdapter;
 import dev.tollgate.provider.simulated.SimulatedAdapter;
 import dev.tollgate.store.KeyStore;
@@ -97,7 +99,7 @@ public final class Gateway implements AutoCloseable {
         this.keyStore = new SqliteKeyStore(database);
         StoredKeyAuthenticator issuedKeys = new StoredKeyAuthenticator(keyStore, clock);
         Authenticator authenticator = authenticator(config, issuedKeys);
-        ModelCatalog catalog = new ModelCatalog(config.providers(), adapters);
+        ModelCatalog catalog = new ModelCatalog(config.providers(), adapters, config.aliases());
         PriceTable prices = pricesLoading.join();
         Pipeline pipeline = new Pipeline(stages(authenticator, catalog, config.defaultModel(), listener), listener, prices, clock);
         OpenAiErrors errors = new OpenAiErrors(jsonMapper);
@@ -190,6 +192,7 @@ public final class Gateway implements AutoCloseable {
         for (ProviderConfig p : config.providers()) {
             out.put(p.name(), switch (p.kind()) {
                 case ANTHROPIC -> new AnthropicAdapter(p, json, tokens, clock);
+                case GEMINI -> new GeminiAdapter(p, json, tokens, clock);
                 case SIMULATED -> new SimulatedAdapter(p.simulated(), json, tokens, clock);
                 default -> new OpenAiAdapter(p, json, tokens);
             });
@@ -202,6 +205,9 @@ public final class Gateway implements AutoCloseable {
         for (String model : catalog.listed(config.defaultModel(), prices::modelsOf)) {
             catalog.resolve(model).stream().findFirst().ifPresent(d -> out.put(model, d.providerName()));
         }
+        // An alias is listed as served by the provider of its first target that resolves.
+        catalog.aliases().forEach((alias, targets) -> targets.stream().flatMap(t -> catalog.resolve(t).stream()).findFirst()
+                .ifPresent(d -> out.putIfAbsent(alias, d.providerName())));
         return out;
     }
 

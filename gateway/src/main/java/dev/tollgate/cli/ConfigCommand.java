@@ -49,6 +49,7 @@ final class ConfigCommand implements Runnable {
                         + ", models " + p.models() + (p.prefix().isEmpty() ? "" : ", prefix " + p.prefix())
                         + (p.apiKey().isPresent() ? ", api key set" : ""));
             }
+            loaded.aliases().forEach((alias, targets) -> System.out.println("  alias " + alias + " -> " + String.join(", ", targets)));
             return 0;
         }
     }

@@ -8,8 +8,6 @@ import dev.tollgate.config.TollgateConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,7 +17,6 @@ import picocli.CommandLine.Option;
         description = "Serve the gateway (config from --config, else from environment variables).")
 final class ServeCommand implements Callable<Integer> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
     Path config;
@@ -30,13 +27,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConfigLoader loader = new ConfigLoader(System.getenv());
-        return Launcher.run(() -> {
-            TollgateConfig loaded = options.apply(loader.load(java.util.Optional.ofNullable(config)));
-            for (String name : loader.unsupportedProviderVariables()) {
-                LOG.warn("{} is set, but this version has no Gemini adapter yet; it is ignored", name);
-            }
-            return loaded;
-        }, ServeCommand::describe);
+        return Launcher.run(() -> options.apply(loader.load(java.util.Optional.ofNullable(config))), ServeCommand::describe);
     }
 
     static String describe(Gateway gateway) {
@@ -46,7 +37,7 @@ final class ServeCommand implements Callable<Integer> {
         return "Tollgate is serving on http://localhost:" + gateway.port() + " (providers: " + providers
                 + ", default model: " + c.defaultModel() + ", data: " + c.dataDir() + ", auth: "
                 + (c.masterKey().isPresent() ? "master key" : "open") + ")"
-                + (simulatedOnly ? "\nNo provider is configured (set OPENAI_API_KEY, ANTHROPIC_API_KEY, OLLAMA_BASE_URL, … or --config): "
+                + (simulatedOnly ? "\nNo provider is configured (set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, OLLAMA_BASE_URL, … or --config): "
                 + "answers come from the built-in simulated provider." : "");
     }
 }

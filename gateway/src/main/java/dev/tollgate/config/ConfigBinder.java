@@ -16,7 +16,7 @@ import tools.jackson.databind.JsonNode;
 final class ConfigBinder {
 
     private static final Set<String> ROOT_KEYS =
-            Set.of("server", "data_dir", "master_key", "default_model", "providers", "pricing", "ledger", "signup");
+            Set.of("server", "data_dir", "master_key", "default_model", "providers", "pricing", "ledger", "signup", "aliases");
     private static final Set<String> PRICE_KEYS = Set.of("input_cost_per_token", "output_cost_per_token",
             "cache_read_input_token_cost", "cache_creation_input_token_cost", "output_cost_per_reasoning_token");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "max_header_bytes");
@@ -55,11 +55,12 @@ final class ConfigBinder {
         signupTree.rejectUnknown(Set.of("enabled", "per_address_per_hour"));
         SignupConfig signup = new SignupConfig(signupTree.bool("enabled", SignupConfig.DEFAULTS.enabled()),
                 (int) signupTree.number("per_address_per_hour", SignupConfig.DEFAULTS.perAddressPerHour(), 1, 100_000));
+        java.util.Map<String, List<String>> aliases = new AliasBinder(providers).bind(tree.child("aliases"));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new TollgateConfig(server, dataDir, masterKey, defaultModel == null ? guessDefaultModel(providers) : defaultModel,
-                providers, pricing, ledger, signup);
+                providers, pricing, ledger, signup, aliases);
     }
 
     private static PricingConfig pricing(ConfigTree t) {
@@ -192,6 +193,7 @@ final class ConfigBinder {
         // A local server's models are unknown until asked: there is no honest guess, so no default.
         return switch (first.kind()) {
             case OPENAI -> "gpt-4o-mini";
+            case GEMINI -> "gemini-2.5-flash";
             case SIMULATED -> "tollgate-sim";
             case ANTHROPIC -> "claude-haiku-4-5";
             default -> "";

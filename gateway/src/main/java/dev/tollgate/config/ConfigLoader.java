@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,18 +27,6 @@ public final class ConfigLoader {
         EnvInterpolator interpolator = new EnvInterpolator(env::get);
         JsonNode tree = file.isPresent() ? readYaml(file.get()) : EnvConfig.tree(env);
         return new ConfigBinder(interpolator).bind(tree);
-    }
-
-    /** Names of provider env vars that this version reads but cannot yet serve; reported as warnings. */
-    public List<String> unsupportedProviderVariables() {
-        List<String> out = new ArrayList<>();
-        for (String name : List.of("GEMINI_API_KEY", "GOOGLE_API_KEY")) {
-            String v = env.get(name);
-            if (v != null && !v.isBlank()) {
-                out.add(name);
-            }
-        }
-        return out;
     }
 
     private static JsonNode readYaml(Path file) {

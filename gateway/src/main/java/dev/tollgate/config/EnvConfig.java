@@ -33,6 +33,7 @@ final class EnvConfig {
             putIfSet(p, "api_key", env.get("ANTHROPIC_API_KEY"));
             putIfSet(p, "base_url", env.get("ANTHROPIC_BASE_URL"));
         }
+        gemini(providers, env);
         local(providers, "ollama", env.get("OLLAMA_BASE_URL"));
         local(providers, "vllm", env.get("VLLM_BASE_URL"));
         local(providers, "lmstudio", env.get("LM_STUDIO_BASE_URL"));
@@ -40,6 +41,16 @@ final class EnvConfig {
             root.set("providers", providers);
         }
         return root;
+    }
+
+    /** Google's SDKs read GOOGLE_API_KEY first when both are set; so does Tollgate. */
+    private static void gemini(ArrayNode providers, Map<String, String> env) {
+        String key = set(env, "GOOGLE_API_KEY") ? env.get("GOOGLE_API_KEY") : env.get("GEMINI_API_KEY");
+        if (key != null && !key.isBlank() || set(env, "GEMINI_BASE_URL")) {
+            ObjectNode p = providers.addObject().put("name", "gemini").put("kind", "gemini");
+            putIfSet(p, "api_key", key);
+            putIfSet(p, "base_url", env.get("GEMINI_BASE_URL"));
+        }
     }
 
     private static void local(ArrayNode providers, String kind, String baseUrl) {

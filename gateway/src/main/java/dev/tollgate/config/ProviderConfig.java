@@ -25,6 +25,51 @@ public record ProviderConfig(
         headers = Map.copyOf(headers);
     }
 
+    /**
+     * The name this provider knows {@code model} by, or {@code null} when it does not serve it: a name
+     * written with the provider's prefix ({@code ollama/llama3} → {@code llama3}) that its patterns
+     * allow, or, without a prefix, a name its patterns match ({@code gemini-*}). A provider with a
+     * prefix serves unprefixed names only when it lists them exactly.
+     */
+    public String upstreamName(String model) {
+        if (!prefix.isEmpty() && model.startsWith(prefix) && model.length() > prefix.length()) {
+            String stripped = model.substring(prefix.length());
+            return matchesAny(models, stripped) ? stripped : null;
+        }
+        if (prefix.isEmpty() ? matchesAny(models, model) : models.contains(model)) {
+            return model;
+        }
+        return null;
+    }
+
+    public static boolean matchesAny(List<String> patterns, String model) {
+        for (String pattern : patterns) {
+            if (matches(pattern, model)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Glob match where {@code *} stands for any run of characters. */
+    public static boolean matches(String pattern, String text) {
+        int star = pattern.indexOf('*');
+        if (star < 0) {
+            return pattern.equals(text);
+        }
+        String head = pattern.substring(0, star);
+        if (!text.startsWith(head)) {
+            return false;
+        }
+        String rest = pattern.substring(star + 1);
+        for (int i = head.length(); i <= text.length(); i++) {
+            if (matches(rest, text.substring(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Header values may hold credentials: only their names are shown. The api key shows as {@code Secret[****]}. */
     @Override
     public String toString() {

@@ -14,8 +14,9 @@ public enum ProviderKind {
     OLLAMA("http://localhost:11434/v1", "ollama/", List.of("*")),
     VLLM("http://localhost:8000/v1", "vllm/", List.of("*")),
     LMSTUDIO("http://localhost:1234/v1", "lmstudio/", List.of("*")),
-    SIMULATED(null, "", List.of("*")),
-    ANTHROPIC("https://api.anthropic.com", "", List.of("claude-*"));
+    ANTHROPIC("https://api.anthropic.com", "", List.of("claude-*")),
+    GEMINI("https://generativelanguage.googleapis.com/v1beta", "", List.of("gemini-*")),
+    SIMULATED(null, "", List.of("*"));
 
     private final String defaultBaseUrl;
     private final String defaultPrefix;
@@ -42,7 +43,7 @@ public enum ProviderKind {
     }
 
     public boolean speaksOpenAi() {
-        return this != SIMULATED && this != ANTHROPIC;
+        return this != SIMULATED && this != ANTHROPIC && this != GEMINI;
     }
 
     public String configName() {

@@ -1,7 +1,10 @@
 package dev.tollgate.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -10,6 +13,7 @@ import java.util.Optional;
  *
  * @param masterKey    when present, every route but health, readiness and docs needs this bearer key
  * @param defaultModel the model used when a request names none, {@code auto} or {@code tollgate}
+ * @param aliases      alias → the model names it stands for, to try in order (configuration order kept)
  */
 public record TollgateConfig(
         ServerConfig server,
@@ -19,30 +23,34 @@ public record TollgateConfig(
         List<ProviderConfig> providers,
         PricingConfig pricing,
         LedgerConfig ledger,
-        SignupConfig signup) {
+        SignupConfig signup,
+        Map<String, List<String>> aliases) {
 
     public TollgateConfig {
         providers = List.copyOf(providers);
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        aliases.forEach((name, targets) -> copy.put(name, List.copyOf(targets)));
+        aliases = Collections.unmodifiableMap(copy);
     }
 
     public TollgateConfig withServer(ServerConfig newServer) {
-        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup);
+        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases);
     }
 
     /** The same settings serving {@code newProviders} with {@code newDefaultModel}. */
     public TollgateConfig withProviders(List<ProviderConfig> newProviders, String newDefaultModel) {
-        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup);
+        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, aliases);
     }
 
     public TollgateConfig withPort(int port) {
-        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup);
+        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases);
     }
 
     public TollgateConfig withDataDir(Path dir) {
-        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup);
+        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases);
     }
 
     public TollgateConfig withMasterKey(Optional<Secret> key) {
-        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup);
+        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, aliases);
     }
 }

@@ -140,6 +140,12 @@ public final class PriceTable {
 
     private Optional<ModelPrice> find(ProviderKind kind, String providerName, String model) {
         ModelPrice exact = prices.get(model);
+        if (kind != null && exact != null && !servedBy(exact, kind)) {
+            // LiteLLM lists some names twice: gemini-2.5-flash under Vertex AI, gemini/gemini-2.5-flash under
+            // Google AI Studio. The entry of the provider's own kind wins when the table has one.
+            ModelPrice own = prices.get(kind.configName() + "/" + model);
+            exact = own != null ? own : exact;
+        }
         if (exact == null && providerName != null) {
             exact = prices.get(providerName + "/" + model);
         }
@@ -191,16 +197,27 @@ public final class PriceTable {
                 + plainOutput * p.output() + u.reasoningTokens() * p.reasoning();
     }
 
-    /** Chat and embedding models of a provider ({@code litellm_provider}), for listing. */
+    private static boolean servedBy(ModelPrice price, ProviderKind kind) {
+        return price.provider().equals(kind.configName());
+    }
+
+    /**
+     * Chat and embedding models of a provider kind ({@code litellm_provider}), for listing: bare names,
+     * and {@code provider/name} entries listed by their bare name. Gemini models are listed by LiteLLM
+     * under Vertex AI too ({@code vertex_ai-language-models}); for {@code gemini} those count as well.
+     */
     public List<String> modelsOf(String provider) {
-        List<String> out = new ArrayList<>();
+        Set<String> providers = provider.equals("gemini") ? Set.of("gemini", "vertex_ai-language-models") : Set.of(provider);
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
         for (ModelPrice p : prices.values()) {
-            if (p.provider().equals(provider) && (p.mode().equals("chat") || p.mode().equals("embedding"))
-                    && !p.model().contains("/")) {
-                out.add(p.model());
+            if (!providers.contains(p.provider()) || !(p.mode().equals("chat") || p.mode().equals("embedding"))) {
+                continue;
+            }
+            String name = p.model().startsWith(provider + "/") ? p.model().substring(provider.length() + 1) : p.model();
+            if (!name.contains("/")) {
+                out.add(name);
             }
         }
-        out.sort(null);
-        return out;
+        return new ArrayList<>(out);
     }
 }

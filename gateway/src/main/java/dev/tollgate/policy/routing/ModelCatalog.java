@@ -12,23 +12,51 @@ import java.util.Set;
 /**
  * Which configured deployments serve a model name. A provider serves a name when it carries the
  * provider's prefix ({@code ollama/llama3} → Ollama's {@code llama3}) or matches one of its model
- * patterns ({@code gpt-*}); providers are tried in configuration order.
+ * patterns ({@code gpt-*}); providers are tried in configuration order. Each kind brings its own
+ * default patterns ({@code gpt-*}, {@code o1*}, … for OpenAI; {@code gemini-*} for Gemini), so a model
+ * name picks its provider with no routing code per provider.
+ *
+ * <p>Aliases ({@code fast: gpt-4o-mini}, or a list to try in order) are names for other model names;
+ * {@link #targets} expands them before the names are resolved to deployments.
  */
 public final class ModelCatalog {
 
     private final List<ProviderConfig> providers;
     private final Map<String, ProviderAdapter> adapters;
+    private final Map<String, List<String>> aliases;
 
     public ModelCatalog(List<ProviderConfig> providers, Map<String, ProviderAdapter> adapters) {
+        this(providers, adapters, Map.of());
+    }
+
+    /** @param aliases alias → the model names it stands for, in the order to try them */
+    public ModelCatalog(List<ProviderConfig> providers, Map<String, ProviderAdapter> adapters, Map<String, List<String>> aliases) {
         this.providers = List.copyOf(providers);
         this.adapters = Map.copyOf(adapters);
+        Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
+        aliases.forEach((name, targets) -> copy.put(name, List.copyOf(targets)));
+        this.aliases = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /** The model names {@code name} stands for: an alias's targets in order, else the name itself. */
+    public List<String> targets(String name) {
+        return aliases.getOrDefault(name, List.of(name));
+    }
+
+    public boolean isAlias(String name) {
+        return aliases.containsKey(name);
+    }
+
+    /** Configured aliases, in configuration order. */
+    public Map<String, List<String>> aliases() {
+        return aliases;
     }
 
     /** The deployments for {@code model}, in the order to try them; empty when none serves it. */
     public List<Deployment> resolve(String model) {
         List<Deployment> out = new ArrayList<>();
         for (ProviderConfig p : providers) {
-            String upstream = upstreamName(p, model);
+            String upstream = p.upstreamName(model);
             if (upstream != null) {
                 out.add(new Deployment(p, upstream, adapters.get(p.name())));
             }
@@ -36,43 +64,13 @@ public final class ModelCatalog {
         return out;
     }
 
-    private static String upstreamName(ProviderConfig p, String model) {
-        if (!p.prefix().isEmpty() && model.startsWith(p.prefix()) && model.length() > p.prefix().length()) {
-            String stripped = model.substring(p.prefix().length());
-            return matchesAny(p.models(), stripped) ? stripped : null;
-        }
-        if (p.prefix().isEmpty() ? matchesAny(p.models(), model) : p.models().contains(model)) {
-            return model;
-        }
-        return null;
-    }
-
     static boolean matchesAny(List<String> patterns, String model) {
-        for (String pattern : patterns) {
-            if (matches(pattern, model)) {
-                return true;
-            }
-        }
-        return false;
+        return ProviderConfig.matchesAny(patterns, model);
     }
 
     /** Glob match where {@code *} stands for any run of characters. */
     static boolean matches(String pattern, String text) {
-        int star = pattern.indexOf('*');
-        if (star < 0) {
-            return pattern.equals(text);
-        }
-        String head = pattern.substring(0, star);
-        if (!text.startsWith(head)) {
-            return false;
-        }
-        String rest = pattern.substring(star + 1);
-        for (int i = head.length(); i <= text.length(); i++) {
-            if (matches(rest, text.substring(i))) {
-                return true;
-            }
-        }
-        return false;
+        return ProviderConfig.matches(pattern, text);
     }
 
     /** Model names to list: explicit names, plus known models matching each provider's patterns. */

@@ -1,10 +1,8 @@
 package dev.tollgate.provider.openai;
 
 import dev.tollgate.provider.UpstreamException;
+import dev.tollgate.provider.UpstreamHttp;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -46,22 +44,11 @@ final class OpenAiErrorMapper {
             message = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip();
         }
         String text = "upstream " + providerName + " answered " + status + (message.isEmpty() ? "" : ": " + clean(message));
-        return new UpstreamException(UpstreamException.Kind.STATUS, status, code == null ? null : clean(code), passOn(headers), text);
+        return new UpstreamException(UpstreamException.Kind.STATUS, status, code == null ? null : clean(code), UpstreamHttp.passOn(headers), text);
     }
 
     private String clean(String text) {
         String out = secret == null || secret.isEmpty() ? text : text.replace(secret, "****");
         return out.length() > MAX_MESSAGE_CHARS ? out.substring(0, MAX_MESSAGE_CHARS) + "…" : out;
-    }
-
-    static Map<String, String> passOn(HttpFields headers) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (HttpField field : headers) {
-            String name = field.getLowerCaseName();
-            if (name.equals("retry-after") || name.equals("retry-after-ms") || name.startsWith("x-ratelimit-")) {
-                out.put(name, field.getValue());
-            }
-        }
-        return out;
     }
 }

@@ -5,6 +5,7 @@ import dev.tollgate.model.Usage;
 import dev.tollgate.provider.Chunk;
 import dev.tollgate.provider.ChunkStream;
 import dev.tollgate.provider.UpstreamException;
+import dev.tollgate.provider.UpstreamHttp;
 import dev.tollgate.usage.TokenCounter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,7 +95,7 @@ final class OpenAiStreamDecoder implements ChunkStream {
                 // "event:", "id:", "retry:" and ":" comment lines carry nothing OpenAI's format uses.
             }
         } catch (IOException e) {
-            throw UpstreamException.of(UpstreamException.Kind.BROKEN, "upstream stream failed: " + describe(e));
+            throw UpstreamException.of(UpstreamException.Kind.BROKEN, "upstream stream failed: " + UpstreamHttp.describe(e));
         }
     }
 
@@ -182,14 +183,5 @@ final class OpenAiStreamDecoder implements ChunkStream {
         out[a.length] = '\n';
         System.arraycopy(b, 0, out, a.length + 1, b.length);
         return out;
-    }
-
-    static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String text = root.getMessage();
-        return root.getClass().getSimpleName() + (text == null ? "" : " (" + text + ")");
     }
 }

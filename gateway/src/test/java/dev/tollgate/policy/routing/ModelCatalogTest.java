@@ -110,6 +110,35 @@ class ModelCatalogTest {
         assertThat(route(catalog(OPENAI, OLLAMA), "ollama/")).isEmpty();
     }
 
+    private static final ProviderConfig GEMINI = provider("gemini", ProviderKind.GEMINI, ProviderKind.GEMINI.defaultPrefix(),
+            ProviderKind.GEMINI.defaultModels());
+
+    @Test
+    void eachKindsDefaultPatterns_pickTheProviderByModelName() {
+        ModelCatalog catalog = catalog(OLLAMA, GEMINI, OPENAI);
+
+        assertThat(route(catalog, "gemini-2.5-flash")).containsExactly("gemini:gemini-2.5-flash");
+        assertThat(route(catalog, "gemini-3-pro-preview")).containsExactly("gemini:gemini-3-pro-preview");
+        assertThat(route(catalog, "gpt-4o-mini")).containsExactly("openai:gpt-4o-mini");
+        assertThat(route(catalog, "o4-mini")).containsExactly("openai:o4-mini");
+        assertThat(route(catalog, "chatgpt-4o-latest")).containsExactly("openai:chatgpt-4o-latest");
+        assertThat(route(catalog, "ollama/llama3")).containsExactly("ollama:llama3");
+        assertThat(route(catalog, "claude-sonnet-4-5")).as("no Anthropic provider configured").isEmpty();
+        assertThat(route(catalog, "gemini/gemini-2.5-flash")).isEmpty();
+    }
+
+    @Test
+    void aliases_expandToTheirTargetsInOrder_andOtherNamesToThemselves() {
+        ModelCatalog catalog = new ModelCatalog(List.of(OPENAI, OLLAMA), Map.of(),
+                Map.of("fast", List.of("gpt-4o-mini"), "smart", List.of("ollama/llama3.2", "gpt-4o")));
+
+        assertThat(catalog.targets("fast")).containsExactly("gpt-4o-mini");
+        assertThat(catalog.targets("smart")).containsExactly("ollama/llama3.2", "gpt-4o");
+        assertThat(catalog.targets("gpt-4o")).containsExactly("gpt-4o");
+        assertThat(catalog.isAlias("smart")).isTrue();
+        assertThat(catalog.isAlias("gpt-4o")).isFalse();
+    }
+
     @Test
     void unknownModel_resolvesToNothing() {
         ModelCatalog catalog = catalog(OPENAI, OLLAMA, GROQ);

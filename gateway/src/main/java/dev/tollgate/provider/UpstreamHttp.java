@@ -1,0 +1,212 @@
+package dev.tollgate.provider;
+
+import dev.tollgate.config.ProviderConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The HTTP side of a translating adapter (Jetty client, one pool per provider): POSTs a JSON body and
+ * hands back the answer, whatever its status, so the adapter maps errors in its provider's terms.
+ * Transport failures become {@link UpstreamException}s here.
+ *
+ * <p>Timeouts, as for every adapter: {@code connect} bounds opening the connection; a response must
+ * start within {@code first_byte}; a streamed body may pause at most {@code idle} between two reads (a
+ * non-streamed body is generated before its headers, so the first-byte timeout covers it).
+ */
+public final class UpstreamHttp implements AutoCloseable {
+
+    /** The largest answer body read. */
+    public static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
+    /** The most of an error body read, for its message. */
+    public static final int MAX_ERROR_BYTES = 64 * 1024;
+
+    private final ProviderConfig config;
+    private final HttpClient http;
+
+    public UpstreamHttp(ProviderConfig config) {
+        this.config = config;
+        this.http = newClient(config);
+    }
+
+    /** A complete answer; {@code body} is at most {@link #MAX_ERROR_BYTES} when the status is not 2xx. */
+    public record Answer(int status, byte[] body, HttpFields headers) {
+
+        public boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
+    /** A streamed answer whose body is still to be read; its status may be an error. */
+    public record Exchange(int status, HttpFields headers, InputStream body, Request request) {
+
+        public boolean ok() {
+            return status / 100 == 2;
+        }
+
+        /** Stops the upstream call and drops its connection. */
+        public void abort() {
+            request.abort(new IOException("aborted by Tollgate"));
+        }
+
+        /** Reads an error body (at most {@link #MAX_ERROR_BYTES}) and ends the exchange. */
+        public byte[] errorBody() {
+            try {
+                return body.readNBytes(MAX_ERROR_BYTES);
+            } catch (IOException e) {
+                return new byte[0];
+            } finally {
+                abort();
+            }
+        }
+    }
+
+    private static HttpClient newClient(ProviderConfig config) {
+        QueuedThreadPool pool = new QueuedThreadPool(64, 4);
+        pool.setName("tollgate-upstream-" + config.name());
+        pool.setDaemon(true);
+        HttpClient client = new HttpClient();
+        client.setExecutor(pool);
+        client.setConnectTimeout(config.timeouts().connect().toMillis());
+        client.setIdleTimeout(120_000);
+        client.setFollowRedirects(false);
+        client.setMaxConnectionsPerDestination(16_384);
+        client.setMaxRequestsQueuedPerDestination(16_384);
+        client.setUserAgentField(null);
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the HTTP client for provider " + config.name(), e);
+        }
+        // Upstream statuses are answers to relay, not challenges to act on (see OpenAiAdapter).
+        client.getProtocolHandlers().clear();
+        return client;
+    }
+
+    /** A non-streamed POST: the whole answer, buffered. */
+    public Answer complete(URI uri, byte[] body, Consumer<HttpFields.Mutable> headers) {
+        Request upstream = post(uri, body, "application/json", headers, config.timeouts().firstByte().toMillis());
+        ContentResponse response = await(upstream, timeout -> new CompletableResponseListener(upstream, MAX_BODY_BYTES).send()
+                .get(timeout, TimeUnit.MILLISECONDS));
+        byte[] content = response.getContent();
+        if (response.getStatus() / 100 != 2 && content.length > MAX_ERROR_BYTES) {
+            content = Arrays.copyOf(content, MAX_ERROR_BYTES);
+        }
+        return new Answer(response.getStatus(), content, response.getHeaders());
+    }
+
+    /** A streamed POST: returns once the response headers arrived; the body is read as it comes. */
+    public Exchange stream(URI uri, byte[] body, Consumer<HttpFields.Mutable> headers) {
+        Request upstream = post(uri, body, "text/event-stream", headers, config.timeouts().idle().toMillis());
+        InputStreamResponseListener listener = new InputStreamResponseListener();
+        upstream.send(listener);
+        Response response = await(upstream, timeout -> listener.get(timeout, TimeUnit.MILLISECONDS));
+        return new Exchange(response.getStatus(), response.getHeaders(), listener.getInputStream(), upstream);
+    }
+
+    private Request post(URI uri, byte[] body, String accept, Consumer<HttpFields.Mutable> headers, long idleMillis) {
+        return http.newRequest(uri)
+                .method(HttpMethod.POST)
+                .idleTimeout(idleMillis, TimeUnit.MILLISECONDS)
+                .headers(h -> {
+                    h.put("accept", accept);
+                    headers.accept(h);
+                    config.headers().forEach(h::put);
+                })
+                .body(new BytesRequestContent("application/json", body));
+    }
+
+    @FunctionalInterface
+    private interface Wait<T> {
+        T await(long timeoutMillis) throws InterruptedException, TimeoutException, ExecutionException;
+    }
+
+    private <T> T await(Request upstream, Wait<T> wait) {
+        long firstByte = config.timeouts().firstByte().toMillis();
+        try {
+            return wait.await(firstByte);
+        } catch (TimeoutException e) {
+            upstream.abort(e);
+            throw UpstreamException.of(UpstreamException.Kind.FIRST_BYTE_TIMEOUT,
+                    "upstream " + config.name() + " did not answer within " + firstByte + " ms");
+        } catch (InterruptedException e) {
+            upstream.abort(e);
+            Thread.currentThread().interrupt();
+            throw UpstreamException.of(UpstreamException.Kind.BROKEN, "interrupted while waiting for upstream " + config.name());
+        } catch (ExecutionException e) {
+            throw failure(e);
+        }
+    }
+
+    private UpstreamException failure(ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IllegalArgumentException && String.valueOf(cause.getMessage()).contains("capacity")) {
+            return UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream " + config.name() + " answered with more than "
+                    + MAX_BODY_BYTES + " bytes");
+        }
+        boolean timedOut = cause instanceof TimeoutException || cause instanceof java.net.SocketTimeoutException;
+        UpstreamException.Kind kind = isConnectFailure(cause) ? UpstreamException.Kind.CONNECT
+                : timedOut ? UpstreamException.Kind.FIRST_BYTE_TIMEOUT : UpstreamException.Kind.BROKEN;
+        return UpstreamException.of(kind, "upstream " + config.name() + " failed: " + describe(e));
+    }
+
+    private static boolean isConnectFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+            if (t instanceof java.net.SocketTimeoutException && String.valueOf(t.getMessage()).toLowerCase().contains("connect")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The root cause of a failure, by class and message (never carries request content). */
+    public static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = root.getMessage();
+        return root.getClass().getSimpleName() + (text == null ? "" : " (" + text + ")");
+    }
+
+    /** Upstream headers worth passing on to the client, lower-case names. */
+    public static Map<String, String> passOn(HttpFields headers) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (var field : headers) {
+            String name = field.getLowerCaseName();
+            if (name.equals("retry-after") || name.equals("retry-after-ms") || name.startsWith("x-ratelimit-")) {
+                out.put(name, field.getValue());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the HTTP client of provider " + config.name(), e);
+        }
+    }
+}
