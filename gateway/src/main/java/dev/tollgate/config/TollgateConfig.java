@@ -10,6 +10,8 @@ import java.util.Optional;
  *
  * @param masterKey    when present, every route but health, readiness and docs needs this bearer key
  * @param defaultModel the model used when a request names none, {@code auto} or {@code tollgate}
+ * @param rateLimits   default per-key limits and the token estimate of requests without {@code max_tokens}
+ * @param alerts       webhooks and spike / forecast settings
  */
 public record TollgateConfig(
         ServerConfig server,
@@ -19,30 +21,32 @@ public record TollgateConfig(
         List<ProviderConfig> providers,
         PricingConfig pricing,
         LedgerConfig ledger,
-        SignupConfig signup) {
+        SignupConfig signup,
+        RateLimitsConfig rateLimits,
+        AlertsConfig alerts) {
 
     public TollgateConfig {
         providers = List.copyOf(providers);
     }
 
     public TollgateConfig withServer(ServerConfig newServer) {
-        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup);
+        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, rateLimits, alerts);
     }
 
     /** The same settings serving {@code newProviders} with {@code newDefaultModel}. */
     public TollgateConfig withProviders(List<ProviderConfig> newProviders, String newDefaultModel) {
-        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup);
+        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, rateLimits, alerts);
     }
 
     public TollgateConfig withPort(int port) {
-        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup);
+        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, rateLimits, alerts);
     }
 
     public TollgateConfig withDataDir(Path dir) {
-        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup);
+        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, rateLimits, alerts);
     }
 
     public TollgateConfig withMasterKey(Optional<Secret> key) {
-        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup);
+        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, rateLimits, alerts);
     }
 }
