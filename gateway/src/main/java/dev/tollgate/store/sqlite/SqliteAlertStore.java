@@ -17,6 +17,11 @@ public final class SqliteAlertStore implements AlertStore {
 
     private final CompletableFuture<Jdbi> database;
 
+    public SqliteAlertStore(java.nio.file.Path file) {
+        this(CompletableFuture.completedFuture(SqliteDatabase.open(file)));
+    }
+
+    /** A store on a database that may still be opening; calls wait for it. */
     public SqliteAlertStore(CompletableFuture<Jdbi> database) {
         this.database = database;
     }
