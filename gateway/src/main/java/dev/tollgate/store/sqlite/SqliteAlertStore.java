@@ -58,7 +58,7 @@ public final class SqliteAlertStore implements AlertStore {
         q.type().ifPresent(t -> sql.append(" AND type = :type"));
         q.since().ifPresent(s -> sql.append(" AND created_ms >= :since"));
         q.agent().ifPresent(a -> sql.append(" AND agent = :agent"));
-        sql.append(" ORDER BY created_ms DESC, id DESC LIMIT :limit");
+        sql.append(" ORDER BY created_ms DESC, rowid DESC LIMIT :limit");
         return jdbi().withHandle(h -> {
             var query = h.createQuery(sql.toString()).bind("limit", q.limit());
             q.org().ifPresent(o -> query.bind("org", o));
