@@ -140,7 +140,7 @@ class AlertsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> deliveredFor("imperium").size() == 3 && deliveredFor("guardian").size() == 1);
         JsonNode body = deliveredFor("imperium").stream().filter(b -> b.path("alert").path("level").asString().equals("critical"))
                 .findFirst().orElseThrow();
-        assertThat(body.path("text").asString()).startsWith(":red_circle: Tollgate critical (threshold): Budget 'imperium daily' (agent=imperium) reached 95%");
+        assertThat(body.path("text").asString()).startsWith(":red_circle: Tollgate critical (threshold): Budget 'imperium daily' (agent=imperium) reached 95% of its daily limit of 100 tokens (critical at 95%)");
         assertThat(body.path("alert").path("org_id").asString()).isEqualTo("acme");
         assertThat(body.path("alert").path("percent").asDouble()).isEqualTo(95.0);
         assertThat(hook.deliveries()).allSatisfy(d -> {

@@ -79,8 +79,16 @@ public final class BudgetAlerts {
     }
 
     private static String message(BudgetSnapshot s, String level, double at) {
-        return "Budget " + name(s) + scope(s) + " reached " + percent(s.fraction()) + " of its " + s.period() + "ly limit of "
+        return "Budget " + name(s) + scope(s) + " reached " + percent(s.fraction()) + " of its " + periodly(s.period()) + " limit of "
                 + amount(s, s.limit()) + " (" + level + " at " + percent(at) + ")";
+    }
+
+    private static String periodly(String period) {
+        return switch (period) {
+            case "day" -> "daily";
+            case "month" -> "monthly";
+            default -> period;
+        };
     }
 
     static String scopeKey(Map<String, String> scope) {
