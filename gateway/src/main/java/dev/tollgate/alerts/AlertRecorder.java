@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 public final class AlertRecorder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertRecorder.class);
+    /** Beyond this many remembered keys the memory starts afresh; the store's unique key still dedups. */
+    static final int MAX_REMEMBERED = 100_000;
 
     private final AlertStore store;
     private final WebhookNotifier notifier;
@@ -32,6 +34,9 @@ public final class AlertRecorder implements AutoCloseable {
 
     /** Records the alert unless one with its dedup key was raised already; returns at once. */
     public void raise(Alert alert) {
+        if (raised.size() >= MAX_REMEMBERED) {
+            raised.clear();
+        }
         if (!raised.add(alert.dedupKey())) {
             return;
         }

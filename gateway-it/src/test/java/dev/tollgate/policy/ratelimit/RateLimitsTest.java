@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.testing.FakeClock;
 import dev.tollgate.testing.GatewayExtension;
+import dev.tollgate.testing.MockResponse;
 import dev.tollgate.testing.MockUpstream;
+import dev.tollgate.testing.OpenAiFixtures;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -204,6 +206,22 @@ class RateLimitsTest {
         HttpResponse<String> huge = chat(key, "gpt-4o-mini", ",\"max_tokens\":1000");
         assertThat(huge.statusCode()).isEqualTo(429);
         assertThat(JSON.readTree(huge.body()).path("error").path("message").asString()).contains("400 tokens per minute");
+    }
+
+    @Test
+    void aStreamCutMidWay_settlesTheKeysTokensToWhatWasBilled() {
+        String key = JSON.readTree(gateway.post("/governance/api-keys", "{\"name\":\"cut\",\"limits\":{\"tpm\":5000}}",
+                "Authorization", "Bearer " + MASTER).body()).path("key").asString();
+        upstream.enqueue(MockResponse.sse(OpenAiFixtures.chunks("gpt-4o-mini", List.of("Hello", " there", " friend", " again"), null))
+                .withFault(MockResponse.Fault.RESET, 3));
+        HttpResponse<String> cut = chat(key, "gpt-4o-mini", ",\"max_tokens\":100,\"stream\":true");
+        assertThat(cut.body()).contains("upstream_stream_failed");
+        long billed = gateway.event(header(cut, "x-tollgate-request-id")).usage().totalTokens();
+        assertThat(billed).isPositive();
+        HttpResponse<String> next = chat(key, "gpt-4o-mini", ",\"max_tokens\":100,\"stream\":true");
+        long r1 = Long.parseLong(header(cut, "x-ratelimit-remaining-tokens"));
+        long r2 = Long.parseLong(header(next, "x-ratelimit-remaining-tokens"));
+        assertThat(r1 - r2).as("the cut stream settled to its billed tokens").isEqualTo(billed);
     }
 
     @Test
