@@ -1,6 +1,12 @@
 package dev.tollgate.policy.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.errors.RateLimitException;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 
 import dev.tollgate.testing.FakeClock;
 import dev.tollgate.testing.GatewayExtension;
@@ -222,6 +228,32 @@ class RateLimitsTest {
         long r1 = Long.parseLong(header(cut, "x-ratelimit-remaining-tokens"));
         long r2 = Long.parseLong(header(next, "x-ratelimit-remaining-tokens"));
         assertThat(r1 - r2).as("the cut stream settled to its billed tokens").isEqualTo(billed);
+    }
+
+    @Test
+    void theOpenAiSdk_seesARateLimitException_withRetryAfterAndTheRateLimitHeaders() {
+        String key = JSON.readTree(gateway.post("/governance/api-keys", "{\"name\":\"sdk\",\"limits\":{\"rpm\":1}}",
+                "Authorization", "Bearer " + MASTER).body()).path("key").asString();
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey(key).maxRetries(0)
+                .timeout(Duration.ofSeconds(20)).build();
+        try {
+            ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("gpt-4o-mini").addUserMessage("hi").build();
+            var raw = client.chat().completions().withRawResponse().create(params);
+            assertThat(raw.statusCode()).isEqualTo(200);
+            assertThat(raw.headers().values("x-ratelimit-limit-requests")).containsExactly("1");
+            assertThat(raw.headers().values("x-ratelimit-remaining-requests")).containsExactly("0");
+            assertThat(raw.parse().choices()).hasSize(1);
+            assertThatThrownBy(() -> client.chat().completions().create(params))
+                    .isInstanceOfSatisfying(RateLimitException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(429);
+                        assertThat(e.headers().values("retry-after")).containsExactly("43");
+                        assertThat(e.headers().values("x-ratelimit-reset-requests")).containsExactly("43s");
+                        assertThat(e.code()).contains("rate_limit_exceeded");
+                        assertThat(e.type()).contains("rate_limit_error");
+                    });
+        } finally {
+            client.close();
+        }
     }
 
     @Test
