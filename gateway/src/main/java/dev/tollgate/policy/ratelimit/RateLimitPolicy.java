@@ -22,7 +22,7 @@ import java.util.Map;
  * the store.
  *
  * <p>Requests count when admitted and stay counted. Tokens per minute reserve the request's worst case
- * ({@link RequestSize}) and settle to the billed input + output tokens when the call ends, whichever way it
+ * ({@link RequestSize}; without {@code max_tokens} at most the whole minute's limit) and settle to the billed input + output tokens when the call ends, whichever way it
  * ends ({@link RequestContext#onSettle}); a deployment that was tried but did not serve the call settles to 0.
  * A refusal is a 429 whose {@code Retry-After} is the time until the refusing window resets.
  */
@@ -103,12 +103,14 @@ public final class RateLimitPolicy {
         }
         long reservedTokens = 0;
         if (limits.tpm() > 0) {
-            reservedTokens = RequestSize.of(ctx, tokens, config.defaultMaxTokens()).worstCase();
-            if (reservedTokens > limits.tpm()) {
+            RequestSize size = RequestSize.of(ctx, tokens, config.defaultMaxTokens());
+            if (size.declared() > limits.tpm()) {
                 return new GatewayException(429, "rate_limit_error", "rate_limit_exceeded", null, "request too large for " + subject.label()
-                        + ": it may use " + reservedTokens + " tokens, more than the " + limits.tpm()
+                        + ": it may use " + size.declared() + " tokens, more than the " + limits.tpm()
                         + " tokens per minute allowed (lower max_tokens or the prompt)", Map.of());
             }
+            // Without max_tokens the assumed output is a guess: capped so that a small request always fits an empty minute.
+            reservedTokens = Math.min(size.worstCase(), limits.tpm());
             claims.add(new Claim(minute.key(subject.prefix(), "tpm"), reservedTokens, limits.tpm(), minute.end()));
             parts.add(new Part(TOKENS, "tokens per minute", minute, limits.tpm()));
         }

@@ -122,6 +122,14 @@ class RateLimitPolicyTest {
     }
 
     @Test
+    void withoutMaxTokens_theAssumedOutputIsCappedAtTheMinutesLimit_soTheRequestStillFits() {
+        RequestContext ctx = call(Optional.empty()); // prompt + 500 assumed > 100
+        assertThat(policy.admitKey(ctx, "key_1", RateLimits.perKey(0, 100))).isNull();
+        assertThat(ctx.responseHeaders()).containsEntry("x-ratelimit-remaining-tokens", "0");
+        assertThat(policy.admitKey(call(Optional.empty()), "key_1", RateLimits.perKey(0, 100)).headers()).containsKey("retry-after");
+    }
+
+    @Test
     void aRequestLargerThanAWholeMinute_isRefusedWithoutRetryAfter() {
         GatewayException refused = policy.admitKey(call(Optional.of(5_000)), "key_1", RateLimits.perKey(0, 1_000));
         assertThat(refused.status()).isEqualTo(429);
