@@ -60,6 +60,7 @@ class RateLimitsTest {
               - {name: spare, kind: openai, base_url: "${UPSTREAM}", api_key: sk-up, models: [gpt-4.1]}
               - {name: small, kind: openai, base_url: "${UPSTREAM}", api_key: sk-up, models: [gpt-4.1-mini], limits: {max_tokens_per_request: 1000}}
               - {name: large, kind: openai, base_url: "${UPSTREAM}", api_key: sk-up, models: [gpt-4.1-mini], limits: {max_tokens_per_request: 17000}}
+              - {name: metered, kind: openai, base_url: "${UPSTREAM}", api_key: sk-up, models: [gpt-4o], limits: {tpm: 10000}}
               - {name: tiny, kind: openai, base_url: "${UPSTREAM}", api_key: sk-up, models: [gpt-4.1-nano], limits: {max_tokens_per_request: 500}}
             """).env("UPSTREAM", () -> upstream.baseUrl().toString()).clock(CLOCK);
 
@@ -212,6 +213,18 @@ class RateLimitsTest {
         HttpResponse<String> huge = chat(key, "gpt-4o-mini", ",\"max_tokens\":1000");
         assertThat(huge.statusCode()).isEqualTo(429);
         assertThat(JSON.readTree(huge.body()).path("error").path("message").asString()).contains("400 tokens per minute");
+    }
+
+    @Test
+    void deploymentTpm_settlesToTheTokensTheServingDeploymentBilled() {
+        HttpResponse<String> first = chat(MASTER, "gpt-4o", ",\"max_tokens\":200");
+        HttpResponse<String> second = chat(MASTER, "gpt-4o", ",\"max_tokens\":200");
+        assertThat(header(first, "x-tollgate-provider")).isEqualTo("metered");
+        assertThat(header(first, "x-ratelimit-limit-tokens")).isEqualTo("10000");
+        assertThat(header(first, "x-ratelimit-reset-tokens")).isEqualTo("43s");
+        long r1 = Long.parseLong(header(first, "x-ratelimit-remaining-tokens"));
+        long r2 = Long.parseLong(header(second, "x-ratelimit-remaining-tokens"));
+        assertThat(r1 - r2).as("the first call settled to its billed 19 + 10 tokens").isEqualTo(29);
     }
 
     @Test

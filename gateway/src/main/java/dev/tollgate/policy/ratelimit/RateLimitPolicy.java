@@ -2,7 +2,6 @@ package dev.tollgate.policy.ratelimit;
 
 import dev.tollgate.config.RateLimitsConfig;
 import dev.tollgate.model.RateLimits;
-import dev.tollgate.model.Usage;
 import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.provider.Deployment;
@@ -122,7 +121,7 @@ public final class RateLimitPolicy {
             RateLimitHeaders.offer(ctx, parts.get(i).family(), parts.get(i).limit(), parts.get(i).limit() - r.values().get(i),
                     parts.get(i).window().resetAfter(now));
         }
-        if (reservedTokens > 0) {
+        if (limits.tpm() > 0) {
             settleTokens(ctx, subject, claims.getLast(), reservedTokens);
         }
         return null;
@@ -130,16 +129,13 @@ public final class RateLimitPolicy {
 
     private void settleTokens(RequestContext ctx, Subject subject, Claim tpm, long reserved) {
         ctx.onSettle((done, billed) -> {
-            boolean counted = subject.served() == null || done.deployment().map(subject.served()::equals).orElse(false);
-            long actual = counted ? billed(billed) : 0;
+            // The route's deployment instances are the ones attempted, so identity tells which one served.
+            boolean counted = subject.served() == null || done.deployment().orElse(null) == subject.served();
+            long actual = counted ? billed.totalTokens() : 0;
             if (actual != reserved) {
                 counters.adjust(List.of(new Claim(tpm.key(), actual - reserved, Claim.NO_LIMIT, tpm.expiresAt())));
             }
         });
-    }
-
-    private static long billed(Usage usage) {
-        return usage.totalTokens();
     }
 
     private static GatewayException refusal(Subject subject, Part part, long used, Instant now) {
