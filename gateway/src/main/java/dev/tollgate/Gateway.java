@@ -1,5 +1,11 @@
 package dev.tollgate;
 
+import dev.tollgate.admin.AlertRoutes;
+import dev.tollgate.alerts.AlertListener;
+import dev.tollgate.alerts.AlertRecorder;
+import dev.tollgate.alerts.BudgetAlerts;
+import dev.tollgate.alerts.SpikeDetector;
+import dev.tollgate.alerts.WebhookNotifier;
 import dev.tollgate.api.GatewayServer;
 import dev.tollgate.api.HealthHandlers;
 import dev.tollgate.admin.AnalyticsRoutes;
@@ -34,6 +40,9 @@ import dev.tollgate.policy.auth.StoredKeyAuthenticator;
 import dev.tollgate.policy.auth.MasterKeyAuthenticator;
 import dev.tollgate.policy.auth.OpenAuthenticator;
 import dev.tollgate.policy.limits.RequestLimitsStage;
+import dev.tollgate.policy.ratelimit.DeploymentLimitGate;
+import dev.tollgate.policy.ratelimit.RateLimitPolicy;
+import dev.tollgate.policy.ratelimit.RateLimitStage;
 import dev.tollgate.policy.routing.ModelCatalog;
 import dev.tollgate.policy.routing.RoutingStage;
 import dev.tollgate.provider.ProviderAdapter;
@@ -41,7 +50,10 @@ import dev.tollgate.provider.anthropic.AnthropicAdapter;
 import dev.tollgate.provider.gemini.GeminiAdapter;
 import dev.tollgate.provider.openai.OpenAiAdapter;
 import dev.tollgate.provider.simulated.SimulatedAdapter;
+import dev.tollgate.store.CounterStore;
 import dev.tollgate.store.KeyStore;
+import dev.tollgate.store.memory.InMemoryCounterStore;
+import dev.tollgate.store.sqlite.SqliteAlertStore;
 import dev.tollgate.store.UsageLedger;
 import dev.tollgate.store.sqlite.SqliteDatabase;
 import dev.tollgate.store.sqlite.SqliteKeyStore;
@@ -76,6 +88,9 @@ public final class Gateway implements AutoCloseable {
     private final GatewayServer server;
     private final RetentionTask retention;
     private final KeyStore keyStore;
+    private final PipelineListener listener;
+    private final AlertRecorder alerts;
+    private final SpikeDetector spikes;
 
     private Gateway(TollgateConfig config, List<PipelineListener> extraListeners, Clock clock) {
         if (!SLF4JBridgeHandler.isInstalled()) {
@@ -92,16 +107,22 @@ public final class Gateway implements AutoCloseable {
         CompletableFuture<PriceTable> pricesLoading = CompletableFuture.supplyAsync(() -> prices(config, jsonMapper));
         TokenCounter tokens = new TokenCounter();
         this.adapters = adapters(config, jsonMapper, tokens, clock);
+        SqliteAlertStore alertStore = new SqliteAlertStore(database);
+        this.alerts = new AlertRecorder(alertStore, new WebhookNotifier(config.alerts(), jsonMapper));
         List<PipelineListener> listeners = new ArrayList<>();
         listeners.add(new UsageRecorder(ledger));
+        listeners.add(new AlertListener(new BudgetAlerts(config.alerts().forecastAfter()), alerts, clock));
         listeners.addAll(extraListeners);
         PipelineListener listener = PipelineListener.all(listeners);
+        this.listener = listener;
+        CounterStore counters = new InMemoryCounterStore(clock);
+        RateLimitPolicy rateLimits = new RateLimitPolicy(counters, tokens, config.rateLimits(), clock);
         this.keyStore = new SqliteKeyStore(database);
         StoredKeyAuthenticator issuedKeys = new StoredKeyAuthenticator(keyStore, clock);
         Authenticator authenticator = authenticator(config, issuedKeys);
         ModelCatalog catalog = new ModelCatalog(config.providers(), adapters, config.aliases());
         PriceTable prices = pricesLoading.join();
-        Pipeline pipeline = new Pipeline(stages(authenticator, catalog, config.defaultModel(), listener), listener, prices, clock);
+        Pipeline pipeline = new Pipeline(stages(authenticator, catalog, config.defaultModel(), listener, rateLimits), listener, prices, clock);
         OpenAiErrors errors = new OpenAiErrors(jsonMapper);
         HttpBodies bodies = new HttpBodies(config.server().maxBodyBytes());
         var shared = new OpenAiProxyHandler.Shared(pipeline, bodies, errors);
@@ -116,6 +137,7 @@ public final class Gateway implements AutoCloseable {
                 java.time.Duration.ofDays(config.ledger().retentionDays()));
         KeyIssuer issuer = new KeyIssuer(keyStore, clock);
         var governance = new GovernanceRoutes(new GovernanceRoutes.Parts(keyStore, issuer, issuedKeys, bodies, clock), json, jsonMapper);
+        var alertRoutes = new AlertRoutes(alertStore, json, jsonMapper);
         var signup = new SignupRoute(config.signup(), issuer, governance, errors, jsonMapper, clock);
         this.server = new GatewayServer(config.server(), errors, new AnthropicErrors(jsonMapper), r -> {
             r.post("/v1/chat/completions", chat)
@@ -131,6 +153,7 @@ public final class Gateway implements AutoCloseable {
                     .get("/ready", health::ready);
             analytics.register(r);
             governance.register(r);
+            alertRoutes.register(r);
         });
         try {
             sqlite.awaitOpen();
@@ -151,6 +174,7 @@ public final class Gateway implements AutoCloseable {
         });
         int days = config.ledger().retentionDays();
         this.retention = days > 0 ? new RetentionTask(ledger, java.time.Duration.ofDays(days), clock) : null;
+        this.spikes = new SpikeDetector(ledger, alerts, config.alerts(), clock).start();
     }
 
     /**
@@ -163,13 +187,19 @@ public final class Gateway implements AutoCloseable {
                 .orElseGet(() -> new FirstMatchAuthenticator(List.of(issuedKeys, new OpenAuthenticator())));
     }
 
-    /** The request path, in order. Later stages (rate limit, budget, cache) slot in between. */
-    private static List<Stage> stages(Authenticator authenticator, ModelCatalog catalog, String defaultModel, PipelineListener listener) {
+    /**
+     * The request path, in order. Later stages (budget, cache) slot in between. Key rate limits run before
+     * routing; deployment rate limits apply per attempt inside the provider call, where a deployment at its
+     * limit hands the call to the route's next one.
+     */
+    private static List<Stage> stages(Authenticator authenticator, ModelCatalog catalog, String defaultModel, PipelineListener listener,
+                                      RateLimitPolicy rateLimits) {
         return List.of(
                 new AuthStage(authenticator, Scope.INFER),
                 new RequestLimitsStage(),
+                new RateLimitStage(rateLimits),
                 new RoutingStage(catalog, defaultModel),
-                new ProviderCallStage(listener));
+                new ProviderCallStage(listener, new DeploymentLimitGate(rateLimits)));
     }
 
     static PriceTable prices(TollgateConfig config, JsonMapper json) {
@@ -231,12 +261,27 @@ public final class Gateway implements AutoCloseable {
         return keyStore;
     }
 
+    /** Every pipeline listener as one (tests feed budget snapshots through it). */
+    public PipelineListener listener() {
+        return listener;
+    }
+
+    public AlertRecorder alerts() {
+        return alerts;
+    }
+
+    public SpikeDetector spikes() {
+        return spikes;
+    }
+
     @Override
     public void close() {
         if (retention != null) {
             retention.close();
         }
+        spikes.close();
         server.close();
+        alerts.close();
         ledger.close();
         adapters.values().forEach(ProviderAdapter::close);
     }

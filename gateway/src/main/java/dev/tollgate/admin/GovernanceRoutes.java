@@ -6,6 +6,7 @@ import dev.tollgate.model.ApiKey;
 import dev.tollgate.model.AuditEntry;
 import dev.tollgate.model.Org;
 import dev.tollgate.model.Principal;
+import dev.tollgate.model.RateLimits;
 import dev.tollgate.model.Scope;
 import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.policy.auth.KeyIssuer;
@@ -35,7 +36,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class GovernanceRoutes {
 
     private static final Set<String> KEY_FIELDS = Set.of("org_id", "name", "scopes", "allowed_models", "default_agent",
-            "default_feature", "expires_at", "expires_in_days");
+            "default_feature", "expires_at", "expires_in_days", "limits");
 
     private final KeyStore store;
     private final KeyIssuer issuer;
@@ -64,6 +65,7 @@ public final class GovernanceRoutes {
         r.post("/governance/orgs", endpoint.of(Scope.ADMIN, this::createOrg));
         r.get("/governance/api-keys", endpoint.of(Scope.ADMIN, this::listKeys));
         r.post("/governance/api-keys", endpoint.of(Scope.ADMIN, this::createKey));
+        r.patch("/governance/api-keys/{id}", endpoint.of(Scope.ADMIN, this::updateKey));
         r.post("/governance/api-keys/{id}/revoke", endpoint.of(Scope.ADMIN, this::revoke));
         r.post("/governance/api-keys/{id}/rotate", endpoint.of(Scope.ADMIN, this::rotate));
         r.get("/governance/audit", endpoint.of(Scope.ADMIN, this::audit));
@@ -111,9 +113,21 @@ public final class GovernanceRoutes {
             throw GatewayException.notFound("org_not_found", "org_id", "org '" + org + "' not found");
         }
         KeyIssuer.KeySpec spec = new KeyIssuer.KeySpec(org, requiredText(body, "name", 128), scopes(body),
-                strings(body, "allowed_models"), text(body, "default_agent", 128), text(body, "default_feature", 128), expiry(body));
+                strings(body, "allowed_models"), text(body, "default_agent", 128), text(body, "default_feature", 128), expiry(body),
+                KeyLimitsJson.parse(body).orElse(RateLimits.NONE));
         KeyIssuer.Issued issued = issuer.create(spec, caller.keyId());
         return key(issued.key()).put("key", issued.secret());
+    }
+
+    /** Changes what may change without a new secret: the key's rate limits. */
+    private JsonNode updateKey(ServerRequest req, Principal caller) {
+        ApiKey key = ownKey(req, caller);
+        JsonNode body = object(req, Set.of("limits"));
+        RateLimits limits = KeyLimitsJson.parse(body)
+                .orElseThrow(() -> GatewayException.badRequest("limits", "limits: missing (expected: {\"rpm\": N, \"tpm\": N})"));
+        issuer.updateRateLimits(key, limits, caller.keyId());
+        keys.invalidate();
+        return key(key.withRateLimits(limits));
     }
 
     private JsonNode revoke(ServerRequest req, Principal caller) {
@@ -162,6 +176,7 @@ public final class GovernanceRoutes {
         n.put("default_agent", k.defaultAgent().orElse(null)).put("default_feature", k.defaultFeature().orElse(null))
                 .put("expires_at", k.expiresAt().map(Instant::toString).orElse(null)).put("created_at", k.createdAt().toString())
                 .put("last_used_at", k.lastUsedAt().map(Instant::toString).orElse(null)).put("revoked", k.revoked());
+        KeyLimitsJson.write(n.putObject("limits"), k.rateLimits());
         return n;
     }
 

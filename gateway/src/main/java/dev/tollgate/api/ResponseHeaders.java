@@ -25,7 +25,7 @@ public final class ResponseHeaders {
         return "req_" + dev.tollgate.model.TimeOrderedId.next().replace("-", "");
     }
 
-    /** Headers known once the route is chosen: provider, model, cache, routing reason. */
+    /** Headers known once the route is chosen: provider, model, cache, routing reason, and the policies' (rate limits). */
     public static void routed(ServerResponse res, RequestContext ctx) {
         ctx.deployment().ifPresent((Deployment d) -> {
             res.header("x-tollgate-provider", safe(d.providerName()));
@@ -33,6 +33,7 @@ public final class ResponseHeaders {
         });
         res.header("x-tollgate-cache", "miss");
         ctx.routingReason().ifPresent(reason -> res.header("x-tollgate-routing-reason", safe(reason)));
+        ctx.responseHeaders().forEach(res::header); // the x-ratelimit-* family where limits apply
     }
 
     /** Headers known once the call is settled (non-streamed answers only). */

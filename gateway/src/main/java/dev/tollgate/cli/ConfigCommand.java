@@ -47,10 +47,21 @@ final class ConfigCommand implements Runnable {
                 System.out.println("  provider " + p.name() + ": " + p.kind().configName()
                         + (p.baseUrl() == null ? "" : " at " + p.baseUrl())
                         + ", models " + p.models() + (p.prefix().isEmpty() ? "" : ", prefix " + p.prefix())
-                        + (p.apiKey().isPresent() ? ", api key set" : ""));
+                        + (p.apiKey().isPresent() ? ", api key set" : "") + limits(p.limits()));
+            }
+            if (!loaded.alerts().webhooks().isEmpty()) {
+                System.out.println("  alert webhooks: " + loaded.alerts().webhooks().stream().map(w -> w.redacted()).toList());
             }
             loaded.aliases().forEach((alias, targets) -> System.out.println("  alias " + alias + " -> " + String.join(", ", targets)));
             return 0;
         }
+    }
+
+    private static String limits(dev.tollgate.model.RateLimits l) {
+        if (!l.any()) {
+            return "";
+        }
+        return ", limits" + (l.rpm() > 0 ? " rpm " + l.rpm() : "") + (l.rpd() > 0 ? " rpd " + l.rpd() : "")
+                + (l.tpm() > 0 ? " tpm " + l.tpm() : "") + (l.maxTokensPerRequest() > 0 ? " max_tokens_per_request " + l.maxTokensPerRequest() : "");
     }
 }

@@ -75,6 +75,12 @@ final class KeysCommand implements Runnable {
         @Option(names = "--expires-in-days", description = "Expiry in days (default: never).")
         Integer expiresInDays;
 
+        @Option(names = "--rpm", defaultValue = "0", description = "Requests per minute this key may make (default: no limit of its own).")
+        long rpm;
+
+        @Option(names = "--tpm", defaultValue = "0", description = "Tokens per minute this key may use (default: no limit of its own).")
+        long tpm;
+
         @Override
         public Integer call() {
             Set<Scope> parsed = new LinkedHashSet<>();
@@ -86,6 +92,10 @@ final class KeysCommand implements Runnable {
                     return Launcher.EXIT_BAD_CONFIG;
                 }
             }
+            if (rpm < 0 || tpm < 0) {
+                System.err.println("tollgate keys create: --rpm and --tpm must be >= 1 (or 0 for no limit)");
+                return Launcher.EXIT_BAD_CONFIG;
+            }
             try (KeyStore store = where.open()) {
                 KeyIssuer issuer = new KeyIssuer(store, Clock.systemUTC());
                 if (store.org(org).isEmpty()) {
@@ -94,8 +104,10 @@ final class KeysCommand implements Runnable {
                 }
                 Optional<Instant> expires = Optional.ofNullable(expiresInDays).map(d -> Instant.now().plus(Duration.ofDays(d)));
                 KeyIssuer.Issued issued = issuer.create(new KeyIssuer.KeySpec(org, name, parsed, new LinkedHashSet<>(models),
-                        Optional.ofNullable(agent), Optional.ofNullable(feature), expires), "cli");
-                System.out.println("key " + issued.key().id() + " (org " + org + ", scopes " + scopes(issued.key()) + ")");
+                        Optional.ofNullable(agent), Optional.ofNullable(feature), expires,
+                        dev.tollgate.model.RateLimits.perKey(rpm, tpm)), "cli");
+                System.out.println("key " + issued.key().id() + " (org " + org + ", scopes " + scopes(issued.key())
+                        + (rpm > 0 ? ", rpm " + rpm : "") + (tpm > 0 ? ", tpm " + tpm : "") + ")");
                 System.out.println(issued.secret());
                 System.out.println("Store it now: it is not shown again.");
                 return 0;

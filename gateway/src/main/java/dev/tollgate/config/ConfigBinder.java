@@ -16,12 +16,13 @@ import tools.jackson.databind.JsonNode;
 final class ConfigBinder {
 
     private static final Set<String> ROOT_KEYS =
-            Set.of("server", "data_dir", "master_key", "default_model", "providers", "pricing", "ledger", "signup", "aliases");
+            Set.of("server", "data_dir", "master_key", "default_model", "providers", "pricing", "ledger", "signup", "aliases",
+                    "rate_limits", "alerts");
     private static final Set<String> PRICE_KEYS = Set.of("input_cost_per_token", "output_cost_per_token",
             "cache_read_input_token_cost", "cache_creation_input_token_cost", "output_cost_per_reasoning_token");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "max_header_bytes");
     private static final Set<String> PROVIDER_KEYS =
-            Set.of("name", "kind", "base_url", "api_key", "models", "prefix", "headers", "timeouts", "simulated");
+            Set.of("name", "kind", "base_url", "api_key", "models", "prefix", "headers", "timeouts", "simulated", "limits");
     private static final Set<String> TIMEOUT_KEYS = Set.of("connect_ms", "first_byte_ms", "idle_ms");
     private static final Set<String> SIMULATED_KEYS = Set.of("first_token_ms", "inter_token_ms");
 
@@ -56,11 +57,13 @@ final class ConfigBinder {
         SignupConfig signup = new SignupConfig(signupTree.bool("enabled", SignupConfig.DEFAULTS.enabled()),
                 (int) signupTree.number("per_address_per_hour", SignupConfig.DEFAULTS.perAddressPerHour(), 1, 100_000));
         java.util.Map<String, List<String>> aliases = new AliasBinder(providers).bind(tree.child("aliases"));
+        RateLimitsConfig rateLimits = LimitsBinder.rateLimits(tree.child("rate_limits"));
+        AlertsConfig alerts = LimitsBinder.alerts(tree.child("alerts"));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new TollgateConfig(server, dataDir, masterKey, defaultModel == null ? guessDefaultModel(providers) : defaultModel,
-                providers, pricing, ledger, signup, aliases);
+                providers, pricing, ledger, signup, aliases, rateLimits, alerts);
     }
 
     private static PricingConfig pricing(ConfigTree t) {
@@ -131,7 +134,8 @@ final class ConfigBinder {
         Optional<Secret> apiKey = Optional.ofNullable(t.string("api_key", null)).map(Secret::new);
         String prefix = t.string("prefix", kind.defaultPrefix() == null ? name + "/" : kind.defaultPrefix());
         return new ProviderConfig(name, kind, baseUrl, apiKey, t.strings("models", kind.defaultModels()),
-                prefix, t.stringMap("headers"), timeouts(t.child("timeouts")), simulated(t.child("simulated")));
+                prefix, t.stringMap("headers"), timeouts(t.child("timeouts")), simulated(t.child("simulated")),
+                LimitsBinder.deployment(t.child("limits")));
     }
 
     private static ProviderKind kind(ConfigTree t, String text) {

@@ -26,6 +26,7 @@ public final class ConfigLoader {
     public TollgateConfig load(Optional<Path> file) {
         EnvInterpolator interpolator = new EnvInterpolator(env::get);
         JsonNode tree = file.isPresent() ? readYaml(file.get()) : EnvConfig.tree(env);
+        tree = EnvConfig.withAlertWebhook(tree, env.get("TOLLGATE_ALERT_WEBHOOK_URL"));
         return new ConfigBinder(interpolator).bind(tree);
     }
 

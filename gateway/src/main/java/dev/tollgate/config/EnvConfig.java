@@ -53,6 +53,36 @@ final class EnvConfig {
         }
     }
 
+    /**
+     * Adds {@code TOLLGATE_ALERT_WEBHOOK_URL} to {@code alerts.webhooks}, with a configuration file or
+     * without one. A tree that is not a mapping is returned as it is, for the binder to report.
+     */
+    static tools.jackson.databind.JsonNode withAlertWebhook(tools.jackson.databind.JsonNode tree, String url) {
+        if (url == null || url.isBlank()) {
+            return tree;
+        }
+        ObjectNode root;
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            root = JsonNodeFactory.instance.objectNode();
+        } else if (tree instanceof ObjectNode object) {
+            root = object;
+        } else {
+            return tree;
+        }
+        tools.jackson.databind.JsonNode alerts = root.get("alerts");
+        if (alerts != null && !alerts.isNull() && !alerts.isObject()) {
+            return root;
+        }
+        ObjectNode alertsNode = alerts instanceof ObjectNode o ? o : root.putObject("alerts");
+        tools.jackson.databind.JsonNode hooks = alertsNode.get("webhooks");
+        if (hooks != null && !hooks.isNull() && !hooks.isArray()) {
+            return root;
+        }
+        ArrayNode list = hooks instanceof ArrayNode a ? a : alertsNode.putArray("webhooks");
+        list.addObject().put("url", literal(url.strip()));
+        return root;
+    }
+
     private static void local(ArrayNode providers, String kind, String baseUrl) {
         if (baseUrl != null && !baseUrl.isBlank()) {
             providers.addObject().put("name", kind).put("kind", kind).put("base_url", literal(baseUrl));

@@ -1,5 +1,6 @@
 package dev.tollgate.config;
 
+import dev.tollgate.model.RateLimits;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +19,24 @@ public record ProviderConfig(
         String prefix,
         Map<String, String> headers,
         TimeoutConfig timeouts,
-        SimulatedConfig simulated) {
+        SimulatedConfig simulated,
+        RateLimits limits) {
 
     public ProviderConfig {
         models = List.copyOf(models);
         headers = Map.copyOf(headers);
+        limits = limits == null ? RateLimits.NONE : limits;
+    }
+
+    /** A provider without rate limits. */
+    public ProviderConfig(String name, ProviderKind kind, URI baseUrl, Optional<Secret> apiKey, List<String> models, String prefix,
+                          Map<String, String> headers, TimeoutConfig timeouts, SimulatedConfig simulated) {
+        this(name, kind, baseUrl, apiKey, models, prefix, headers, timeouts, simulated, RateLimits.NONE);
+    }
+
+    /** The same provider with {@code newLimits}. */
+    public ProviderConfig withLimits(RateLimits newLimits) {
+        return new ProviderConfig(name, kind, baseUrl, apiKey, models, prefix, headers, timeouts, simulated, newLimits);
     }
 
     /**
@@ -74,7 +88,7 @@ public record ProviderConfig(
     @Override
     public String toString() {
         return "ProviderConfig[name=" + name + ", kind=" + kind.configName() + ", baseUrl=" + baseUrl + ", apiKey=" + apiKey
-                + ", models=" + models + ", prefix=" + prefix + ", headers=" + headers.keySet() + ", timeouts=" + timeouts + "]";
+                + ", models=" + models + ", prefix=" + prefix + ", headers=" + headers.keySet() + ", timeouts=" + timeouts + ", limits=" + limits + "]";
     }
 
     /** The config of the built-in simulated provider, as {@code tollgate demo} uses it. */

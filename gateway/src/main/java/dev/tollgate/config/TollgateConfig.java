@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param masterKey    when present, every route but health, readiness and docs needs this bearer key
  * @param defaultModel the model used when a request names none, {@code auto} or {@code tollgate}
  * @param aliases      alias → the model names it stands for, to try in order (configuration order kept)
+ * @param rateLimits   default per-key limits and the token estimate of requests without {@code max_tokens}
+ * @param alerts       webhooks and spike / forecast settings
  */
 public record TollgateConfig(
         ServerConfig server,
@@ -24,7 +26,9 @@ public record TollgateConfig(
         PricingConfig pricing,
         LedgerConfig ledger,
         SignupConfig signup,
-        Map<String, List<String>> aliases) {
+        Map<String, List<String>> aliases,
+        RateLimitsConfig rateLimits,
+        AlertsConfig alerts) {
 
     public TollgateConfig {
         providers = List.copyOf(providers);
@@ -34,23 +38,23 @@ public record TollgateConfig(
     }
 
     public TollgateConfig withServer(ServerConfig newServer) {
-        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases);
+        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts);
     }
 
     /** The same settings serving {@code newProviders} with {@code newDefaultModel}. */
     public TollgateConfig withProviders(List<ProviderConfig> newProviders, String newDefaultModel) {
-        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, aliases);
+        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, aliases, rateLimits, alerts);
     }
 
     public TollgateConfig withPort(int port) {
-        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases);
+        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts);
     }
 
     public TollgateConfig withDataDir(Path dir) {
-        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases);
+        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts);
     }
 
     public TollgateConfig withMasterKey(Optional<Secret> key) {
-        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, aliases);
+        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts);
     }
 }

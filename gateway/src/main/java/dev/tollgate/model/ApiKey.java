@@ -21,11 +21,26 @@ public record ApiKey(
         Optional<Instant> expiresAt,
         Instant createdAt,
         Optional<Instant> lastUsedAt,
-        boolean revoked) {
+        boolean revoked,
+        RateLimits rateLimits) {
 
     public ApiKey {
         scopes = Set.copyOf(scopes);
         allowedModels = Set.copyOf(allowedModels);
+        rateLimits = rateLimits == null ? RateLimits.NONE : rateLimits;
+    }
+
+    /** A key without rate limits of its own. */
+    public ApiKey(String id, String orgId, String name, String prefix, byte[] hash, Set<Scope> scopes, Set<String> allowedModels,
+                  Optional<String> defaultAgent, Optional<String> defaultFeature, Optional<Instant> expiresAt, Instant createdAt,
+                  Optional<Instant> lastUsedAt, boolean revoked) {
+        this(id, orgId, name, prefix, hash, scopes, allowedModels, defaultAgent, defaultFeature, expiresAt, createdAt, lastUsedAt,
+                revoked, RateLimits.NONE);
+    }
+
+    public ApiKey withRateLimits(RateLimits limits) {
+        return new ApiKey(id, orgId, name, prefix, hash, scopes, allowedModels, defaultAgent, defaultFeature, expiresAt, createdAt,
+                lastUsedAt, revoked, limits);
     }
 
     public boolean usableAt(Instant now) {
@@ -33,7 +48,7 @@ public record ApiKey(
     }
 
     public Principal principal() {
-        return new Principal(orgId, id, scopes, allowedModels, defaultAgent, defaultFeature);
+        return new Principal(orgId, id, scopes, allowedModels, defaultAgent, defaultFeature, false, rateLimits);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Set;
  *
  * @param keyId   the key's public id (never its secret)
  * @param allOrgs the caller may act on every org (the master key); other keys act within their own org
+ * @param rateLimits the key's own rate limits ({@link RateLimits#NONE} when it has none)
  */
 public record Principal(
         String orgId,
@@ -16,13 +17,21 @@ public record Principal(
         Set<String> allowedModels,
         Optional<String> defaultAgent,
         Optional<String> defaultFeature,
-        boolean allOrgs) {
+        boolean allOrgs,
+        RateLimits rateLimits) {
 
     public static final String DEFAULT_ORG = "default";
 
     public Principal {
         scopes = Set.copyOf(scopes);
         allowedModels = Set.copyOf(allowedModels);
+        rateLimits = rateLimits == null ? RateLimits.NONE : rateLimits;
+    }
+
+    /** A caller without rate limits of its own. */
+    public Principal(String orgId, String keyId, Set<Scope> scopes, Set<String> allowedModels, Optional<String> defaultAgent,
+                     Optional<String> defaultFeature, boolean allOrgs) {
+        this(orgId, keyId, scopes, allowedModels, defaultAgent, defaultFeature, allOrgs, RateLimits.NONE);
     }
 
     /** A key of one org. */

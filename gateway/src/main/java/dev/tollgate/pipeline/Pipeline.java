@@ -97,6 +97,7 @@ public final class Pipeline {
                 ctx.attempts(),
                 "miss",
                 ctx.routingReason().orElse(null));
+        ctx.settle(outcome.usage());
         listener.completed(event);
         return event;
     }

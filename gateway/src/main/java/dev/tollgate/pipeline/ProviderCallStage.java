@@ -19,9 +19,16 @@ import java.util.Map;
 public final class ProviderCallStage implements Stage {
 
     private final PipelineListener listener;
+    private final AttemptGate gate;
 
     public ProviderCallStage(PipelineListener listener) {
+        this(listener, AttemptGate.OPEN);
+    }
+
+    /** With a gate asked before each attempt (deployment rate limits): a refused deployment is skipped. */
+    public ProviderCallStage(PipelineListener listener, AttemptGate gate) {
         this.listener = listener;
+        this.gate = gate;
     }
 
     @Override
@@ -31,10 +38,21 @@ public final class ProviderCallStage implements Stage {
             throw new IllegalStateException("routing must choose at least one deployment before the provider call");
         }
         UpstreamException last = null;
+        GatewayException refused = null;
+        String skipped = null;
+        Deployment failed = null;
         for (int i = 0; i < route.size(); i++) {
             Deployment target = route.get(i);
-            if (i > 0) {
-                ctx.fellBack("fallback: " + route.get(i - 1).providerName() + " failed (" + describe(last) + "), tried " + target.providerName());
+            GatewayException refusal = gate.admit(ctx, target);
+            if (refusal != null) {
+                refused = preferred(refused, refusal);
+                skipped = skipped == null ? target.providerName() : skipped + ", " + target.providerName();
+                continue;
+            }
+            if (last != null) {
+                ctx.fellBack("fallback: " + failed.providerName() + " failed (" + describe(last) + "), tried " + target.providerName());
+            } else if (skipped != null) {
+                ctx.fellBack("rate limit: " + skipped + " at its limit, tried " + target.providerName());
             }
             ctx.attempt(target);
             listener.upstreamAttempt(ctx, target);
@@ -43,12 +61,29 @@ public final class ProviderCallStage implements Stage {
             } catch (UpstreamException e) {
                 listener.upstreamFailed(ctx, target, e);
                 last = e;
+                failed = target;
                 if (!e.retryable()) {
                     break;
                 }
             }
         }
-        throw toGatewayException(last);
+        throw last != null ? toGatewayException(last) : refused;
+    }
+
+    /** Of two refusals, the one a client can act on: a rate limit that resets soonest, else the first. */
+    private static GatewayException preferred(GatewayException kept, GatewayException next) {
+        if (kept == null) {
+            return next;
+        }
+        if (next.status() == 429 && (kept.status() != 429 || retryAfter(next) < retryAfter(kept))) {
+            return next;
+        }
+        return kept;
+    }
+
+    private static long retryAfter(GatewayException e) {
+        String value = e.headers().get("retry-after");
+        return value == null ? Long.MAX_VALUE : Long.parseLong(value);
     }
 
     /**

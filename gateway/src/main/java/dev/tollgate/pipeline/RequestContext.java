@@ -29,6 +29,9 @@ public final class RequestContext {
     private Deployment deployment;
     private int attempts;
     private long firstTokenNanos = -1;
+    private int promptTokensEstimate = -1;
+    private List<Settlement> settlements;
+    private java.util.Map<String, String> responseHeaders;
 
     RequestContext(String requestId, Endpoint endpoint, Instant startedAt, long startNanos, Inbound inbound) {
         this.requestId = requestId;
@@ -135,5 +138,57 @@ public final class RequestContext {
     /** Nanoseconds from the start of the call to its first token, or -1. */
     public long firstTokenNanos() {
         return firstTokenNanos < 0 ? -1 : firstTokenNanos - startNanos;
+    }
+
+    /** The prompt's estimated tokens, once a policy that needs it has counted them; -1 before. */
+    public int promptTokensEstimate() {
+        return promptTokensEstimate;
+    }
+
+    public void promptTokensEstimate(int tokens) {
+        this.promptTokensEstimate = tokens;
+    }
+
+    /**
+     * What a policy reserved for this call and must settle when it ends (rate limits, budgets): run once by
+     * {@link Pipeline#finish}, whichever way the call ended, with the usage the call was billed.
+     */
+    @FunctionalInterface
+    public interface Settlement {
+        void settle(RequestContext ctx, dev.tollgate.model.Usage billed);
+    }
+
+    public void onSettle(Settlement settlement) {
+        if (settlements == null) {
+            settlements = new java.util.ArrayList<>(2);
+        }
+        settlements.add(settlement);
+    }
+
+    /** Runs the settlements once; later calls find none. */
+    void settle(dev.tollgate.model.Usage billed) {
+        List<Settlement> pending = settlements;
+        settlements = null;
+        if (pending != null) {
+            for (Settlement s : pending) {
+                try {
+                    s.settle(this, billed);
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(RequestContext.class).error("settling request {} failed", requestId, e);
+                }
+            }
+        }
+    }
+
+    /** Headers a policy adds to the response, success or error ({@code x-ratelimit-*}); set replaces. */
+    public void responseHeader(String name, String value) {
+        if (responseHeaders == null) {
+            responseHeaders = new java.util.LinkedHashMap<>();
+        }
+        responseHeaders.put(name, value);
+    }
+
+    public java.util.Map<String, String> responseHeaders() {
+        return responseHeaders == null ? java.util.Map.of() : responseHeaders;
     }
 }

@@ -29,6 +29,9 @@ public interface KeyStore extends AutoCloseable {
     /** Marks a key revoked; false when there is no such key. */
     boolean revoke(String id);
 
+    /** Replaces a key's rate limits; false when there is no such key. */
+    boolean updateRateLimits(String id, dev.tollgate.model.RateLimits limits);
+
     /** Records when keys were last used (batched by the caller). */
     void touch(String id, Instant lastUsed);
 

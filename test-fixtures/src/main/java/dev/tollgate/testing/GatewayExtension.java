@@ -45,6 +45,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Path dataDir;
     private Gateway gateway;
+    private java.time.Clock clock = java.time.Clock.systemUTC();
 
     private GatewayExtension(String yaml) {
         this.yaml = yaml;
@@ -60,6 +61,12 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         return this;
     }
 
+    /** The clock the gateway reads (windows, periods, alerts); a {@link FakeClock} lets a test move time. */
+    public GatewayExtension clock(java.time.Clock value) {
+        this.clock = value;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         dataDir = Files.createTempDirectory("tollgate-test-");
@@ -69,7 +76,8 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         env.forEach((k, v) -> values.put(k, v.get()));
         TollgateConfig config = new ConfigLoader(values).load(Optional.of(file));
         ServerConfig s = config.server();
-        gateway = Gateway.start(config.withServer(new ServerConfig("127.0.0.1", 0, s.maxBodyBytes(), s.maxHeaderBytes())).withDataDir(dataDir));
+        gateway = Gateway.start(config.withServer(new ServerConfig("127.0.0.1", 0, s.maxBodyBytes(), s.maxHeaderBytes())).withDataDir(dataDir),
+                List.of(), clock);
     }
 
     @Override
@@ -123,6 +131,11 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
     public HttpResponse<String> get(String path, String... headers) {
         return send(HttpRequest.newBuilder(baseUrl().resolve(path)).GET(), headers);
+    }
+
+    /** Any method with a string body ({@code PATCH}, {@code PUT}, {@code DELETE}). */
+    public HttpResponse<String> send(String method, String path, String body, String... headers) {
+        return send(HttpRequest.newBuilder(baseUrl().resolve(path)).method(method, HttpRequest.BodyPublishers.ofString(body)), headers);
     }
 
     private HttpResponse<String> send(HttpRequest.Builder builder, String... headers) {

@@ -3,6 +3,7 @@ package dev.tollgate.policy.auth;
 import dev.tollgate.model.ApiKey;
 import dev.tollgate.model.AuditEntry;
 import dev.tollgate.model.Org;
+import dev.tollgate.model.RateLimits;
 import dev.tollgate.model.Scope;
 import dev.tollgate.store.KeyStore;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,18 @@ public final class KeyIssuer {
 
     /** What a new key may do. */
     public record KeySpec(String orgId, String name, Set<Scope> scopes, Set<String> allowedModels,
-                          Optional<String> defaultAgent, Optional<String> defaultFeature, Optional<Instant> expiresAt) {
+                          Optional<String> defaultAgent, Optional<String> defaultFeature, Optional<Instant> expiresAt,
+                          RateLimits rateLimits) {
+
+        public KeySpec {
+            rateLimits = rateLimits == null ? RateLimits.NONE : rateLimits;
+        }
+
+        /** A key without rate limits of its own. */
+        public KeySpec(String orgId, String name, Set<Scope> scopes, Set<String> allowedModels,
+                       Optional<String> defaultAgent, Optional<String> defaultFeature, Optional<Instant> expiresAt) {
+            this(orgId, name, scopes, allowedModels, defaultAgent, defaultFeature, expiresAt, RateLimits.NONE);
+        }
     }
 
     /** A new key and its secret, which is shown once and not kept. */
@@ -56,18 +68,30 @@ public final class KeyIssuer {
         Issued issued = mint(spec);
         store.addKey(issued.key());
         audit(actor, spec.orgId(), "api_key.create", issued.key().id(),
-                "{\"name\":" + quote(spec.name()) + ",\"scopes\":" + quote(String.join(",", spec.scopes().stream().map(Enum::name).sorted().toList())) + "}");
+                "{\"name\":" + quote(spec.name()) + ",\"scopes\":" + quote(String.join(",", spec.scopes().stream().map(Enum::name).sorted().toList()))
+                        + limitsJson(spec.rateLimits()) + "}");
         return issued;
     }
 
     /** A new secret for the same key settings; the old key is revoked. */
     public Issued rotate(ApiKey old, String actor) {
         Issued issued = mint(new KeySpec(old.orgId(), old.name(), old.scopes(), old.allowedModels(), old.defaultAgent(),
-                old.defaultFeature(), old.expiresAt()));
+                old.defaultFeature(), old.expiresAt(), old.rateLimits()));
         store.addKey(issued.key());
         store.revoke(old.id());
         audit(actor, old.orgId(), "api_key.rotate", old.id(), "{\"replaced_by\":" + quote(issued.key().id()) + "}");
         return issued;
+    }
+
+    /** Replaces a key's rate limits (0 = none of its own); audited. */
+    public boolean updateRateLimits(ApiKey key, RateLimits limits, String actor) {
+        boolean done = store.updateRateLimits(key.id(), limits);
+        audit(actor, key.orgId(), "api_key.update", key.id(), "{" + limitsJson(limits).substring(1) + "}");
+        return done;
+    }
+
+    private static String limitsJson(RateLimits limits) {
+        return ",\"rpm\":" + limits.rpm() + ",\"tpm\":" + limits.tpm();
     }
 
     public boolean revoke(ApiKey key, String actor) {
@@ -98,7 +122,8 @@ public final class KeyIssuer {
         String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         String id = "key_" + dev.tollgate.model.TimeOrderedId.next().replace("-", "").substring(0, 24);
         ApiKey key = new ApiKey(id, spec.orgId(), spec.name(), secret.substring(0, VISIBLE), sha256(secret), spec.scopes(),
-                spec.allowedModels(), spec.defaultAgent(), spec.defaultFeature(), spec.expiresAt(), clock.instant(), Optional.empty(), false);
+                spec.allowedModels(), spec.defaultAgent(), spec.defaultFeature(), spec.expiresAt(), clock.instant(), Optional.empty(), false,
+                spec.rateLimits());
         return new Issued(key, secret);
     }
 

@@ -71,6 +71,16 @@ public final class InMemoryKeyStore implements KeyStore {
     }
 
     @Override
+    public synchronized boolean updateRateLimits(String id, dev.tollgate.model.RateLimits limits) {
+        ApiKey k = keys.get(id);
+        if (k == null) {
+            return false;
+        }
+        keys.put(id, k.withRateLimits(limits));
+        return true;
+    }
+
+    @Override
     public synchronized void touch(String id, Instant lastUsed) {
         ApiKey k = keys.get(id);
         if (k != null) {

@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
-/** Orgs, keys and the audit log in Tollgate's SQLite file (tables of migration V2). */
+/** Orgs, keys and the audit log in Tollgate's SQLite file (tables of migrations V2 and V4). */
 public final class SqliteKeyStore implements KeyStore {
 
     private final java.util.concurrent.CompletableFuture<Jdbi> database;
@@ -61,14 +61,16 @@ public final class SqliteKeyStore implements KeyStore {
     public void addKey(ApiKey k) {
         jdbi().useHandle(h -> h.createUpdate("""
                         INSERT INTO api_keys (id, org_id, name, prefix, hash, scopes, allowed_models, default_agent, default_feature,
-                          expires_ms, created_ms, last_used_ms, revoked)
-                        VALUES (:id, :org, :name, :prefix, :hash, :scopes, :models, :agent, :feature, :expires, :created, NULL, :revoked)
+                          expires_ms, created_ms, last_used_ms, revoked, rpm, tpm)
+                        VALUES (:id, :org, :name, :prefix, :hash, :scopes, :models, :agent, :feature, :expires, :created, NULL, :revoked,
+                          :rpm, :tpm)
                         """)
                 .bind("id", k.id()).bind("org", k.orgId()).bind("name", k.name()).bind("prefix", k.prefix()).bind("hash", k.hash())
                 .bind("scopes", k.scopes().stream().map(s -> s.name().toLowerCase(Locale.ROOT)).sorted().collect(Collectors.joining(",")))
                 .bind("models", String.join("\n", k.allowedModels())).bind("agent", k.defaultAgent().orElse(null))
                 .bind("feature", k.defaultFeature().orElse(null)).bind("expires", k.expiresAt().map(Instant::toEpochMilli).orElse(null))
                 .bind("created", k.createdAt().toEpochMilli()).bind("revoked", k.revoked() ? 1 : 0)
+                .bind("rpm", k.rateLimits().rpm()).bind("tpm", k.rateLimits().tpm())
                 .execute());
     }
 
@@ -97,6 +99,12 @@ public final class SqliteKeyStore implements KeyStore {
     @Override
     public boolean revoke(String id) {
         return jdbi().withHandle(h -> h.createUpdate("UPDATE api_keys SET revoked = 1 WHERE id = :id").bind("id", id).execute()) == 1;
+    }
+
+    @Override
+    public boolean updateRateLimits(String id, dev.tollgate.model.RateLimits limits) {
+        return jdbi().withHandle(h -> h.createUpdate("UPDATE api_keys SET rpm = :rpm, tpm = :tpm WHERE id = :id")
+                .bind("id", id).bind("rpm", limits.rpm()).bind("tpm", limits.tpm()).execute()) == 1;
     }
 
     @Override
@@ -147,7 +155,7 @@ public final class SqliteKeyStore implements KeyStore {
                 Optional.ofNullable(rs.getString("default_agent")), Optional.ofNullable(rs.getString("default_feature")),
                 hasExpiry ? Optional.of(Instant.ofEpochMilli(expires)) : Optional.empty(),
                 Instant.ofEpochMilli(rs.getLong("created_ms")), used ? Optional.of(Instant.ofEpochMilli(lastUsed)) : Optional.empty(),
-                rs.getInt("revoked") == 1);
+                rs.getInt("revoked") == 1, dev.tollgate.model.RateLimits.perKey(rs.getLong("rpm"), rs.getLong("tpm")));
     }
 
     @Override

@@ -1,0 +1,70 @@
+package dev.tollgate.admin;
+
+import dev.tollgate.alerts.AlertJson;
+import dev.tollgate.api.JsonEndpoint;
+import dev.tollgate.model.Alert;
+import dev.tollgate.model.Principal;
+import dev.tollgate.model.Scope;
+import dev.tollgate.pipeline.GatewayException;
+import dev.tollgate.store.AlertStore;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+
+/**
+ * {@code GET /api/token-usage/alerts} (analytics scope): the alerts that fired, newest first, filtered by
+ * {@code level}, {@code type}, {@code since} (ISO-8601 instant), {@code agent} and {@code limit}. A key sees
+ * its org's alerts only; the master key sees all (or one org's with {@code org_id}).
+ */
+public final class AlertRoutes {
+
+    private static final Set<String> TYPES = Set.of("threshold", "spike", "forecast");
+
+    private final AlertStore store;
+    private final JsonEndpoint endpoint;
+    private final JsonMapper json;
+
+    public AlertRoutes(AlertStore store, JsonEndpoint endpoint, JsonMapper json) {
+        this.store = store;
+        this.endpoint = endpoint;
+        this.json = json;
+    }
+
+    public void register(HttpRouting.Builder r) {
+        r.get("/api/token-usage/alerts", endpoint.of(Scope.ANALYTICS, this::list));
+    }
+
+    private JsonNode list(ServerRequest req, Principal caller) {
+        Optional<String> org = AnalyticsRoutes.text(req, "org_id");
+        if (org.isPresent() && !caller.mayActOn(org.get())) {
+            throw GatewayException.forbidden("org_not_allowed", "this key may only read its own org's alerts");
+        }
+        Optional<String> type = AnalyticsRoutes.text(req, "type");
+        if (type.isPresent() && !TYPES.contains(type.get())) {
+            throw GatewayException.badRequest("type", "type: expected threshold, spike or forecast");
+        }
+        AlertStore.Query query = new AlertStore.Query(caller.allOrgs() ? org : Optional.of(caller.orgId()),
+                AnalyticsRoutes.text(req, "level"), type, since(req), AnalyticsRoutes.text(req, "agent"),
+                AnalyticsRoutes.intParam(req, "limit", 100, 1, 1_000));
+        ArrayNode data = json.createArrayNode();
+        for (Alert a : store.list(query)) {
+            data.add(AlertJson.node(json, a));
+        }
+        return json.createObjectNode().set("data", data);
+    }
+
+    private static Optional<Instant> since(ServerRequest req) {
+        Optional<String> text = AnalyticsRoutes.text(req, "since");
+        try {
+            return text.map(Instant::parse);
+        } catch (DateTimeParseException e) {
+            throw GatewayException.badRequest("since", "since: expected an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+        }
+    }
+}
