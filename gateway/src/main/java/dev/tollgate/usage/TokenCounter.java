@@ -27,9 +27,13 @@ public final class TokenCounter {
     /** An image is billed by its size, which an estimate does not know; OpenAI's low-detail cost. */
     private static final int TOKENS_PER_IMAGE = 85;
 
-    private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
-    private volatile Encoding o200k;
-    private volatile Encoding cl100k;
+    /**
+     * The encodings are immutable tables of tens of megabytes: loaded once per process and shared by
+     * every counter (a JVM running several gateways, as the tests do, holds them once).
+     */
+    private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
+    private static volatile Encoding o200k;
+    private static volatile Encoding cl100k;
 
     /** Loads both encodings now (a few hundred ms) instead of on the first estimate. */
     public TokenCounter warm() {
@@ -99,15 +103,15 @@ public final class TokenCounter {
         return end;
     }
 
-    private Encoding encoding(String model) {
+    private static Encoding encoding(String model) {
         String m = model == null ? "" : model.substring(model.lastIndexOf('/') + 1);
         boolean o200 = m.startsWith("gpt-4o") || m.startsWith("gpt-4.1") || m.startsWith("gpt-5") || m.startsWith("o1")
                 || m.startsWith("o3") || m.startsWith("o4") || m.startsWith("chatgpt-4o") || m.startsWith("codex");
         if (o200) {
             Encoding e = o200k;
-            return e != null ? e : (o200k = registry.getEncoding(EncodingType.O200K_BASE));
+            return e != null ? e : (o200k = REGISTRY.getEncoding(EncodingType.O200K_BASE));
         }
         Encoding e = cl100k;
-        return e != null ? e : (cl100k = registry.getEncoding(EncodingType.CL100K_BASE));
+        return e != null ? e : (cl100k = REGISTRY.getEncoding(EncodingType.CL100K_BASE));
     }
 }

@@ -84,6 +84,8 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     public void afterAll(ExtensionContext context) throws IOException {
         if (gateway != null) {
             gateway.close();
+            // The extension lives in a static field for the rest of the test JVM: let the gateway go.
+            gateway = null;
         }
         if (dataDir != null) {
             try (Stream<Path> files = Files.walk(dataDir)) {
