@@ -3,6 +3,20 @@ package dev.tollgate;
 import dev.tollgate.api.GatewayServer;
 import dev.tollgate.api.HealthHandlers;
 import dev.tollgate.admin.AnalyticsRoutes;
+import dev.tollgate.admin.BudgetRoutes;
+import dev.tollgate.admin.TokenUsageRoutes;
+import dev.tollgate.policy.budget.BudgetChargeListener;
+import dev.tollgate.policy.budget.BudgetEstimator;
+import dev.tollgate.policy.budget.BudgetPolicy;
+import dev.tollgate.policy.budget.BudgetRuleSet;
+import dev.tollgate.policy.budget.BudgetSeeder;
+import dev.tollgate.policy.budget.BudgetStage;
+import dev.tollgate.policy.budget.BudgetStatus;
+import dev.tollgate.policy.budget.CounterBudgetPolicy;
+import dev.tollgate.store.BudgetStore;
+import dev.tollgate.store.CounterStore;
+import dev.tollgate.store.memory.InMemoryCounterStore;
+import dev.tollgate.store.sqlite.SqliteBudgetStore;
 import dev.tollgate.admin.GovernanceRoutes;
 import dev.tollgate.admin.SignupRoute;
 import dev.tollgate.admin.UsageIngestRoute;
@@ -71,6 +85,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayServer server;
     private final RetentionTask retention;
     private final KeyStore keyStore;
+    private final CounterBudgetPolicy budgets;
 
     private Gateway(TollgateConfig config, List<PipelineListener> extraListeners, Clock clock) {
         if (!SLF4JBridgeHandler.isInstalled()) {
@@ -90,13 +105,19 @@ public final class Gateway implements AutoCloseable {
         List<PipelineListener> listeners = new ArrayList<>();
         listeners.add(new UsageRecorder(ledger));
         listeners.addAll(extraListeners);
-        PipelineListener listener = PipelineListener.all(listeners);
         this.keyStore = new SqliteKeyStore(database);
         StoredKeyAuthenticator issuedKeys = new StoredKeyAuthenticator(keyStore, clock);
         Authenticator authenticator = authenticator(config, issuedKeys);
         ModelCatalog catalog = new ModelCatalog(config.providers(), adapters);
         PriceTable prices = pricesLoading.join();
-        Pipeline pipeline = new Pipeline(stages(authenticator, catalog, config.defaultModel(), listener), listener, prices, clock);
+        BudgetStore budgetStore = new SqliteBudgetStore(database);
+        CounterStore counters = new InMemoryCounterStore(clock);
+        this.budgets = new CounterBudgetPolicy(new CounterBudgetPolicy.Parts(new BudgetRuleSet(config.budgets()), counters,
+                new BudgetEstimator(tokens, prices), catalog, config.budgetSettings(), PipelineListener.all(extraListeners), clock));
+        BudgetSeeder seeder = new BudgetSeeder(ledger, budgetStore, counters);
+        listeners.add(new BudgetChargeListener(budgets));
+        PipelineListener listener = PipelineListener.all(listeners);
+        Pipeline pipeline = new Pipeline(stages(authenticator, catalog, config.defaultModel(), listener, budgets), listener, prices, clock);
         OpenAiErrors errors = new OpenAiErrors(jsonMapper);
         HttpBodies bodies = new HttpBodies(config.server().maxBodyBytes());
         var shared = new OpenAiProxyHandler.Shared(pipeline, bodies, errors);
@@ -111,6 +132,10 @@ public final class Gateway implements AutoCloseable {
         KeyIssuer issuer = new KeyIssuer(keyStore, clock);
         var governance = new GovernanceRoutes(new GovernanceRoutes.Parts(keyStore, issuer, issuedKeys, bodies, clock), json, jsonMapper);
         var signup = new SignupRoute(config.signup(), issuer, governance, errors, jsonMapper, clock);
+        var budgetStatus = new BudgetStatus(budgets, seeder, budgetStore);
+        var budgetRoutes = new BudgetRoutes(new BudgetRoutes.Parts(budgets, seeder, budgetStore, budgetStatus, issuer, bodies), json, jsonMapper);
+        var tokenUsage = new TokenUsageRoutes(new TokenUsageRoutes.Parts(budgetStatus, ledger, pipeline, new OpenAiChatParser(jsonMapper),
+                config, issuer, clock), json, jsonMapper);
         this.server = new GatewayServer(config.server(), errors, r -> {
             r.post("/v1/chat/completions", chat)
                     .post("/chat/completions", chat)
@@ -124,6 +149,8 @@ public final class Gateway implements AutoCloseable {
                     .get("/ready", health::ready);
             analytics.register(r);
             governance.register(r);
+            budgetRoutes.register(r);
+            tokenUsage.register(r);
         });
         try {
             sqlite.awaitOpen();
@@ -133,6 +160,8 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("cannot open the usage ledger in " + config.dataDir() + ": " + e.getMessage(), e);
         }
         keyStore.addOrg(new Org(Principal.DEFAULT_ORG, "Default", clock.instant()));
+        budgetRoutes.loadStored();
+        budgets.seeded(seeder.seed(budgets.rules().rules(), clock.instant()));
         // Loaded a little after start, so the first requests do not compete with it for the CPU.
         Thread.ofVirtual().name("tollgate-tokenizer-warmup").start(() -> {
             try {
@@ -157,11 +186,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The request path, in order. Later stages (rate limit, budget, cache) slot in between. */
-    private static List<Stage> stages(Authenticator authenticator, ModelCatalog catalog, String defaultModel, PipelineListener listener) {
+    private static List<Stage> stages(Authenticator authenticator, ModelCatalog catalog, String defaultModel, PipelineListener listener,
+                                      BudgetPolicy budgets) {
+        // Budgets run after routing: provider-scoped budgets need the deployment, and a budget may reorder
+        // the route (fallback provider). The guard they install reserves per upstream attempt.
         return List.of(
                 new AuthStage(authenticator, Scope.INFER),
                 new RequestLimitsStage(),
                 new RoutingStage(catalog, defaultModel),
+                new BudgetStage(budgets),
                 new ProviderCallStage(listener));
     }
 
@@ -216,6 +249,11 @@ public final class Gateway implements AutoCloseable {
 
     public KeyStore keyStore() {
         return keyStore;
+    }
+
+    /** The budget policy: its rules and counters (tests and the benchmark read them). */
+    public CounterBudgetPolicy budgets() {
+        return budgets;
     }
 
     @Override

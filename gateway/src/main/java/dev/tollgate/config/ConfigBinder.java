@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
 final class ConfigBinder {
 
     private static final Set<String> ROOT_KEYS =
-            Set.of("server", "data_dir", "master_key", "default_model", "providers", "pricing", "ledger", "signup");
+            Set.of("server", "data_dir", "master_key", "default_model", "providers", "pricing", "ledger", "signup",
+                    "budgets", "budget_settings");
     private static final Set<String> PRICE_KEYS = Set.of("input_cost_per_token", "output_cost_per_token",
             "cache_read_input_token_cost", "cache_creation_input_token_cost", "output_cost_per_reasoning_token");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "max_header_bytes");
@@ -55,11 +56,27 @@ final class ConfigBinder {
         signupTree.rejectUnknown(Set.of("enabled", "per_address_per_hour"));
         SignupConfig signup = new SignupConfig(signupTree.bool("enabled", SignupConfig.DEFAULTS.enabled()),
                 (int) signupTree.number("per_address_per_hour", SignupConfig.DEFAULTS.perAddressPerHour(), 1, 100_000));
+        BudgetSettingsConfig budgetSettings = BudgetRuleParser.settings(tree.child("budget_settings"));
+        List<BudgetRuleConfig> budgets = BudgetRuleParser.rules(tree, problems, budgetSettings.zone());
+        fallbackProviders(budgets, providers);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new TollgateConfig(server, dataDir, masterKey, defaultModel == null ? guessDefaultModel(providers) : defaultModel,
-                providers, pricing, ledger, signup);
+                providers, pricing, ledger, signup, budgets, budgetSettings);
+    }
+
+    /** A budget's fallback must name a provider this configuration has. */
+    private void fallbackProviders(List<BudgetRuleConfig> budgets, List<ProviderConfig> providers) {
+        Set<String> names = new HashSet<>();
+        providers.forEach(p -> names.add(p.name()));
+        for (int i = 0; i < budgets.size(); i++) {
+            String target = budgets.get(i).fallback().map(BudgetRuleConfig.FallbackTarget::provider).orElse(null);
+            if (target != null && !names.contains(target)) {
+                problems.add("budgets[" + i + "].fallback.provider: '" + target + "' is not a configured provider (expected one of: "
+                        + String.join(", ", new java.util.TreeSet<>(names)) + ")");
+            }
+        }
     }
 
     private static PricingConfig pricing(ConfigTree t) {

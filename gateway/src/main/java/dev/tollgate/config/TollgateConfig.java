@@ -10,6 +10,7 @@ import java.util.Optional;
  *
  * @param masterKey    when present, every route but health, readiness and docs needs this bearer key
  * @param defaultModel the model used when a request names none, {@code auto} or {@code tollgate}
+ * @param budgets      the budget rules of the configuration ({@code budgets:}); more come from {@code /governance/budgets}
  */
 public record TollgateConfig(
         ServerConfig server,
@@ -19,30 +20,33 @@ public record TollgateConfig(
         List<ProviderConfig> providers,
         PricingConfig pricing,
         LedgerConfig ledger,
-        SignupConfig signup) {
+        SignupConfig signup,
+        List<BudgetRuleConfig> budgets,
+        BudgetSettingsConfig budgetSettings) {
 
     public TollgateConfig {
         providers = List.copyOf(providers);
+        budgets = List.copyOf(budgets);
     }
 
     public TollgateConfig withServer(ServerConfig newServer) {
-        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup);
+        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, budgets, budgetSettings);
     }
 
     /** The same settings serving {@code newProviders} with {@code newDefaultModel}. */
     public TollgateConfig withProviders(List<ProviderConfig> newProviders, String newDefaultModel) {
-        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup);
+        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, budgets, budgetSettings);
     }
 
     public TollgateConfig withPort(int port) {
-        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup);
+        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, budgets, budgetSettings);
     }
 
     public TollgateConfig withDataDir(Path dir) {
-        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup);
+        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, budgets, budgetSettings);
     }
 
     public TollgateConfig withMasterKey(Optional<Secret> key) {
-        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup);
+        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, budgets, budgetSettings);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.pipeline;
 
+import dev.tollgate.model.CanonicalRequest;
 import dev.tollgate.model.ChatRequest;
 import dev.tollgate.model.EmbeddingRequest;
 import dev.tollgate.provider.Chunk;
@@ -30,25 +31,37 @@ public final class ProviderCallStage implements Stage {
         if (route.isEmpty()) {
             throw new IllegalStateException("routing must choose at least one deployment before the provider call");
         }
+        CanonicalRequest asked = ctx.request().orElseThrow();
+        AttemptGuard guard = ctx.guard();
         UpstreamException last = null;
-        for (int i = 0; i < route.size(); i++) {
-            Deployment target = route.get(i);
-            if (i > 0) {
-                ctx.fellBack("fallback: " + route.get(i - 1).providerName() + " failed (" + describe(last) + "), tried " + target.providerName());
+        Deployment lastFailed = null;
+        GatewayException refused = null;
+        for (Deployment target : route) {
+            CanonicalRequest request;
+            try {
+                request = guard.admit(ctx, target, asked);
+            } catch (GatewayException e) {
+                refused = e;
+                continue;
+            }
+            if (lastFailed != null) {
+                ctx.fellBack("fallback: " + lastFailed.providerName() + " failed (" + describe(last) + "), tried " + target.providerName());
             }
             ctx.attempt(target);
             listener.upstreamAttempt(ctx, target);
             try {
-                return firstChunkRead(call(ctx, target));
+                return firstChunkRead(call(request, target));
             } catch (UpstreamException e) {
+                guard.failed(ctx, target);
                 listener.upstreamFailed(ctx, target, e);
                 last = e;
+                lastFailed = target;
                 if (!e.retryable()) {
                     break;
                 }
             }
         }
-        throw toGatewayException(last);
+        throw last != null ? toGatewayException(last) : refused;
     }
 
     /**
@@ -69,8 +82,8 @@ public final class ProviderCallStage implements Stage {
         }
     }
 
-    private static ProviderResponse call(RequestContext ctx, Deployment target) {
-        return switch (ctx.request().orElseThrow()) {
+    private static ProviderResponse call(CanonicalRequest request, Deployment target) {
+        return switch (request) {
             case ChatRequest chat -> target.adapter().chat(chat, target.upstreamModel());
             case EmbeddingRequest embedding -> {
                 if (!(target.adapter() instanceof EmbeddingsCapable embedder)) {
