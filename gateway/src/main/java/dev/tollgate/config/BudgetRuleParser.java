@@ -52,13 +52,15 @@ public final class BudgetRuleParser {
     }
 
     /** The {@code budgets:} list; duplicate names and overlapping rules are problems. */
-    static List<BudgetRuleConfig> rules(ConfigTree root, List<String> problems, ZoneId defaultZone) {
+    static List<BudgetRuleConfig> rules(ConfigTree root, List<String> problems, ZoneId defaultZone, Set<String> providers) {
         List<BudgetRuleConfig> out = new ArrayList<>();
         for (ConfigTree t : root.list("budgets")) {
             BudgetRuleConfig rule = rule(t, problems, defaultZone);
             if (rule == null) {
                 continue;
             }
+            rule.fallback().filter(f -> !providers.contains(f.provider())).ifPresent(f -> t.child("fallback").problem("provider",
+                    "'" + f.provider() + "' is not a configured provider (expected one of: " + String.join(", ", new java.util.TreeSet<>(providers)) + ")"));
             for (BudgetRuleConfig other : out) {
                 if (other.name().equals(rule.name())) {
                     t.problem("name", "'" + rule.name() + "' is used by another budget (expected: unique names)");

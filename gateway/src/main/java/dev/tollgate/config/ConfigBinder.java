@@ -57,26 +57,14 @@ final class ConfigBinder {
         SignupConfig signup = new SignupConfig(signupTree.bool("enabled", SignupConfig.DEFAULTS.enabled()),
                 (int) signupTree.number("per_address_per_hour", SignupConfig.DEFAULTS.perAddressPerHour(), 1, 100_000));
         BudgetSettingsConfig budgetSettings = BudgetRuleParser.settings(tree.child("budget_settings"));
-        List<BudgetRuleConfig> budgets = BudgetRuleParser.rules(tree, problems, budgetSettings.zone());
-        fallbackProviders(budgets, providers);
+        Set<String> providerNames = new HashSet<>();
+        providers.forEach(p -> providerNames.add(p.name()));
+        List<BudgetRuleConfig> budgets = BudgetRuleParser.rules(tree, problems, budgetSettings.zone(), providerNames);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new TollgateConfig(server, dataDir, masterKey, defaultModel == null ? guessDefaultModel(providers) : defaultModel,
                 providers, pricing, ledger, signup, budgets, budgetSettings);
-    }
-
-    /** A budget's fallback must name a provider this configuration has. */
-    private void fallbackProviders(List<BudgetRuleConfig> budgets, List<ProviderConfig> providers) {
-        Set<String> names = new HashSet<>();
-        providers.forEach(p -> names.add(p.name()));
-        for (int i = 0; i < budgets.size(); i++) {
-            String target = budgets.get(i).fallback().map(BudgetRuleConfig.FallbackTarget::provider).orElse(null);
-            if (target != null && !names.contains(target)) {
-                problems.add("budgets[" + i + "].fallback.provider: '" + target + "' is not a configured provider (expected one of: "
-                        + String.join(", ", new java.util.TreeSet<>(names)) + ")");
-            }
-        }
     }
 
     private static PricingConfig pricing(ConfigTree t) {
