@@ -21,7 +21,7 @@ class BudgetConfigTest {
 
     private static final String PROVIDERS = """
             providers:
-              - {name: anthropic, kind: openai_compatible, base_url: "http://127.0.0.1:9/v1", models: ["claude-*"], prefix: ""}
+              - {name: anthropic, kind: openai_compatible, base_url: "http://127.0.0.1:9/v1", models: [claude-3-5-sonnet-20241022]}
               - {name: openai, kind: openai, api_key: sk-test}
             """;
 
