@@ -180,18 +180,33 @@ public final class BudgetStatus {
 
     private List<BudgetCounter> current(Instant now, Predicate<BudgetCounter> wanted) {
         List<BudgetCounter> out = new ArrayList<>();
-        var it = policy.known().values().iterator();
-        while (it.hasNext()) {
-            BudgetCounter c = it.next();
-            if (!now.isBefore(c.window().end()) || policy.rules().find(c.rule().name()).filter(r -> r.equals(c.rule())).isEmpty()) {
-                it.remove(); // a past period, or a rule since changed or deleted
+        for (BudgetCounter known : List.copyOf(policy.known().values())) {
+            BudgetCounter c = current(known, now);
+            if (c == null) {
+                policy.known().remove(known.key()); // a past period, or a rule since deleted or changed in what it counts
                 continue;
+            }
+            if (c != known) {
+                policy.known().put(c.key(), c);
             }
             if (wanted.test(c)) {
                 out.add(c);
             }
         }
         return out;
+    }
+
+    /** The counter with its rule as it is now (a changed limit keeps the counter), or null when it is gone. */
+    private BudgetCounter current(BudgetCounter c, Instant now) {
+        if (!now.isBefore(c.window().end())) {
+            return null;
+        }
+        BudgetRuleConfig rule = policy.rules().find(c.rule().name()).orElse(null);
+        if (rule == null || rule.equals(c.rule())) {
+            return rule == null ? null : c;
+        }
+        BudgetCounter rebound = BudgetCounter.of(rule, c.scope(), BudgetWindow.of(rule.period(), rule.zone(), now));
+        return rebound.key().equals(c.key()) ? rebound : null;
     }
 
     private List<Standing> read(List<BudgetCounter> list) {
