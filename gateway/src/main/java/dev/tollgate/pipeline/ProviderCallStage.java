@@ -16,6 +16,8 @@ import java.util.Map;
  * The last stage: calls the route's deployments in order until one answers. A failure moves on to the
  * next deployment only while nothing has reached the client (this stage returns before the first byte
  * of a stream is relayed) and only when another deployment could do better ({@link UpstreamException#retryable()}).
+ * Before each attempt the context's {@link AttemptGuard} admits the deployment (budgets reserve on it) or
+ * skips it; a failed attempt is released. When every deployment was skipped, the last refusal is the answer.
  */
 public final class ProviderCallStage implements Stage {
 
