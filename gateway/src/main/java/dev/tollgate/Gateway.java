@@ -112,11 +112,12 @@ public final class Gateway implements AutoCloseable {
         PriceTable prices = pricesLoading.join();
         BudgetStore budgetStore = new SqliteBudgetStore(database);
         CounterStore counters = new InMemoryCounterStore(clock);
-        this.budgets = new CounterBudgetPolicy(new CounterBudgetPolicy.Parts(new BudgetRuleSet(config.budgets()), counters,
-                new BudgetEstimator(tokens, prices), catalog, config.budgetSettings(), PipelineListener.all(extraListeners), clock));
-        BudgetSeeder seeder = new BudgetSeeder(ledger, budgetStore, counters);
-        listeners.add(new BudgetChargeListener(budgets));
+        BudgetRuleSet budgetRules = new BudgetRuleSet(config.budgets());
+        listeners.add(new BudgetChargeListener(budgetRules, counters, clock));
         PipelineListener listener = PipelineListener.all(listeners);
+        this.budgets = new CounterBudgetPolicy(new CounterBudgetPolicy.Parts(budgetRules, counters,
+                new BudgetEstimator(tokens, prices), catalog, config.budgetSettings(), listener, clock));
+        BudgetSeeder seeder = new BudgetSeeder(ledger, budgetStore, counters);
         Pipeline pipeline = new Pipeline(stages(authenticator, catalog, config.defaultModel(), listener, budgets), listener, prices, clock);
         OpenAiErrors errors = new OpenAiErrors(jsonMapper);
         HttpBodies bodies = new HttpBodies(config.server().maxBodyBytes());

@@ -48,6 +48,7 @@ class BudgetApiTest {
     @AfterAll
     static void stop() {
         gateway.close();
+        gateway = null;
     }
 
     private static String key(String org, String scopes) {

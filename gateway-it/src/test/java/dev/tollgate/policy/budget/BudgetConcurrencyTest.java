@@ -79,6 +79,7 @@ class BudgetConcurrencyTest {
     @AfterAll
     static void stop() {
         gateway.close();
+        gateway = null;
     }
 
     /** Answers by the prompt's kind: the full reservation, half of the output, a failure, or a slow stream. */

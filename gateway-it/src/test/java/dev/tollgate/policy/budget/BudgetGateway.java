@@ -136,9 +136,12 @@ final class BudgetGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        // Test classes share one JVM: drop the closed gateway (its tokenizers and price map) for the collector.
         if (gateway != null) {
             gateway.close();
+            gateway = null;
         }
+        http.close();
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -11,7 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Counters live in memory: after a restart they are seeded from the ledger, and a reset stays a reset. */
+/**
+ * Counters live in memory: after a restart they are seeded from the ledger (proxied and SDK-reported
+ * calls alike), API-created rules come back from SQLite, and a reset stays a reset.
+ */
 class BudgetRestartTest {
 
     @RegisterExtension
@@ -38,13 +41,19 @@ class BudgetRestartTest {
             gateway.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
                     "x-tollgate-agent", "imperium", "x-tollgate-feature", "search");
 
+            String sdkCall = "{\"events\":[{\"event_id\":\"evt-sdk-1\",\"provider\":\"openai\",\"model\":\"gpt-4o-mini\","
+                    + "\"input_tokens\":100,\"output_tokens\":50,\"agent\":\"imperium\"}]}";
+            assertThat(gateway.post("/api/log", sdkCall).statusCode()).isEqualTo(200);
+            assertThat(gateway.post("/api/log", sdkCall).statusCode()).as("a retried batch").isEqualTo(200);
+            assertThat(gateway.used("imperium", "openai")).as("SDK-reported calls count, once").isEqualTo(550);
+
             gateway.restart();
 
-            assertThat(gateway.used("imperium", "openai")).isEqualTo(400);
+            assertThat(gateway.used("imperium", "openai")).isEqualTo(550);
             assertThat(gateway.used("guardian", "openai")).isEqualTo(100);
             var budgets = BudgetGateway.json(gateway.get("/governance/budgets")).path("data");
             assertThat(budgets).extracting(b -> b.path("name").asString()).containsExactly("per-agent", "global-requests", "api-rule");
-            assertThat(budgets.get(1).path("counters").get(0).path("used").asLong()).isEqualTo(5);
+            assertThat(budgets.get(1).path("counters").get(0).path("used").asLong()).as("5 proxied calls and 1 reported").isEqualTo(6);
             assertThat(budgets.get(2).path("counters").get(0).path("scope").path("feature").asString()).isEqualTo("search");
             assertThat(budgets.get(2).path("counters").get(0).path("used").asLong()).isEqualTo(40);
 

@@ -58,6 +58,7 @@ class ReferenceScenarioTest {
     @AfterAll
     static void stop() {
         gateway.close();
+        gateway = null;
     }
 
     private static MockResponse answer(String model, long input, long output) {
@@ -223,15 +224,15 @@ class ReferenceScenarioTest {
 
         JsonNode plain = json(gateway.post("/api/token-usage/test-ai-call", "{\"ai_name\":\"guardian\",\"prompt\":\"ping\"}"));
         JsonNode preferring = json(gateway.post("/api/token-usage/test-ai-call",
-                "{\"ai_name\":\"guardian\",\"prompt\":\"ping\",\"preferred_provider\":\"openai\"}"));
+                "{\"ai_name\":\"guardian\",\"prompt\":\"ping\",\"preferred_provider\":\"openai\",\"max_tokens\":50}"));
         HttpResponse<String> refused = gateway.post("/api/token-usage/test-ai-call", "{\"ai_name\":\"imperium\",\"prompt\":\"ping\"}");
 
-        assertThat(plain.path("provider").asString()).isEqualTo("anthropic");
+        assertThat(plain.path("provider").asString()).as(plain.toString()).isEqualTo("anthropic");
         assertThat(plain.path("model").asString()).isEqualTo(CLAUDE);
         assertThat(plain.path("text").asString()).isEqualTo("Hi from " + CLAUDE);
         assertThat(plain.path("usage").path("total_tokens").asLong()).isEqualTo(10);
         assertThat(plain.path("routing_reason").asString()).isEqualTo("explicit: anthropic serves " + CLAUDE);
-        assertThat(preferring.path("provider").asString()).isEqualTo("openai");
+        assertThat(preferring.path("provider").asString()).as(preferring.toString()).isEqualTo("openai");
         assertThat(preferring.path("model").asString()).isEqualTo("gpt-4o-mini");
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(json(refused).path("error").path("code").asString()).isEqualTo("both_exhausted");

@@ -217,27 +217,6 @@ public final class CounterBudgetPolicy implements BudgetPolicy {
     record Plan(List<Candidate> order, String reason) {
     }
 
-    /** Adds a call that was not reserved (an SDK-reported one) to the current counters it matches. */
-    void charge(dev.tollgate.model.UsageEvent event) {
-        Instant now = clock.instant();
-        CallScope scope = new CallScope(event.orgId(), event.keyId(), event.agent(), event.feature(), event.provider(), event.model());
-        List<dev.tollgate.store.Claim> deltas = new ArrayList<>();
-        for (BudgetRuleConfig rule : rules.rules()) {
-            Map<String, String> values = scope.match(rule);
-            BudgetWindow window = BudgetWindow.of(rule.period(), rule.zone(), now);
-            if (values == null || event.time().isBefore(window.start()) || !event.time().isBefore(window.end())) {
-                continue;
-            }
-            BudgetCounter counter = BudgetCounter.of(rule, values, window);
-            known.putIfAbsent(counter.key(), counter);
-            deltas.add(new dev.tollgate.store.Claim(counter.key(), BudgetEstimator.actual(rule.metric(), event),
-                    dev.tollgate.store.Claim.NO_LIMIT, window.end()));
-        }
-        if (!deltas.isEmpty()) {
-            counters.adjust(deltas);
-        }
-    }
-
     /** The counters were set from the ledger: calls may be budgeted from now on. */
     public void seeded(List<BudgetCounter> seededCounters) {
         remember(seededCounters);
