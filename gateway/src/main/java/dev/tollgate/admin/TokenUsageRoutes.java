@@ -1,5 +1,6 @@
 package dev.tollgate.admin;
 
+import dev.tollgate.api.HttpBodies;
 import dev.tollgate.api.JsonEndpoint;
 import dev.tollgate.api.ResponseHeaders;
 import dev.tollgate.config.BudgetRuleConfig;
@@ -54,13 +55,14 @@ public final class TokenUsageRoutes {
     private final TollgateConfig config;
     private final KeyIssuer audit;
     private final Clock clock;
+    private final HttpBodies bodies;
     private final JsonEndpoint endpoint;
     private final JsonMapper json;
     private final BudgetJson out;
 
     /** What the token-usage routes work with. */
     public record Parts(BudgetStatus status, UsageLedger ledger, Pipeline pipeline, Inbound.RequestParser chatParser,
-                        TollgateConfig config, KeyIssuer audit, Clock clock) {
+                        TollgateConfig config, KeyIssuer audit, Clock clock, HttpBodies bodies) {
     }
 
     public TokenUsageRoutes(Parts parts, JsonEndpoint endpoint, JsonMapper json) {
@@ -71,6 +73,7 @@ public final class TokenUsageRoutes {
         this.config = parts.config();
         this.audit = parts.audit();
         this.clock = parts.clock();
+        this.bodies = parts.bodies();
         this.endpoint = endpoint;
         this.json = json;
         this.out = new BudgetJson(json);
@@ -246,7 +249,7 @@ public final class TokenUsageRoutes {
     }
 
     private JsonNode object(ServerRequest req) {
-        byte[] raw = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        byte[] raw = bodies.read(req);
         JsonNode root;
         try {
             root = raw.length == 0 ? json.createObjectNode() : json.readTree(raw);

@@ -27,9 +27,11 @@ public final class TokenCounter {
     /** An image is billed by its size, which an estimate does not know; OpenAI's low-detail cost. */
     private static final int TOKENS_PER_IMAGE = 85;
 
-    private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
-    private volatile Encoding o200k;
-    private volatile Encoding cl100k;
+    // The encodings are immutable and large (tens of MB of heap each): one copy per process, however
+    // many counters (gateways started and stopped in one JVM, as tests do) there are.
+    private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
+    private static volatile Encoding o200k;
+    private static volatile Encoding cl100k;
 
     /** Loads both encodings now (a few hundred ms) instead of on the first estimate. */
     public TokenCounter warm() {
@@ -105,9 +107,9 @@ public final class TokenCounter {
                 || m.startsWith("o3") || m.startsWith("o4") || m.startsWith("chatgpt-4o") || m.startsWith("codex");
         if (o200) {
             Encoding e = o200k;
-            return e != null ? e : (o200k = registry.getEncoding(EncodingType.O200K_BASE));
+            return e != null ? e : (o200k = REGISTRY.getEncoding(EncodingType.O200K_BASE));
         }
         Encoding e = cl100k;
-        return e != null ? e : (cl100k = registry.getEncoding(EncodingType.CL100K_BASE));
+        return e != null ? e : (cl100k = REGISTRY.getEncoding(EncodingType.CL100K_BASE));
     }
 }

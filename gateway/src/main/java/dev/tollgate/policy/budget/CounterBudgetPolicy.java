@@ -105,7 +105,6 @@ public final class CounterBudgetPolicy implements BudgetPolicy {
             Optional<Candidate> target = fallback(c.counters.get(i).rule(), active, scope, request, model, prompt, now, primaries);
             target.ifPresent(f -> {
                 markEmergency(f, priority);
-                f.behind = null;
                 add(order, f);
                 c.behind = f;
             });
