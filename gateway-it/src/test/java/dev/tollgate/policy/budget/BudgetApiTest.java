@@ -84,7 +84,7 @@ class BudgetApiTest {
                 {"scope": {"agent": "capped"}, "metric": "requests", "period": "day", "limit": 2}
                 """, as(acmeAdmin));
         assertThat(changed.statusCode()).isEqualTo(200);
-        assertThat(json(changed).path("counters").get(0).path("used").asLong()).as("a change keeps the counter").isEqualTo(1);
+        assertThat(json(changed).path("counters").get(0).path("used").asLong()).as("a change keeps the counter: " + changed.body()).isEqualTo(1);
         assertThat(chat(acmeUser, "capped").statusCode()).isEqualTo(200);
         assertThat(chat(acmeUser, "capped").statusCode()).isEqualTo(429);
 

@@ -14,11 +14,19 @@ import java.util.StringJoiner;
  */
 public record BudgetCounter(BudgetRuleConfig rule, Map<String, String> scope, BudgetWindow window, String key) {
 
+    /** The counter of {@code scope}'s values; the key lists them in dimension order, whatever the map's order. */
     public static BudgetCounter of(BudgetRuleConfig rule, Map<String, String> scope, BudgetWindow window) {
         StringJoiner values = new StringJoiner(",");
-        scope.forEach((d, v) -> values.add(d + "=" + v));
+        Map<String, String> ordered = new java.util.LinkedHashMap<>();
+        for (String d : BudgetRuleConfig.DIMENSIONS) {
+            String v = scope.get(d);
+            if (v != null) {
+                values.add(d + "=" + v);
+                ordered.put(d, v);
+            }
+        }
         String key = "budget|" + rule.name() + "|" + rule.metric().code() + "|" + values + "|" + window.label();
-        return new BudgetCounter(rule, Map.copyOf(scope), window, key);
+        return new BudgetCounter(rule, java.util.Collections.unmodifiableMap(ordered), window, key);
     }
 
     /**
@@ -33,7 +41,7 @@ public record BudgetCounter(BudgetRuleConfig rule, Map<String, String> scope, Bu
     }
 
     public BudgetSnapshot snapshot(long used) {
-        return new BudgetSnapshot(rule.name(), rule.name(), scope.get("org"), orderedScope(), rule.metric().wireName(),
+        return new BudgetSnapshot(rule.name(), rule.name(), scope.get("org"), scope, rule.metric().wireName(),
                 rule.period().wireName(), window.start(), window.end(), used, rule.limit(), orderedAlerts());
     }
 
@@ -51,16 +59,6 @@ public record BudgetCounter(BudgetRuleConfig rule, Map<String, String> scope, Bu
 
     public double fraction(long used) {
         return rule.limit() == 0 ? 1.0 : (double) used / rule.limit();
-    }
-
-    private Map<String, String> orderedScope() {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        for (String d : BudgetRuleConfig.DIMENSIONS) {
-            if (scope.containsKey(d)) {
-                out.put(d, scope.get(d));
-            }
-        }
-        return out;
     }
 
     private Map<String, Double> orderedAlerts() {

@@ -90,7 +90,7 @@ public final class BudgetSeeder {
             for (int i = 0; i < each.size(); i++) {
                 values.put(each.get(i), g.keys().get(i));
             }
-            out.put(BudgetCounter.of(rule, ordered(values), window), amount(rule, g.totals()));
+            out.put(BudgetCounter.of(rule, values, window), amount(rule, g.totals()));
         }
         return out;
     }
@@ -98,16 +98,6 @@ public final class BudgetSeeder {
     private static Instant end(BudgetWindow window, Instant now) {
         Instant nextHour = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
         return window.ends() && window.end().isBefore(nextHour) ? window.end() : nextHour;
-    }
-
-    private static Map<String, String> ordered(Map<String, String> values) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String d : BudgetRuleConfig.DIMENSIONS) {
-            if (values.containsKey(d)) {
-                out.put(d, values.get(d));
-            }
-        }
-        return out;
     }
 
     static UsageFilter filter(Map<String, String> values) {

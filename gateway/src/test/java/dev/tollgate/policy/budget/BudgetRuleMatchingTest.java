@@ -68,6 +68,22 @@ class BudgetRuleMatchingTest {
     }
 
     @Test
+    void counterKeys_listTheValuesInDimensionOrder_whateverTheMapsOrder() {
+        BudgetRuleConfig rule = rule("r", Map.of("org", "acme", "agent", "capped"), Metric.REQUESTS, 1);
+        BudgetWindow day = BudgetWindow.of(Period.DAY, ZoneOffset.UTC, Instant.parse("2026-11-23T10:00:00Z"));
+        Map<String, String> agentFirst = new java.util.LinkedHashMap<>();
+        agentFirst.put("agent", "capped");
+        agentFirst.put("org", "acme");
+        Map<String, String> orgFirst = new java.util.LinkedHashMap<>();
+        orgFirst.put("org", "acme");
+        orgFirst.put("agent", "capped");
+
+        assertThat(BudgetCounter.of(rule, agentFirst, day).key())
+                .isEqualTo(BudgetCounter.of(rule, orgFirst, day).key())
+                .isEqualTo("budget|r|requests|org=acme,agent=capped|2026-11-23");
+    }
+
+    @Test
     void counterKeys_separateMetricsAndPeriods() {
         BudgetRuleConfig tokens = rule("r", Map.of("agent", "*"), Metric.TOKENS, 1);
         BudgetRuleConfig input = rule("r", Map.of("agent", "*"), Metric.INPUT_TOKENS, 1);
