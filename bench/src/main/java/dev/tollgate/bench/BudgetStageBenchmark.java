@@ -126,6 +126,14 @@ public class BudgetStageBenchmark {
         return pipeline.finish(ctx, Pipeline.Outcome.ok(done.usage()));
     }
 
+    private final TokenCounter tokens = new TokenCounter().warm();
+
+    /** The prompt estimate alone (jtokkit), which the budget stage does once per call. */
+    @Benchmark
+    public int promptEstimate() {
+        return tokens.countPrompt("gpt-4o-mini", request.messages());
+    }
+
     @Benchmark
     public UsageEvent withoutBudgets() {
         return call(withoutBudgets);

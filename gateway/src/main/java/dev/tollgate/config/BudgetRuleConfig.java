@@ -37,7 +37,14 @@ public record BudgetRuleConfig(
     public BudgetRuleConfig {
         scope = Map.copyOf(scope);
         thresholds = List.copyOf(thresholds);
-        alerts = Map.copyOf(alerts);
+        alerts = risingOrder(alerts);
+    }
+
+    /** Alert levels in rising order, as snapshots report them. */
+    private static Map<String, Double> risingOrder(Map<String, Double> alerts) {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        alerts.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** What a rule counts. {@code TOKENS} is input + output. */
@@ -100,7 +107,12 @@ public record BudgetRuleConfig(
 
     /** The lowest threshold with {@code action}, if any. */
     public Optional<Threshold> threshold(Action action) {
-        return thresholds.stream().filter(t -> t.action() == action).findFirst();
+        for (Threshold t : thresholds) {
+            if (t.action() == action) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Rules with the same selector, metric and period would count the same calls twice. */

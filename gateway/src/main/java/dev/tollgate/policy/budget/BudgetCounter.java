@@ -42,7 +42,7 @@ public record BudgetCounter(BudgetRuleConfig rule, Map<String, String> scope, Bu
 
     public BudgetSnapshot snapshot(long used) {
         return new BudgetSnapshot(rule.name(), rule.name(), scope.get("org"), scope, rule.metric().wireName(),
-                rule.period().wireName(), window.start(), window.end(), used, rule.limit(), orderedAlerts());
+                rule.period().wireName(), window.start(), window.end(), used, rule.limit(), rule.alerts());
     }
 
     /** "agent imperium" — the selector values other than provider, for messages. */
@@ -59,11 +59,5 @@ public record BudgetCounter(BudgetRuleConfig rule, Map<String, String> scope, Bu
 
     public double fraction(long used) {
         return rule.limit() == 0 ? 1.0 : (double) used / rule.limit();
-    }
-
-    private Map<String, Double> orderedAlerts() {
-        Map<String, Double> out = new java.util.LinkedHashMap<>();
-        rule.alerts().entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> out.put(e.getKey(), e.getValue()));
-        return out;
     }
 }

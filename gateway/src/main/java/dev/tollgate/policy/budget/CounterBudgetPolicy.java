@@ -39,6 +39,7 @@ public final class CounterBudgetPolicy implements BudgetPolicy {
     private final Clock clock;
     /** Every counter a call has touched or seeding found, for the status and reset APIs. */
     private final Map<String, BudgetCounter> known = new ConcurrentHashMap<>();
+    private final Map<WindowKey, BudgetWindow> windows = new ConcurrentHashMap<>();
     /** Open once the counters were seeded from the ledger; calls wait for it so none sees empty counters. */
     private final java.util.concurrent.CountDownLatch seeding = new java.util.concurrent.CountDownLatch(1);
 
@@ -155,7 +156,7 @@ public final class CounterBudgetPolicy implements BudgetPolicy {
         for (BudgetRuleConfig rule : active) {
             Map<String, String> values = at.match(rule);
             if (values != null) {
-                BudgetCounter counter = BudgetCounter.of(rule, values, BudgetWindow.of(rule.period(), rule.zone(), now));
+                BudgetCounter counter = BudgetCounter.of(rule, values, window(rule, now));
                 known.putIfAbsent(counter.key(), counter);
                 matched.add(counter);
             }
@@ -171,6 +172,20 @@ public final class CounterBudgetPolicy implements BudgetPolicy {
             }
         }
         return new Candidate(d, request, matched, amounts);
+    }
+
+    /** The rule's current period; computed once per period and time zone, not per call. */
+    private BudgetWindow window(BudgetRuleConfig rule, Instant now) {
+        WindowKey key = new WindowKey(rule.period(), rule.zone());
+        BudgetWindow w = windows.get(key);
+        if (w == null || now.isBefore(w.start()) || !now.isBefore(w.end())) {
+            w = BudgetWindow.of(rule.period(), rule.zone(), now);
+            windows.put(key, w);
+        }
+        return w;
+    }
+
+    private record WindowKey(BudgetRuleConfig.Period period, java.time.ZoneId zone) {
     }
 
     private void read(List<Candidate> candidates) {
