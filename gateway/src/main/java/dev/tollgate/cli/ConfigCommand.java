@@ -49,6 +49,11 @@ final class ConfigCommand implements Runnable {
                         + ", models " + p.models() + (p.prefix().isEmpty() ? "" : ", prefix " + p.prefix())
                         + (p.apiKey().isPresent() ? ", api key set" : ""));
             }
+            for (var b : loaded.budgets()) {
+                System.out.println("  budget " + b.name() + ": " + b.metric().code() + " per " + b.period().wireName()
+                        + (b.scope().isEmpty() ? ", all calls" : ", scope " + b.scope()) + ", limit " + b.metric().display(b.limit())
+                        + b.fallback().map(f -> ", fallback " + f.provider() + "/" + f.model()).orElse(""));
+            }
             return 0;
         }
     }
