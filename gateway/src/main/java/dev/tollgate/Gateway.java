@@ -9,6 +9,20 @@ import dev.tollgate.alerts.WebhookNotifier;
 import dev.tollgate.api.GatewayServer;
 import dev.tollgate.api.HealthHandlers;
 import dev.tollgate.admin.AnalyticsRoutes;
+import dev.tollgate.admin.BudgetRoutes;
+import dev.tollgate.admin.TokenUsageRoutes;
+import dev.tollgate.policy.budget.BudgetChargeListener;
+import dev.tollgate.policy.budget.BudgetEstimator;
+import dev.tollgate.policy.budget.BudgetPolicy;
+import dev.tollgate.policy.budget.BudgetRuleSet;
+import dev.tollgate.policy.budget.BudgetSeeder;
+import dev.tollgate.policy.budget.BudgetStage;
+import dev.tollgate.policy.budget.BudgetStatus;
+import dev.tollgate.policy.budget.CounterBudgetPolicy;
+import dev.tollgate.store.BudgetStore;
+import dev.tollgate.store.CounterStore;
+import dev.tollgate.store.memory.InMemoryCounterStore;
+import dev.tollgate.store.sqlite.SqliteBudgetStore;
 import dev.tollgate.admin.GovernanceRoutes;
 import dev.tollgate.admin.SignupRoute;
 import dev.tollgate.admin.UsageIngestRoute;
@@ -91,6 +105,7 @@ public final class Gateway implements AutoCloseable {
     private final PipelineListener listener;
     private final AlertRecorder alerts;
     private final SpikeDetector spikes;
+    private final CounterBudgetPolicy budgets;
 
     private Gateway(TollgateConfig config, List<PipelineListener> extraListeners, Clock clock) {
         if (!SLF4JBridgeHandler.isInstalled()) {
@@ -113,16 +128,23 @@ public final class Gateway implements AutoCloseable {
         listeners.add(new UsageRecorder(ledger));
         listeners.add(new AlertListener(new BudgetAlerts(config.alerts().forecastAfter()), alerts, clock));
         listeners.addAll(extraListeners);
-        PipelineListener listener = PipelineListener.all(listeners);
-        this.listener = listener;
-        CounterStore counters = new InMemoryCounterStore(clock);
-        RateLimitPolicy rateLimits = new RateLimitPolicy(counters, tokens, config.rateLimits(), clock);
         this.keyStore = new SqliteKeyStore(database);
         StoredKeyAuthenticator issuedKeys = new StoredKeyAuthenticator(keyStore, clock);
         Authenticator authenticator = authenticator(config, issuedKeys);
         ModelCatalog catalog = new ModelCatalog(config.providers(), adapters, config.aliases());
         PriceTable prices = pricesLoading.join();
-        Pipeline pipeline = new Pipeline(stages(authenticator, catalog, config.defaultModel(), listener, rateLimits), listener, prices, clock);
+        BudgetStore budgetStore = new SqliteBudgetStore(database);
+        CounterStore counters = new InMemoryCounterStore(clock);
+        RateLimitPolicy rateLimits = new RateLimitPolicy(counters, tokens, config.rateLimits(), clock);
+        BudgetRuleSet budgetRules = new BudgetRuleSet(config.budgets());
+        listeners.add(new BudgetChargeListener(budgetRules, counters, clock));
+        PipelineListener listener = PipelineListener.all(listeners);
+        this.listener = listener;
+        this.budgets = new CounterBudgetPolicy(new CounterBudgetPolicy.Parts(budgetRules, counters,
+                new BudgetEstimator(tokens, prices), catalog, config.budgetSettings(), listener, clock));
+        BudgetSeeder seeder = new BudgetSeeder(ledger, budgetStore, counters);
+        Pipeline pipeline = new Pipeline(stages(authenticator, catalog, config.defaultModel(), listener, rateLimits, budgets),
+                listener, prices, clock);
         OpenAiErrors errors = new OpenAiErrors(jsonMapper);
         HttpBodies bodies = new HttpBodies(config.server().maxBodyBytes());
         var shared = new OpenAiProxyHandler.Shared(pipeline, bodies, errors);
@@ -139,6 +161,10 @@ public final class Gateway implements AutoCloseable {
         var governance = new GovernanceRoutes(new GovernanceRoutes.Parts(keyStore, issuer, issuedKeys, bodies, clock), json, jsonMapper);
         var alertRoutes = new AlertRoutes(alertStore, json, jsonMapper);
         var signup = new SignupRoute(config.signup(), issuer, governance, errors, jsonMapper, clock);
+        var budgetStatus = new BudgetStatus(budgets, seeder, budgetStore);
+        var budgetRoutes = new BudgetRoutes(new BudgetRoutes.Parts(budgets, seeder, budgetStore, budgetStatus, issuer, bodies), json, jsonMapper);
+        var tokenUsage = new TokenUsageRoutes(new TokenUsageRoutes.Parts(budgetStatus, ledger, pipeline, new OpenAiChatParser(jsonMapper),
+                config, issuer, clock, bodies), json, jsonMapper);
         this.server = new GatewayServer(config.server(), errors, new AnthropicErrors(jsonMapper), r -> {
             r.post("/v1/chat/completions", chat)
                     .post("/chat/completions", chat)
@@ -154,6 +180,8 @@ public final class Gateway implements AutoCloseable {
             analytics.register(r);
             governance.register(r);
             alertRoutes.register(r);
+            budgetRoutes.register(r);
+            tokenUsage.register(r);
         });
         try {
             sqlite.awaitOpen();
@@ -163,6 +191,8 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("cannot open the usage ledger in " + config.dataDir() + ": " + e.getMessage(), e);
         }
         keyStore.addOrg(new Org(Principal.DEFAULT_ORG, "Default", clock.instant()));
+        budgetRoutes.loadStored();
+        budgets.seeded(seeder.seed(budgets.rules().rules(), clock.instant()));
         // Loaded a little after start, so the first requests do not compete with it for the CPU.
         Thread.ofVirtual().name("tollgate-tokenizer-warmup").start(() -> {
             try {
@@ -188,17 +218,19 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * The request path, in order. Later stages (budget, cache) slot in between. Key rate limits run before
-     * routing; deployment rate limits apply per attempt inside the provider call, where a deployment at its
-     * limit hands the call to the route's next one.
+     * The request path, in order. Key rate limits run before routing. Budgets run after it: provider-scoped
+     * budgets need the deployment, and a budget may reorder the route (a fallback provider); the guard they
+     * install reserves per upstream attempt. Deployment rate limits apply per attempt inside the provider
+     * call, where a deployment at its limit hands the call to the route's next one. The cache slots in later.
      */
     private static List<Stage> stages(Authenticator authenticator, ModelCatalog catalog, String defaultModel, PipelineListener listener,
-                                      RateLimitPolicy rateLimits) {
+                                      RateLimitPolicy rateLimits, BudgetPolicy budgets) {
         return List.of(
                 new AuthStage(authenticator, Scope.INFER),
                 new RequestLimitsStage(),
                 new RateLimitStage(rateLimits),
                 new RoutingStage(catalog, defaultModel),
+                new BudgetStage(budgets),
                 new ProviderCallStage(listener, new DeploymentLimitGate(rateLimits)));
     }
 
@@ -272,6 +304,11 @@ public final class Gateway implements AutoCloseable {
 
     public SpikeDetector spikes() {
         return spikes;
+    }
+
+    /** The budget policy: its rules and counters (tests and the benchmark read them). */
+    public CounterBudgetPolicy budgets() {
+        return budgets;
     }
 
     @Override

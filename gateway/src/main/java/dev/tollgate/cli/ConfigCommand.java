@@ -53,6 +53,11 @@ final class ConfigCommand implements Runnable {
                 System.out.println("  alert webhooks: " + loaded.alerts().webhooks().stream().map(w -> w.redacted()).toList());
             }
             loaded.aliases().forEach((alias, targets) -> System.out.println("  alias " + alias + " -> " + String.join(", ", targets)));
+            for (var b : loaded.budgets()) {
+                System.out.println("  budget " + b.name() + ": " + b.metric().code() + " per " + b.period().wireName()
+                        + (b.scope().isEmpty() ? ", all calls" : ", scope " + b.scope()) + ", limit " + b.metric().display(b.limit())
+                        + b.fallback().map(f -> ", fallback " + f.provider() + "/" + f.model()).orElse(""));
+            }
             return 0;
         }
     }

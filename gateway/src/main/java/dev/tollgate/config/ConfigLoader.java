@@ -26,6 +26,13 @@ public final class ConfigLoader {
     public TollgateConfig load(Optional<Path> file) {
         EnvInterpolator interpolator = new EnvInterpolator(env::get);
         JsonNode tree = file.isPresent() ? readYaml(file.get()) : EnvConfig.tree(env);
+        if (file.isPresent() && tree instanceof tools.jackson.databind.node.ObjectNode yaml && !yaml.has("budgets")) {
+            // The budget env shortcuts apply to a file without a budgets: list of its own.
+            var budgets = EnvConfig.budgets(env);
+            if (!budgets.isEmpty()) {
+                yaml.set("budgets", budgets);
+            }
+        }
         tree = EnvConfig.withAlertWebhook(tree, env.get("TOLLGATE_ALERT_WEBHOOK_URL"));
         return new ConfigBinder(interpolator).bind(tree);
     }

@@ -40,6 +40,10 @@ final class EnvConfig {
         if (!providers.isEmpty()) {
             root.set("providers", providers);
         }
+        ArrayNode budgets = budgets(env);
+        if (!budgets.isEmpty()) {
+            root.set("budgets", budgets);
+        }
         return root;
     }
 
@@ -81,6 +85,38 @@ final class EnvConfig {
         ArrayNode list = hooks instanceof ArrayNode a ? a : alertsNode.putArray("webhooks");
         list.addObject().put("url", literal(url.strip()));
         return root;
+    }
+
+    /**
+     * The per-agent provider budgets of the reference scenario, from {@code ANTHROPIC_MONTHLY_LIMIT} and
+     * {@code OPENAI_MONTHLY_LIMIT} (tokens a month, for every agent), with the Anthropic rule switching to
+     * OpenAI at {@code OPENAI_FALLBACK_THRESHOLD} when {@code ENABLE_OPENAI_FALLBACK} is true.
+     */
+    static ArrayNode budgets(Map<String, String> env) {
+        ArrayNode budgets = JsonNodeFactory.instance.arrayNode();
+        if (set(env, "ANTHROPIC_MONTHLY_LIMIT")) {
+            ObjectNode rule = perAgent(budgets, "anthropic", env.get("ANTHROPIC_MONTHLY_LIMIT"));
+            String enabled = env.getOrDefault("ENABLE_OPENAI_FALLBACK", "false").strip().toLowerCase(java.util.Locale.ROOT);
+            if (java.util.Set.of("true", "yes", "on", "1").contains(enabled)) {
+                rule.putArray("thresholds").addObject()
+                        .put("at", literal(env.getOrDefault("OPENAI_FALLBACK_THRESHOLD", "0.95").strip()))
+                        .put("action", "prefer_fallback");
+                ObjectNode fallback = rule.putObject("fallback").put("provider", "openai")
+                        .put("model", literal(set(env, "OPENAI_MODEL") ? env.get("OPENAI_MODEL").strip() : "gpt-4o-mini"));
+                putIfSet(fallback, "max_tokens", env.get("OPENAI_MAX_TOKENS"));
+                putIfSet(fallback, "temperature", env.get("OPENAI_TEMPERATURE"));
+            }
+        }
+        if (set(env, "OPENAI_MONTHLY_LIMIT")) {
+            perAgent(budgets, "openai", env.get("OPENAI_MONTHLY_LIMIT"));
+        }
+        return budgets;
+    }
+
+    private static ObjectNode perAgent(ArrayNode budgets, String provider, String limit) {
+        ObjectNode rule = budgets.addObject().put("name", provider + "-monthly-per-agent");
+        rule.putObject("scope").put("agent", "*").put("provider", provider);
+        return rule.put("metric", "tokens").put("period", "month").put("limit", literal(limit.strip()));
     }
 
     private static void local(ArrayNode providers, String kind, String baseUrl) {

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param aliases      alias → the model names it stands for, to try in order (configuration order kept)
  * @param rateLimits   default per-key limits and the token estimate of requests without {@code max_tokens}
  * @param alerts       webhooks and spike / forecast settings
+ * @param budgets      the budget rules of the configuration ({@code budgets:}); more come from {@code /governance/budgets}
  */
 public record TollgateConfig(
         ServerConfig server,
@@ -28,33 +29,36 @@ public record TollgateConfig(
         SignupConfig signup,
         Map<String, List<String>> aliases,
         RateLimitsConfig rateLimits,
-        AlertsConfig alerts) {
+        AlertsConfig alerts,
+        List<BudgetRuleConfig> budgets,
+        BudgetSettingsConfig budgetSettings) {
 
     public TollgateConfig {
         providers = List.copyOf(providers);
         Map<String, List<String>> copy = new LinkedHashMap<>();
         aliases.forEach((name, targets) -> copy.put(name, List.copyOf(targets)));
         aliases = Collections.unmodifiableMap(copy);
+        budgets = List.copyOf(budgets);
     }
 
     public TollgateConfig withServer(ServerConfig newServer) {
-        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts);
+        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings);
     }
 
     /** The same settings serving {@code newProviders} with {@code newDefaultModel}. */
     public TollgateConfig withProviders(List<ProviderConfig> newProviders, String newDefaultModel) {
-        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, aliases, rateLimits, alerts);
+        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings);
     }
 
     public TollgateConfig withPort(int port) {
-        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts);
+        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings);
     }
 
     public TollgateConfig withDataDir(Path dir) {
-        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts);
+        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings);
     }
 
     public TollgateConfig withMasterKey(Optional<Secret> key) {
-        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts);
+        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings);
     }
 }

@@ -63,6 +63,7 @@ public final class Pipeline {
 
     /** Ends the call: builds its usage event and hands it to the listeners. Call exactly once per call. */
     public UsageEvent finish(RequestContext ctx, Outcome outcome) {
+        ctx.markFinished();
         Principal principal = ctx.principal().orElse(null);
         String provider = ctx.deployment().map(Deployment::providerName).orElse(null);
         String model = ctx.deployment().map(Deployment::upstreamModel)
@@ -97,8 +98,12 @@ public final class Pipeline {
                 ctx.attempts(),
                 "miss",
                 ctx.routingReason().orElse(null));
-        ctx.settle(outcome.usage());
-        listener.completed(event);
+        try {
+            ctx.settle(outcome.usage());
+            ctx.guard().settle(ctx, event);
+        } finally {
+            listener.completed(event);
+        }
         return event;
     }
 }

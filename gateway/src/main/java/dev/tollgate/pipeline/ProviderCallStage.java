@@ -1,5 +1,6 @@
 package dev.tollgate.pipeline;
 
+import dev.tollgate.model.CanonicalRequest;
 import dev.tollgate.model.ChatRequest;
 import dev.tollgate.model.EmbeddingRequest;
 import dev.tollgate.provider.Chunk;
@@ -15,6 +16,9 @@ import java.util.Map;
  * The last stage: calls the route's deployments in order until one answers. A failure moves on to the
  * next deployment only while nothing has reached the client (this stage returns before the first byte
  * of a stream is relayed) and only when another deployment could do better ({@link UpstreamException#retryable()}).
+ * Before each attempt the context's {@link AttemptGuard} admits the deployment (budgets reserve on it) or
+ * skips it, then the {@link AttemptGate} (deployment rate limits) does the same; a failed attempt is
+ * released. When every deployment was skipped, the most useful refusal is the answer ({@link #preferred}).
  */
 public final class ProviderCallStage implements Stage {
 
@@ -37,14 +41,25 @@ public final class ProviderCallStage implements Stage {
         if (route.isEmpty()) {
             throw new IllegalStateException("routing must choose at least one deployment before the provider call");
         }
+        CanonicalRequest asked = ctx.request().orElseThrow();
+        AttemptGuard guard = ctx.guard();
         UpstreamException last = null;
         GatewayException refused = null;
         String skipped = null;
         Deployment failed = null;
-        for (int i = 0; i < route.size(); i++) {
-            Deployment target = route.get(i);
+        for (Deployment target : route) {
+            // Budgets first: they may rewrite the request for this target (a fallback model), and they
+            // release what they took when the rate-limit gate then refuses the target.
+            CanonicalRequest request;
+            try {
+                request = guard.admit(ctx, target, asked);
+            } catch (GatewayException e) {
+                refused = preferred(refused, e);
+                continue;
+            }
             GatewayException refusal = gate.admit(ctx, target);
             if (refusal != null) {
+                guard.failed(ctx, target);
                 refused = preferred(refused, refusal);
                 skipped = skipped == null ? target.providerName() : skipped + ", " + target.providerName();
                 continue;
@@ -57,8 +72,9 @@ public final class ProviderCallStage implements Stage {
             ctx.attempt(target);
             listener.upstreamAttempt(ctx, target);
             try {
-                return firstChunkRead(call(ctx, target));
+                return firstChunkRead(call(request, target));
             } catch (UpstreamException e) {
+                guard.failed(ctx, target);
                 listener.upstreamFailed(ctx, target, e);
                 last = e;
                 failed = target;
@@ -70,12 +86,15 @@ public final class ProviderCallStage implements Stage {
         throw last != null ? toGatewayException(last) : refused;
     }
 
-    /** Of two refusals, the one a client can act on: a rate limit that resets soonest, else the first. */
+    /**
+     * Of two refusals, the one a client can act on: a 429 that resets soonest, the later one on a tie (a
+     * budget policy's last word, such as {@code both_exhausted}, is the answer), else the first.
+     */
     private static GatewayException preferred(GatewayException kept, GatewayException next) {
         if (kept == null) {
             return next;
         }
-        if (next.status() == 429 && (kept.status() != 429 || retryAfter(next) < retryAfter(kept))) {
+        if (next.status() == 429 && (kept.status() != 429 || retryAfter(next) <= retryAfter(kept))) {
             return next;
         }
         return kept;
@@ -104,8 +123,8 @@ public final class ProviderCallStage implements Stage {
         }
     }
 
-    private static ProviderResponse call(RequestContext ctx, Deployment target) {
-        return switch (ctx.request().orElseThrow()) {
+    private static ProviderResponse call(CanonicalRequest request, Deployment target) {
+        return switch (request) {
             case ChatRequest chat -> target.adapter().chat(chat, target.upstreamModel());
             case EmbeddingRequest embedding -> {
                 if (!(target.adapter() instanceof EmbeddingsCapable embedder)) {

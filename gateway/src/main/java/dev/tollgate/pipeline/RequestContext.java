@@ -32,6 +32,8 @@ public final class RequestContext {
     private int promptTokensEstimate = -1;
     private List<Settlement> settlements;
     private java.util.Map<String, String> responseHeaders;
+    private AttemptGuard guard = AttemptGuard.NONE;
+    private boolean finished;
 
     RequestContext(String requestId, Endpoint endpoint, Instant startedAt, long startNanos, Inbound inbound) {
         this.requestId = requestId;
@@ -123,6 +125,32 @@ public final class RequestContext {
 
     void fellBack(String reason) {
         this.routingReason = reason;
+    }
+
+    /** Sets the routing reason (a budget reordered the route, or skipped a deployment). */
+    public void routingReason(String reason) {
+        this.routingReason = reason;
+    }
+
+    /** Admits upstream attempts and settles the call; {@link AttemptGuard#NONE} unless a stage set one. */
+    public AttemptGuard guard() {
+        return guard;
+    }
+
+    public void guard(AttemptGuard value) {
+        this.guard = value;
+    }
+
+    /** Whether {@link Pipeline#finish} ran for this call. */
+    public boolean finished() {
+        return finished;
+    }
+
+    void markFinished() {
+        if (finished) {
+            throw new IllegalStateException("Pipeline.finish must run exactly once per call (request " + requestId + ")");
+        }
+        finished = true;
     }
 
     public int attempts() {

@@ -74,11 +74,20 @@ public final class OpenAiProxyHandler implements Handler {
                     "the gateway failed to handle this request (request id " + requestId + ")", Map.of()));
             return;
         }
-        ResponseHeaders.routed(res, ctx);
-        ResponseHeaders.passOn(res, response.headers());
-        switch (response) {
-            case ProviderResponse.Complete complete -> sendComplete(ctx, res, complete);
-            case ProviderResponse.Streaming streaming -> streams.relay(ctx, res, streaming, wantsUsage(ctx));
+        try {
+            ResponseHeaders.routed(res, ctx);
+            ResponseHeaders.passOn(res, response.headers());
+            switch (response) {
+                case ProviderResponse.Complete complete -> sendComplete(ctx, res, complete);
+                case ProviderResponse.Streaming streaming -> streams.relay(ctx, res, streaming, wantsUsage(ctx));
+            }
+        } finally {
+            if (!ctx.finished()) {
+                // A path that ended without settling (an unexpected failure while answering): the call still
+                // ends once, so its budget reservations are released and it is recorded.
+                LOG.warn("request {} ended without being settled; recording it as abandoned", requestId);
+                pipeline.finish(ctx, new Pipeline.Outcome(499, Usage.NONE, "abandoned"));
+            }
         }
     }
 

@@ -94,6 +94,16 @@ public final class ModelCatalog {
         return out;
     }
 
+    /** The deployment of {@code upstreamModel} on the provider named {@code providerName}, when it is configured. */
+    public java.util.Optional<Deployment> deployment(String providerName, String upstreamModel) {
+        for (ProviderConfig p : providers) {
+            if (p.name().equals(providerName)) {
+                return java.util.Optional.of(new Deployment(p, upstreamModel, adapters.get(p.name())));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     public List<ProviderConfig> providers() {
         return providers;
     }

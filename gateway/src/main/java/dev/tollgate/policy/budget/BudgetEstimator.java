@@ -1,0 +1,89 @@
+package dev.tollgate.policy.budget;
+
+import dev.tollgate.config.BudgetRuleConfig.Metric;
+import dev.tollgate.model.CanonicalRequest;
+import dev.tollgate.model.ChatRequest;
+import dev.tollgate.model.EmbeddingRequest;
+import dev.tollgate.model.Usage;
+import dev.tollgate.model.UsageEvent;
+import dev.tollgate.provider.Deployment;
+import dev.tollgate.usage.PriceTable;
+import dev.tollgate.usage.TokenCounter;
+
+/**
+ * The worst case of a call, reserved before it runs, and the actual amounts it settles with. The worst
+ * case is the prompt as Tollgate counts it plus {@code max_tokens} (or the model's output limit from the
+ * price map, or {@value #DEFAULT_MAX_OUTPUT} when the map does not know the model), priced like a real call.
+ * The prompt count is an estimate (Anthropic's and Gemini's tokenizers differ from OpenAI's), so a call
+ * may settle a little above what it reserved; the next reservation then sees the true total.
+ */
+public final class BudgetEstimator {
+
+    static final int DEFAULT_MAX_OUTPUT = 4_096;
+
+    private final TokenCounter tokens;
+    private final PriceTable prices;
+
+    public BudgetEstimator(TokenCounter tokens, PriceTable prices) {
+        this.tokens = tokens;
+        this.prices = prices;
+    }
+
+    /** Tokens of the prompt, counted once per call. */
+    long promptTokens(CanonicalRequest request, String model) {
+        return switch (request) {
+            case ChatRequest chat -> tokens.countPrompt(model, chat.messages());
+            case EmbeddingRequest embedding -> {
+                long sum = 0;
+                for (String input : embedding.inputs()) {
+                    sum += tokens.count(model, input);
+                }
+                yield sum;
+            }
+        };
+    }
+
+    /** The most output {@code request} may produce on {@code target}. */
+    long maxOutput(CanonicalRequest request, Deployment target) {
+        if (!(request instanceof ChatRequest chat)) {
+            return 0;
+        }
+        if (chat.maxTokens().isPresent()) {
+            return chat.maxTokens().get();
+        }
+        return prices.find(target.provider().kind(), target.upstreamModel())
+                .map(PriceTable.ModelPrice::maxOutputTokens).filter(n -> n > 0).orElse(DEFAULT_MAX_OUTPUT);
+    }
+
+    /** The worst case of one call on {@code target}, in {@code metric}'s unit. */
+    long reserve(Metric metric, long prompt, long maxOutput, Deployment target) {
+        return switch (metric) {
+            case TOKENS -> prompt + maxOutput;
+            case INPUT_TOKENS -> prompt;
+            case OUTPUT_TOKENS -> maxOutput;
+            case REQUESTS -> 1;
+            case COST_USD -> micros(prices.cost(target.provider().kind(), target.providerName(), target.upstreamModel(),
+                    new Usage(prompt, maxOutput, 0, 0, true)).usd());
+        };
+    }
+
+    /** What a finished call counts, in {@code metric}'s unit; a request counts when it succeeded. */
+    static long actual(Metric metric, UsageEvent event) {
+        Usage u = event.usage();
+        return switch (metric) {
+            case TOKENS -> u.totalTokens();
+            case INPUT_TOKENS -> u.inputTokens();
+            case OUTPUT_TOKENS -> u.outputTokens();
+            case REQUESTS -> succeeded(event) ? 1 : 0;
+            case COST_USD -> micros(event.costUsd());
+        };
+    }
+
+    static boolean succeeded(UsageEvent event) {
+        return event.status() >= 200 && event.status() < 300 && event.errorCode() == null;
+    }
+
+    static long micros(double usd) {
+        return Math.round(usd * 1_000_000);
+    }
+}
