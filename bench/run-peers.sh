@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Side-by-side load test: direct, nginx, Portkey and Tollgate against one mock OpenAI upstream, on
 # loopback, bounded in time (see ../shared/bench/bench-peers.sh for the layout and the table's columns).
-# Tollgate runs with every policy it has on: master-key auth, routing, the SQLite ledger.
-# Usage: bench/run-peers.sh [extra bench-peers.sh args]   (env: DURATION, ROUNDS, PROFILES, ...)
+# Tollgate runs with every policy it has on, as DESIGN.md §6 asks: an issued key (stored-key auth) with
+# its own rpm/tpm limits, deployment rate limits (rpm, rpd, tpm), three budget rules matching every call
+# (tokens per agent × provider, dollars per org, requests per day), routing, and the SQLite ledger.
+# Limits are set far above what a run can reach, so every call pays for the checks and none is refused.
+# Usage: bench/run-peers.sh [extra bench-peers.sh args]   (env: DURATION, ROUNDS, PROFILES, POLICIES=off, ...)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PEERS=${BENCH_PEERS:-$ROOT/../shared/bench/bench-peers.sh}
@@ -10,14 +13,42 @@ JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAR=$ROOT/gateway/target/tollgate.jar
 PORT=${TOLLGATE_BENCH_PORT:-18090}
 MOCK_PORT=${MOCK_PORT:-18080}
+JAVA="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED"
 
 [[ -f $JAR ]] || (cd "$ROOT" && JAVA_HOME=$JAVA_HOME ./mvnw -q -pl gateway -am package -DskipTests)
 DATA=$(mktemp -d /tmp/tollgate-bench-data.XXXXXX)
-START="exec env -i PATH=/usr/bin:/bin OPENAI_BASE_URL=http://127.0.0.1:$MOCK_PORT/v1 OPENAI_API_KEY=sk-mock \
-TOLLGATE_MASTER_KEY=sk-bench TOLLGATE_LOG_LEVEL=WARN $JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED \
-${TOLLGATE_BENCH_JAVA_OPTS:-} -jar $JAR serve --port $PORT --data $DATA"
+CONFIG=$DATA/tollgate.yaml
+if [[ ${POLICIES:-on} == off ]]; then
+  cat > "$CONFIG" <<YAML
+master_key: sk-bench
+data_dir: $DATA
+providers:
+  - {name: openai, kind: openai, api_key: sk-mock, base_url: "http://127.0.0.1:$MOCK_PORT/v1"}
+YAML
+  AUTH="Authorization: Bearer sk-bench"
+else
+  cat > "$CONFIG" <<YAML
+master_key: sk-bench-master
+data_dir: $DATA
+providers:
+  - name: openai
+    kind: openai
+    api_key: sk-mock
+    base_url: "http://127.0.0.1:$MOCK_PORT/v1"
+    limits: {rpm: 1000000000, rpd: 1000000000, tpm: 1000000000000}
+budgets:
+  - {name: agent-tokens, scope: {agent: "*", provider: openai}, metric: tokens, period: month, limit: 1000000000000}
+  - {name: org-dollars, scope: {org: default}, metric: cost_usd, period: month, limit: 1000000000}
+  - {name: all-requests, metric: requests, period: day, limit: 1000000000}
+YAML
+  SECRET=$($JAVA -jar "$JAR" keys create --name bench --rpm 1000000000 --tpm 1000000000 --config "$CONFIG" | grep -E '^tg-' | head -1)
+  [[ -n $SECRET ]] || { echo "could not create the bench key" >&2; exit 1; }
+  AUTH="Authorization: Bearer $SECRET; X-Tollgate-Agent: bench; X-Tollgate-Feature: load"
+fi
+START="exec env -i PATH=/usr/bin:/bin TOLLGATE_LOG_LEVEL=WARN $JAVA ${TOLLGATE_BENCH_JAVA_OPTS:-} \
+-jar $JAR serve --config $CONFIG --port $PORT"
 
 "$PEERS" \
-  --target "tollgate|http://127.0.0.1:$PORT/v1/chat/completions|Authorization: Bearer sk-bench" \
+  --target "tollgate|http://127.0.0.1:$PORT/v1/chat/completions|$AUTH" \
   --start "tollgate|$START" "$@"
 echo "tollgate ledger after the run: $(sqlite3 "$DATA/tollgate.db" 'select count(*) from usage_events' 2>/dev/null || echo '?') events in $DATA/tollgate.db"

@@ -71,8 +71,9 @@ public record BudgetRuleConfig(
         }
 
         /** How the API shows an amount of this metric (dollars for cost, else the count). */
-        public Object display(long amount) {
-            return this == COST_USD ? BigDecimal.valueOf(amount, 6).stripTrailingZeros() : amount;
+        public String display(long amount) {
+            // toPlainString: a $100 limit reads "100", not BigDecimal's "1E+2".
+            return this == COST_USD ? BigDecimal.valueOf(amount, 6).stripTrailingZeros().toPlainString() : Long.toString(amount);
         }
     }
 

@@ -204,4 +204,12 @@ class BudgetConfigTest {
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("limit: 0"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("scope.agent: environment variable HOME is not set"));
     }
+
+    @Test
+    void amountsDisplayAsPlainNumbers_dollarsAndCounts() {
+        assertThat(Metric.COST_USD.display(100_000_000)).isEqualTo("100");
+        assertThat(Metric.COST_USD.display(1_000_000_000_000_000L)).isEqualTo("1000000000");
+        assertThat(Metric.COST_USD.display(1_250_000)).isEqualTo("1.25");
+        assertThat(Metric.TOKENS.display(140_000)).isEqualTo("140000");
+    }
 }
