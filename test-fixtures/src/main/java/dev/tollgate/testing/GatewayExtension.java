@@ -84,6 +84,9 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     public void afterAll(ExtensionContext context) throws IOException {
         if (gateway != null) {
             gateway.close();
+            // Test classes keep their extensions in static fields for the whole run: dropping the closed
+            // gateway lets its heap (token encodings, caches, pools) go, so the suite fits its -Xmx.
+            gateway = null;
         }
         if (dataDir != null) {
             try (Stream<Path> files = Files.walk(dataDir)) {
