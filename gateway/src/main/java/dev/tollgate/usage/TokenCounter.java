@@ -27,7 +27,12 @@ public final class TokenCounter {
     /** An image is billed by its size, which an estimate does not know; OpenAI's low-detail cost. */
     private static final int TOKENS_PER_IMAGE = 85;
 
-    private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
+    /**
+     * Shared by every counter in the JVM: the encodings are immutable tables of some tens of MB each, the
+     * same for every gateway (tests run many gateways in one JVM, and Helidon keeps a stopped server's
+     * idle-connection timer thread, and through it the server's routes, alive).
+     */
+    private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
     private volatile Encoding o200k;
     private volatile Encoding cl100k;
 
@@ -105,9 +110,9 @@ public final class TokenCounter {
                 || m.startsWith("o3") || m.startsWith("o4") || m.startsWith("chatgpt-4o") || m.startsWith("codex");
         if (o200) {
             Encoding e = o200k;
-            return e != null ? e : (o200k = registry.getEncoding(EncodingType.O200K_BASE));
+            return e != null ? e : (o200k = REGISTRY.getEncoding(EncodingType.O200K_BASE));
         }
         Encoding e = cl100k;
-        return e != null ? e : (cl100k = registry.getEncoding(EncodingType.CL100K_BASE));
+        return e != null ? e : (cl100k = REGISTRY.getEncoding(EncodingType.CL100K_BASE));
     }
 }
