@@ -272,7 +272,8 @@ class ProviderMatrixTest {
             @Override
             List<String> roles(JsonNode sent) {
                 List<String> out = new ArrayList<>();
-                sent.get("contents").forEach(c -> out.add(c.get("role").asString().equals("model") ? "assistant" : c.get("role").asString()));
+                // Gemini's "model" role is the assistant's.
+                sent.get("contents").forEach(c -> out.add(c.get("role").asString().replace("model", "assistant")));
                 return out;
             }
 
@@ -666,7 +667,7 @@ class ProviderMatrixTest {
                 assertThat(response.headers().firstValue("retry-after")).contains("7");
                 UsageEvent event = ledger(response);
                 assertThat(event.status()).isEqualTo(429);
-                assertThat(event.provider()).isEqualTo(upstream.name().equals("OPENAI_COMPATIBLE") ? "openai" : upstream.name().toLowerCase());
+                assertThat(event.provider()).isEqualTo(upstream == Upstream.OPENAI_COMPATIBLE ? "openai" : upstream.name().toLowerCase());
             }
             case STREAM_CUT -> {
                 upstream.mock().enqueue(upstream.cut(List.of("One", " two", " three", " four"), usage));

@@ -74,7 +74,8 @@ class MessagesRateLimitTest {
 
     private static HttpResponse<String> messages(String key, String model, String extra) {
         return gateway.post("/v1/messages", "{\"model\":\"" + model + "\",\"max_tokens\":256,\"messages\":[{\"role\":\"user\","
-                + "\"content\":\"Hi\"}]" + extra + "}", "x-api-key", key, "anthropic-version", "2023-06-01", "content-type", "application/json");
+                + "\"content\":\"Hi\"}]" + extra + "}",
+                "x-api-key", key, "anthropic-version", "2023-06-01", "content-type", "application/json");
     }
 
     private static String header(HttpResponse<?> r, String name) {
@@ -87,7 +88,8 @@ class MessagesRateLimitTest {
         AnthropicClient client = AnthropicOkHttpClient.builder().baseUrl(gateway.baseUrl().toString()).apiKey(key)
                 .maxRetries(0).timeout(Duration.ofSeconds(20)).build();
         try {
-            MessageCreateParams params = MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(256).addUserMessage("Hi").build();
+            MessageCreateParams params = MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(256).addUserMessage("Hi")
+                    .build();
             HttpResponseFor<Message> raw = client.messages().withRawResponse().create(params);
             assertThat(raw.statusCode()).isEqualTo(200);
             assertThat(raw.headers().values("x-ratelimit-limit-requests")).containsExactly("2");

@@ -32,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class AnthropicStreamDecoder implements ChunkStream {
 
     private final SseEventReader events;
-    private final StreamUsage delivered;
+    private final StreamUsage streamUsage;
     private final JsonMapper json;
     private final AnthropicErrorMapper errors;
     private final long created;
@@ -50,7 +50,7 @@ final class AnthropicStreamDecoder implements ChunkStream {
 
     AnthropicStreamDecoder(Source source, JsonMapper json, TokenCounter tokens, AnthropicErrorMapper errors) {
         this.events = new SseEventReader(source.in(), source.abort(), json);
-        this.delivered = new StreamUsage(tokens, source.request(), source.model());
+        this.streamUsage = new StreamUsage(tokens, source.request(), source.model());
         this.upstreamModel = source.model();
         this.created = source.created();
         this.json = json;
@@ -122,7 +122,7 @@ final class AnthropicStreamDecoder implements ChunkStream {
         int toolIndex = toolIndexes.size();
         toolIndexes.put(index, toolIndex);
         String name = block.path("name").asString("");
-        delivered.delivered(name);
+        streamUsage.delivered(name);
         ObjectNode chunk = chunk();
         delta(chunk).putArray("tool_calls").addObject().put("index", toolIndex).put("id", block.path("id").asString(""))
                 .put("type", "function").putObject("function").put("name", name).put("arguments", "");
@@ -141,7 +141,7 @@ final class AnthropicStreamDecoder implements ChunkStream {
                 if (piece.isEmpty() || toolIndex == null) {
                     return null;
                 }
-                delivered.delivered(piece);
+                streamUsage.delivered(piece);
                 ObjectNode chunk = chunk();
                 delta(chunk).putArray("tool_calls").addObject().put("index", toolIndex).putObject("function").put("arguments", piece);
                 return new Chunk(json.writeValueAsBytes(chunk), false, true);
@@ -153,7 +153,7 @@ final class AnthropicStreamDecoder implements ChunkStream {
     }
 
     private Chunk text(String text) {
-        delivered.delivered(text);
+        streamUsage.delivered(text);
         ObjectNode chunk = chunk();
         delta(chunk).put("content", text);
         return new Chunk(json.writeValueAsBytes(chunk), false, true);
@@ -176,7 +176,7 @@ final class AnthropicStreamDecoder implements ChunkStream {
     @Override
     public Usage usage() {
         // message_start brings the prompt's counts, message_delta the cumulative output: both mean complete.
-        return delivered.of(usage == null ? null : usage.toUsage(), sawDelta);
+        return streamUsage.of(usage == null ? null : usage.toUsage(), sawDelta);
     }
 
     @Override

@@ -52,7 +52,8 @@ final class GeminiErrorMapper implements UpstreamErrorMapper {
                 }
             }
         }
-        return new UpstreamException(UpstreamException.Kind.STATUS, effective, text.clean(code), passOn, text.answered(status, message, body));
+        return new UpstreamException(UpstreamException.Kind.STATUS, effective, text.clean(code), passOn,
+                text.answered(status, message, body));
     }
 
     private GoogleError.Body parse(byte[] body) {

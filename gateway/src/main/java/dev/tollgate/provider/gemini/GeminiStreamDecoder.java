@@ -39,7 +39,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class GeminiStreamDecoder implements ChunkStream {
 
     private final SseEventReader events;
-    private final StreamUsage delivered;
+    private final StreamUsage streamUsage;
     private final JsonMapper json;
     private final GeminiResponseMapper responses;
     private final Source source;
@@ -59,7 +59,7 @@ final class GeminiStreamDecoder implements ChunkStream {
     GeminiStreamDecoder(Source source, JsonMapper json, GeminiResponseMapper responses, TokenCounter tokens) {
         this.source = source;
         this.events = new SseEventReader(source.in(), source.abort(), json);
-        this.delivered = new StreamUsage(tokens, source.request(), source.model());
+        this.streamUsage = new StreamUsage(tokens, source.request(), source.model());
         this.json = json;
         this.responses = responses;
         this.model = source.model();
@@ -123,7 +123,7 @@ final class GeminiStreamDecoder implements ChunkStream {
         if (!text.isEmpty() || first) {
             delta.put("content", text);
         }
-        delivered.delivered(text);
+        streamUsage.delivered(text);
         boolean calls = toolCalls(delta, candidate, index);
         choice.putNull("logprobs");
         choice.putNull("finish_reason");
@@ -152,7 +152,7 @@ final class GeminiStreamDecoder implements ChunkStream {
             ArrayNode list = delta.has("tool_calls") ? (ArrayNode) delta.get("tool_calls") : delta.putArray("tool_calls");
             ObjectNode call = list.addObject().put("index", n);
             responses.toolCall(call, part, n);
-            delivered.delivered(part.functionCall().name() + call.path("function").path("arguments").asString(""));
+            streamUsage.delivered(part.functionCall().name() + call.path("function").path("arguments").asString(""));
             any = true;
         }
         return any;
@@ -178,7 +178,7 @@ final class GeminiStreamDecoder implements ChunkStream {
     @Override
     public Usage usage() {
         // Every event may carry usageMetadata; only the last, after a candidate finished, is complete.
-        return delivered.of(GeminiResponseMapper.usageOf(reported), ended && sawFinish);
+        return streamUsage.of(GeminiResponseMapper.usageOf(reported), ended && sawFinish);
     }
 
     @Override

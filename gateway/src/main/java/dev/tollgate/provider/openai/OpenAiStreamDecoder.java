@@ -23,7 +23,7 @@ final class OpenAiStreamDecoder implements ChunkStream {
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final SseEventReader events;
-    private final StreamUsage usage;
+    private final StreamUsage streamUsage;
     private Usage reported;
     private boolean sawFinish;
     private boolean ended;
@@ -34,7 +34,7 @@ final class OpenAiStreamDecoder implements ChunkStream {
 
     OpenAiStreamDecoder(Source source, JsonMapper json, TokenCounter tokens) {
         this.events = new SseEventReader(source.in(), source.abort(), json);
-        this.usage = new StreamUsage(tokens, source.request(), source.model());
+        this.streamUsage = new StreamUsage(tokens, source.request(), source.model());
     }
 
     @Override
@@ -74,10 +74,10 @@ final class OpenAiStreamDecoder implements ChunkStream {
             JsonNode delta = choice.path("delta");
             String text = delta.path("content").asString("");
             String refusal = delta.path("refusal").asString("");
-            usage.delivered(text + refusal);
+            streamUsage.delivered(text + refusal);
             hasContent |= !text.isEmpty() || !refusal.isEmpty();
             for (JsonNode call : delta.path("tool_calls")) {
-                usage.delivered(call.path("function").path("name").asString("") + call.path("function").path("arguments").asString(""));
+                streamUsage.delivered(call.path("function").path("name").asString("") + call.path("function").path("arguments").asString(""));
                 hasContent = true;
             }
             sawFinish |= choice.hasNonNull("finish_reason");
@@ -94,7 +94,7 @@ final class OpenAiStreamDecoder implements ChunkStream {
     @Override
     public Usage usage() {
         // OpenAI reports usage once, in the last chunk: reported at all means complete.
-        return usage.of(reported, reported != null);
+        return streamUsage.of(reported, reported != null);
     }
 
     @Override
