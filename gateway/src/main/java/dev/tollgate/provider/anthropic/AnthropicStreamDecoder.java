@@ -82,7 +82,7 @@ final class AnthropicStreamDecoder implements ChunkStream {
                 upstreamModel = message.path("model").asString(upstreamModel);
                 usage = AnthropicUsage.of(message.get("usage"));
                 ObjectNode chunk = chunk();
-                delta(chunk).put("role", "assistant").put("content", "");
+                Chunk.choiceDelta(chunk).put("role", "assistant").put("content", "");
                 yield new Chunk(json.writeValueAsBytes(chunk), false, false);
             }
             case "content_block_start" -> blockStart(event.path("index").asInt(0), event.path("content_block"));
@@ -91,7 +91,7 @@ final class AnthropicStreamDecoder implements ChunkStream {
                 usage = (usage == null ? AnthropicUsage.NONE : usage).merge(event.get("usage"));
                 sawDelta = true;
                 ObjectNode chunk = chunk();
-                delta(chunk);
+                Chunk.choiceDelta(chunk);
                 ((ObjectNode) chunk.get("choices").get(0)).put("finish_reason",
                         StopReason.finishReasonOf(event.path("delta").path("stop_reason").asString(null)));
                 yield new Chunk(json.writeValueAsBytes(chunk), false, false);
@@ -124,7 +124,7 @@ final class AnthropicStreamDecoder implements ChunkStream {
         String name = block.path("name").asString("");
         streamUsage.delivered(name);
         ObjectNode chunk = chunk();
-        delta(chunk).putArray("tool_calls").addObject().put("index", toolIndex).put("id", block.path("id").asString(""))
+        Chunk.choiceDelta(chunk).putArray("tool_calls").addObject().put("index", toolIndex).put("id", block.path("id").asString(""))
                 .put("type", "function").putObject("function").put("name", name).put("arguments", "");
         return new Chunk(json.writeValueAsBytes(chunk), false, true);
     }
@@ -143,7 +143,8 @@ final class AnthropicStreamDecoder implements ChunkStream {
                 }
                 streamUsage.delivered(piece);
                 ObjectNode chunk = chunk();
-                delta(chunk).putArray("tool_calls").addObject().put("index", toolIndex).putObject("function").put("arguments", piece);
+                Chunk.choiceDelta(chunk).putArray("tool_calls").addObject().put("index", toolIndex)
+                        .putObject("function").put("arguments", piece);
                 return new Chunk(json.writeValueAsBytes(chunk), false, true);
             }
             default -> {
@@ -155,7 +156,7 @@ final class AnthropicStreamDecoder implements ChunkStream {
     private Chunk text(String text) {
         streamUsage.delivered(text);
         ObjectNode chunk = chunk();
-        delta(chunk).put("content", text);
+        Chunk.choiceDelta(chunk).put("content", text);
         return new Chunk(json.writeValueAsBytes(chunk), false, true);
     }
 
@@ -163,14 +164,6 @@ final class AnthropicStreamDecoder implements ChunkStream {
         ObjectNode root = json.createObjectNode();
         root.put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", upstreamModel);
         return root;
-    }
-
-    private static ObjectNode delta(ObjectNode chunk) {
-        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
-        ObjectNode delta = choice.putObject("delta");
-        choice.putNull("logprobs");
-        choice.putNull("finish_reason");
-        return delta;
     }
 
     @Override
