@@ -7,6 +7,7 @@ import dev.tollgate.model.UsageEvent;
 import dev.tollgate.testing.AnthropicFixtures;
 import dev.tollgate.testing.AnthropicFixtures.Tokens;
 import dev.tollgate.testing.GatewayExtension;
+import dev.tollgate.testing.GeminiFixtures;
 import dev.tollgate.testing.MockResponse;
 import dev.tollgate.testing.MockUpstream;
 import dev.tollgate.testing.OpenAiFixtures;
@@ -48,12 +49,18 @@ class ProviderMatrixTest {
 
     @RegisterExtension
     @Order(3)
+    static final MockUpstream geminiMock = new MockUpstream();
+
+    @RegisterExtension
+    @Order(4)
     static final GatewayExtension gateway = GatewayExtension.yaml("""
             master_key: sk-tollgate-test
             providers:
               - {name: openai, kind: openai, base_url: "${OPENAI}", api_key: sk-openai-upstream}
               - {name: anthropic, kind: anthropic, base_url: "${ANTHROPIC}", api_key: sk-ant-upstream}
-            """).env("OPENAI", () -> openaiMock.baseUrl().toString()).env("ANTHROPIC", () -> "http://127.0.0.1:" + anthropicMock.port());
+              - {name: gemini, kind: gemini, base_url: "${GEMINI}", api_key: AIzaSy-gemini-upstream}
+            """).env("OPENAI", () -> openaiMock.baseUrl().toString()).env("ANTHROPIC", () -> "http://127.0.0.1:" + anthropicMock.port())
+            .env("GEMINI", () -> "http://127.0.0.1:" + geminiMock.port() + "/v1beta");
 
     enum Scenario { PLAIN, STREAMING, TOOL_CALL, TOOL_RESULT, MULTI_TURN_SYSTEM, IMAGE, UPSTREAM_ERROR, STREAM_CUT }
 
@@ -217,6 +224,96 @@ class ProviderMatrixTest {
                 }
                 return null;
             }
+        },
+        GEMINI("gemini-2.5-flash") {
+            @Override
+            MockUpstream mock() {
+                return geminiMock;
+            }
+
+            @Override
+            MockResponse text(List<String> pieces, Usage usage, boolean stream) {
+                return stream ? MockResponse.sse(GeminiFixtures.events(model, pieces, tokens(usage)))
+                        : MockResponse.json(200, GeminiFixtures.text(model, String.join("", pieces), tokens(usage)));
+            }
+
+            @Override
+            MockResponse toolCall(String id, List<String> arguments, Usage usage) {
+                // Gemini has no call ids and sends each call whole, in one event.
+                return MockResponse.sse(GeminiFixtures.functionCallEvents(model, "get_weather", String.join("", arguments), tokens(usage)));
+            }
+
+            @Override
+            MockResponse rateLimited() {
+                // Google sends no Retry-After header: the delay is the RetryInfo detail of the error body.
+                return GeminiFixtures.quotaExceeded("7s");
+            }
+
+            @Override
+            MockResponse cut(List<String> pieces, Usage usage) {
+                return text(pieces, usage, true).withFault(MockResponse.Fault.RESET, 2);
+            }
+
+            @Override
+            Usage usage(long input, long cached, long output) {
+                return new Usage(input, output, cached, 0, 0, false);
+            }
+
+            private static GeminiFixtures.Tokens tokens(Usage usage) {
+                return new GeminiFixtures.Tokens(Math.toIntExact(usage.inputTokens()), Math.toIntExact(usage.outputTokens()),
+                        Math.toIntExact(usage.cachedTokens()), 0);
+            }
+
+            @Override
+            String systemPrompt(JsonNode sent) {
+                return sent.at("/systemInstruction/parts/0/text").asString(null);
+            }
+
+            @Override
+            List<String> roles(JsonNode sent) {
+                List<String> out = new ArrayList<>();
+                // Gemini's "model" role is the assistant's.
+                sent.get("contents").forEach(c -> out.add(c.get("role").asString().replace("model", "assistant")));
+                return out;
+            }
+
+            @Override
+            String imageUrl(JsonNode sent) {
+                for (JsonNode part : sent.at("/contents/0/parts")) {
+                    if (part.has("inlineData")) {
+                        return "data:" + part.at("/inlineData/mimeType").asString() + ";base64," + part.at("/inlineData/data").asString();
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            Map<String, String> toolResults(JsonNode sent) {
+                Map<String, String> out = new LinkedHashMap<>();
+                sent.get("contents").forEach(c -> c.path("parts").forEach(p -> {
+                    if (p.has("functionResponse")) {
+                        out.put(p.at("/functionResponse/name").asString(), p.at("/functionResponse/response/result").asString());
+                    }
+                }));
+                return out;
+            }
+
+            @Override
+            String resultKey(String id, String function) {
+                return function;
+            }
+
+            @Override
+            JsonNode toolCallInput(JsonNode sent) {
+                for (JsonNode c : sent.get("contents")) {
+                    for (JsonNode p : c.path("parts")) {
+                        if (p.has("functionCall")) {
+                            return p.at("/functionCall/args");
+                        }
+                    }
+                }
+                return null;
+            }
         };
 
         final String model;
@@ -245,6 +342,11 @@ class ProviderMatrixTest {
         abstract String imageUrl(JsonNode sent);
 
         abstract Map<String, String> toolResults(JsonNode sent);
+
+        /** How this protocol names the call a tool result answers: by its id, or (Gemini) by the function's name. */
+        String resultKey(String id, String function) {
+            return id;
+        }
 
         abstract JsonNode toolCallInput(JsonNode sent);
     }
@@ -503,8 +605,9 @@ class ProviderMatrixTest {
     }
 
     @BeforeEach
-    void anthropicAnswersLikeAnthropic() {
+    void upstreamsAnswerInTheirOwnFormat() {
         anthropicMock.fallback(AnthropicFixtures::answer);
+        geminiMock.fallback(GeminiFixtures::answer);
     }
 
     @ParameterizedTest(name = "{0} upstream, {1} client: {2}")
@@ -519,7 +622,6 @@ class ProviderMatrixTest {
                 upstream.mock().enqueue(upstream.text(List.of("Paris", " is the", " capital."), usage, stream));
                 Answer answer = call(dialect, dialect.request(model, question, null, stream, false), stream);
                 assertText(answer, "Paris is the capital.", usage);
-                assertThat(lastEvent().usage()).isEqualTo(usage);
             }
             case TOOL_CALL -> {
                 upstream.mock().enqueue(upstream.toolCall("toolu_01T1x1fJ34qAmk2tNTrN7Up6", List.of("{\"city\":", " \"Paris\"}"), usage));
@@ -537,7 +639,7 @@ class ProviderMatrixTest {
                 Answer answer = call(dialect, dialect.request(model, turns, null, false, true), false);
                 assertText(answer, "It is 18C in Paris.", usage);
                 JsonNode sent = JSON.readTree(upstream.mock().takeRequest().body());
-                assertThat(upstream.toolResults(sent)).containsExactly(Map.entry("toolu_1", "18C"));
+                assertThat(upstream.toolResults(sent)).containsExactly(Map.entry(upstream.resultKey("toolu_1", "get_weather"), "18C"));
                 assertThat(upstream.toolCallInput(sent)).isEqualTo(JSON.readTree("{\"city\":\"Paris\"}"));
             }
             case MULTI_TURN_SYSTEM -> {
@@ -565,7 +667,7 @@ class ProviderMatrixTest {
                 assertThat(response.headers().firstValue("retry-after")).contains("7");
                 UsageEvent event = ledger(response);
                 assertThat(event.status()).isEqualTo(429);
-                assertThat(event.provider()).isEqualTo(upstream == Upstream.ANTHROPIC ? "anthropic" : "openai");
+                assertThat(event.provider()).isEqualTo(upstream == Upstream.OPENAI_COMPATIBLE ? "openai" : upstream.name().toLowerCase());
             }
             case STREAM_CUT -> {
                 upstream.mock().enqueue(upstream.cut(List.of("One", " two", " three", " four"), usage));
@@ -576,8 +678,9 @@ class ProviderMatrixTest {
                 assertThat(event.errorCode()).isEqualTo("upstream_stream_failed");
                 assertThat(event.usage().inputTokens()).isPositive();
                 assertThat(event.usage().outputTokens()).isPositive();
-                if (upstream == Upstream.ANTHROPIC) {
-                    assertThat(event.usage().inputTokens()).as("exact from message_start").isEqualTo(2006);
+                if (upstream != Upstream.OPENAI_COMPATIBLE) {
+                    assertThat(event.usage().inputTokens()).as("exact from message_start / the first event's promptTokenCount")
+                            .isEqualTo(2006);
                 }
             }
         }
@@ -605,12 +708,14 @@ class ProviderMatrixTest {
         return gateway.event(response.headers().firstValue("x-tollgate-request-id").orElseThrow());
     }
 
-    private static void assertText(Answer answer, String text, Usage usage) {
+    /** The answer's text, finish reason and usage, and the same usage in the ledger, exact. */
+    private void assertText(Answer answer, String text, Usage usage) {
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.text()).isEqualTo(text);
         assertThat(answer.finish()).isEqualTo("stop");
         assertThat(answer.streamError()).isFalse();
         assertUsage(answer, usage);
+        assertThat(lastEvent().usage()).as("usage in the ledger").isEqualTo(usage);
     }
 
     private static void assertUsage(Answer answer, Usage usage) {

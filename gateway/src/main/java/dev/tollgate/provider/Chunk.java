@@ -1,5 +1,7 @@
 package dev.tollgate.provider;
 
+import tools.jackson.databind.node.ObjectNode;
+
 /**
  * One server-sent event of a streamed chat answer: the {@code data:} payload as OpenAI
  * {@code chat.completion.chunk} JSON bytes.
@@ -8,4 +10,17 @@ package dev.tollgate.provider;
  * @param hasContent it carries generated content (text, tool call or refusal), not just a role or finish reason
  */
 public record Chunk(byte[] json, boolean usageOnly, boolean hasContent) {
+
+    /**
+     * Adds the one choice of a {@code chat.completion.chunk} being built (index 0, {@code logprobs} and
+     * {@code finish_reason} null), as translating decoders and the simulator write it; returns its
+     * {@code delta} to fill.
+     */
+    public static ObjectNode choiceDelta(ObjectNode chunk) {
+        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+        ObjectNode delta = choice.putObject("delta");
+        choice.putNull("logprobs");
+        choice.putNull("finish_reason");
+        return delta;
+    }
 }

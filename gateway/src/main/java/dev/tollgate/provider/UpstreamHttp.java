@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
@@ -22,9 +21,10 @@ import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The HTTP side of a translating adapter (Jetty client, one pool per provider): POSTs a JSON body and
- * hands back the answer, whatever its status, so the adapter maps errors in its provider's terms.
- * Transport failures become {@link UpstreamException}s here.
+ * The HTTP side of every translating adapter (Jetty client, one pool per provider): POSTs a JSON body
+ * and hands back a 2xx answer; any other status is thrown as the provider's {@link UpstreamErrorMapper}
+ * maps it, and transport failures become {@link UpstreamException}s here. Messages never carry
+ * credentials: request headers are not echoed.
  *
  * <p>Timeouts, as for every adapter: {@code connect} bounds opening the connection; a response must
  * start within {@code first_byte}; a streamed body may pause at most {@code idle} between two reads (a
@@ -38,42 +38,21 @@ public final class UpstreamHttp implements AutoCloseable {
     public static final int MAX_ERROR_BYTES = 64 * 1024;
 
     private final ProviderConfig config;
+    private final UpstreamErrorMapper errors;
     private final HttpClient http;
 
-    public UpstreamHttp(ProviderConfig config) {
+    public UpstreamHttp(ProviderConfig config, UpstreamErrorMapper errors) {
         this.config = config;
+        this.errors = errors;
         this.http = newClient(config);
     }
 
-    /** A complete answer; {@code body} is at most {@link #MAX_ERROR_BYTES} when the status is not 2xx. */
-    public record Answer(int status, byte[] body, HttpFields headers) {
-
-        public boolean ok() {
-            return status / 100 == 2;
-        }
-    }
-
-    /** A streamed answer whose body is still to be read; its status may be an error. */
-    public record Exchange(int status, HttpFields headers, InputStream body, Request request) {
-
-        public boolean ok() {
-            return status / 100 == 2;
-        }
+    /** A streamed 2xx answer whose body is still to be read. */
+    public record Exchange(HttpFields headers, InputStream body, Request request) {
 
         /** Stops the upstream call and drops its connection. */
         public void abort() {
             request.abort(new IOException("aborted by Tollgate"));
-        }
-
-        /** Reads an error body (at most {@link #MAX_ERROR_BYTES}) and ends the exchange. */
-        public byte[] errorBody() {
-            try {
-                return body.readNBytes(MAX_ERROR_BYTES);
-            } catch (IOException e) {
-                return new byte[0];
-            } finally {
-                abort();
-            }
         }
     }
 
@@ -94,39 +73,52 @@ public final class UpstreamHttp implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the HTTP client for provider " + config.name(), e);
         }
-        // Upstream statuses are answers to relay, not challenges to act on (see OpenAiAdapter).
+        // Upstream statuses are answers to relay, not challenges to act on.
         client.getProtocolHandlers().clear();
         return client;
     }
 
-    /** A non-streamed POST: the whole answer, buffered. */
-    public Answer complete(URI uri, byte[] body, Consumer<HttpFields.Mutable> headers) {
+    /** A non-streamed POST: the whole 2xx answer's body, buffered; another status is thrown as mapped. */
+    public byte[] complete(URI uri, byte[] body, Map<String, String> headers) {
         Request upstream = post(uri, body, "application/json", headers, config.timeouts().firstByte().toMillis());
         ContentResponse response = await(upstream, timeout -> new CompletableResponseListener(upstream, MAX_BODY_BYTES).send()
                 .get(timeout, TimeUnit.MILLISECONDS));
         byte[] content = response.getContent();
-        if (response.getStatus() / 100 != 2 && content.length > MAX_ERROR_BYTES) {
-            content = Arrays.copyOf(content, MAX_ERROR_BYTES);
+        if (response.getStatus() / 100 != 2) {
+            throw errors.map(response.getStatus(), content.length > MAX_ERROR_BYTES ? Arrays.copyOf(content, MAX_ERROR_BYTES) : content,
+                    response.getHeaders());
         }
-        return new Answer(response.getStatus(), content, response.getHeaders());
+        return content;
     }
 
-    /** A streamed POST: returns once the response headers arrived; the body is read as it comes. */
-    public Exchange stream(URI uri, byte[] body, Consumer<HttpFields.Mutable> headers) {
+    /** A streamed POST: returns once a 2xx answer's headers arrived (the body is read as it comes); another status is thrown as mapped. */
+    public Exchange stream(URI uri, byte[] body, Map<String, String> headers) {
         Request upstream = post(uri, body, "text/event-stream", headers, config.timeouts().idle().toMillis());
         InputStreamResponseListener listener = new InputStreamResponseListener();
         upstream.send(listener);
         Response response = await(upstream, timeout -> listener.get(timeout, TimeUnit.MILLISECONDS));
-        return new Exchange(response.getStatus(), response.getHeaders(), listener.getInputStream(), upstream);
+        Exchange exchange = new Exchange(response.getHeaders(), listener.getInputStream(), upstream);
+        if (response.getStatus() / 100 != 2) {
+            byte[] errorBody;
+            try (InputStream in = exchange.body()) {
+                errorBody = in.readNBytes(MAX_ERROR_BYTES);
+            } catch (IOException e) {
+                errorBody = new byte[0]; // the status alone still says what went wrong
+            } finally {
+                exchange.abort();
+            }
+            throw errors.map(response.getStatus(), errorBody, response.getHeaders());
+        }
+        return exchange;
     }
 
-    private Request post(URI uri, byte[] body, String accept, Consumer<HttpFields.Mutable> headers, long idleMillis) {
+    private Request post(URI uri, byte[] body, String accept, Map<String, String> headers, long idleMillis) {
         return http.newRequest(uri)
                 .method(HttpMethod.POST)
                 .idleTimeout(idleMillis, TimeUnit.MILLISECONDS)
                 .headers(h -> {
                     h.put("accept", accept);
-                    headers.accept(h);
+                    headers.forEach(h::put);
                     config.headers().forEach(h::put);
                 })
                 .body(new BytesRequestContent("application/json", body));
@@ -189,12 +181,13 @@ public final class UpstreamHttp implements AutoCloseable {
         return root.getClass().getSimpleName() + (text == null ? "" : " (" + text + ")");
     }
 
-    /** Upstream headers worth passing on to the client, lower-case names. */
+    /** Upstream headers worth passing on to the client (retry hints, OpenAI's and Anthropic's rate limits), lower-case names. */
     public static Map<String, String> passOn(HttpFields headers) {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         for (var field : headers) {
             String name = field.getLowerCaseName();
-            if (name.equals("retry-after") || name.equals("retry-after-ms") || name.startsWith("x-ratelimit-")) {
+            if (name.equals("retry-after") || name.equals("retry-after-ms") || name.startsWith("x-ratelimit-")
+                    || name.startsWith("anthropic-ratelimit-")) {
                 out.put(name, field.getValue());
             }
         }

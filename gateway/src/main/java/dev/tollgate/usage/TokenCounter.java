@@ -28,8 +28,9 @@ public final class TokenCounter {
     private static final int TOKENS_PER_IMAGE = 85;
 
     /**
-     * The encodings are immutable tables of tens of megabytes: loaded once per process and shared by
-     * every counter (a JVM running several gateways, as the tests do, holds them once).
+     * Shared by every counter in the JVM: the encodings are immutable tables of some tens of MB each, the
+     * same for every gateway (tests run many gateways in one JVM, and Helidon keeps a stopped server's
+     * idle-connection timer thread, and through it the server's routes, alive).
      */
     private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
     private static volatile Encoding o200k;

@@ -84,7 +84,8 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     public void afterAll(ExtensionContext context) throws IOException {
         if (gateway != null) {
             gateway.close();
-            // The extension lives in a static field for the rest of the test JVM: let the gateway go.
+            // Test classes keep their extensions in static fields for the whole run: dropping the closed
+            // gateway lets its heap (token encodings, caches, pools) go, so the suite fits its -Xmx.
             gateway = null;
         }
         if (dataDir != null) {

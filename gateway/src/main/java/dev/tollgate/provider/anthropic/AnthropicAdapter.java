@@ -5,7 +5,7 @@ import dev.tollgate.config.Secret;
 import dev.tollgate.model.ChatRequest;
 import dev.tollgate.provider.ProviderAdapter;
 import dev.tollgate.provider.ProviderResponse;
-import dev.tollgate.provider.http.JettyUpstreamClient;
+import dev.tollgate.provider.UpstreamHttp;
 import dev.tollgate.usage.TokenCounter;
 import java.net.URI;
 import java.time.Clock;
@@ -17,13 +17,14 @@ import tools.jackson.databind.json.JsonMapper;
  * The adapter for Anthropic's Messages API ({@code POST {base_url}/v1/messages}, {@code x-api-key},
  * {@code anthropic-version: 2023-06-01}). Requests are translated from the canonical form (or forwarded
  * as the client wrote them when it spoke Anthropic's dialect); answers and streams come back in OpenAI's
- * shape, the gateway's inner response language. Timeouts as for every upstream: connect, first byte, idle.
+ * shape, the gateway's inner response language. The HTTP exchange, its timeouts and transport failures
+ * are {@link UpstreamHttp}'s, shared with the other adapters.
  */
 public final class AnthropicAdapter implements ProviderAdapter {
 
     static final String API_VERSION = "2023-06-01";
 
-    private final JettyUpstreamClient http;
+    private final UpstreamHttp http;
     private final AnthropicRequestMapper requests;
     private final AnthropicResponseMapper responses;
     private final AnthropicErrorMapper errors;
@@ -40,7 +41,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
         this.requests = new AnthropicRequestMapper(json);
         this.responses = new AnthropicResponseMapper(json, clock);
         this.errors = new AnthropicErrorMapper(json, config.name(), config.apiKey().map(Secret::value).orElse(null));
-        this.http = new JettyUpstreamClient(config, errors::map);
+        this.http = new UpstreamHttp(config, errors::map);
         this.messagesUri = URI.create(config.baseUrl() + "/v1/messages");
         Map<String, String> h = new LinkedHashMap<>();
         h.put("anthropic-version", API_VERSION);
@@ -55,7 +56,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
             AnthropicResponseMapper.Translated answer = responses.completion(http.complete(messagesUri, body, headers));
             return new ProviderResponse.Complete(answer.body(), answer.usage(), Map.of());
         }
-        JettyUpstreamClient.Exchange exchange = http.stream(messagesUri, body, headers);
+        UpstreamHttp.Exchange exchange = http.stream(messagesUri, body, headers);
         var source = new AnthropicStreamDecoder.Source(exchange.body(), exchange::abort, request, upstreamModel,
                 clock.instant().getEpochSecond());
         return new ProviderResponse.Streaming(new AnthropicStreamDecoder(source, json, tokens, errors), Map.of());

@@ -1,10 +1,9 @@
 package dev.tollgate.provider.anthropic;
 
+import dev.tollgate.provider.UpstreamErrorMapper;
+import dev.tollgate.provider.UpstreamErrorText;
 import dev.tollgate.provider.UpstreamException;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.eclipse.jetty.http.HttpField;
+import dev.tollgate.provider.UpstreamHttp;
 import org.eclipse.jetty.http.HttpFields;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -16,21 +15,18 @@ import tools.jackson.databind.json.JsonMapper;
  * its message (credentials scrubbed) the text, and {@code retry-after} and the rate-limit headers are
  * kept. 429 and 529 ({@code overloaded_error}) are retryable, as every 5xx.
  */
-final class AnthropicErrorMapper {
-
-    private static final int MAX_MESSAGE_CHARS = 1000;
+final class AnthropicErrorMapper implements UpstreamErrorMapper {
 
     private final JsonMapper json;
-    private final String providerName;
-    private final String secret;
+    private final UpstreamErrorText text;
 
     AnthropicErrorMapper(JsonMapper json, String providerName, String secret) {
         this.json = json;
-        this.providerName = providerName;
-        this.secret = secret;
+        this.text = new UpstreamErrorText(providerName, secret);
     }
 
-    UpstreamException map(int status, byte[] body, HttpFields headers) {
+    @Override
+    public UpstreamException map(int status, byte[] body, HttpFields headers) {
         String message = null;
         String type = null;
         try {
@@ -42,11 +38,8 @@ final class AnthropicErrorMapper {
         } catch (JacksonException e) {
             message = null;
         }
-        if (message == null) {
-            message = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip();
-        }
-        String text = "upstream " + providerName + " answered " + status + (message.isEmpty() ? "" : ": " + clean(message));
-        return new UpstreamException(UpstreamException.Kind.STATUS, status, type == null ? null : clean(type), passOn(headers), text);
+        return new UpstreamException(UpstreamException.Kind.STATUS, status, text.clean(type), UpstreamHttp.passOn(headers),
+                text.answered(status, message, body));
     }
 
     /** The error event of a stream, which fails it mid-way. */
@@ -54,23 +47,7 @@ final class AnthropicErrorMapper {
         JsonNode error = event.path("error");
         String type = error.path("type").asString("error");
         String message = error.path("message").asString("");
-        return UpstreamException.of(UpstreamException.Kind.BROKEN, "upstream " + providerName + " stream failed: " + clean(type)
-                + (message.isEmpty() ? "" : " (" + clean(message) + ")"));
-    }
-
-    private String clean(String text) {
-        String out = secret == null || secret.isEmpty() ? text : text.replace(secret, "****");
-        return out.length() > MAX_MESSAGE_CHARS ? out.substring(0, MAX_MESSAGE_CHARS) + "…" : out;
-    }
-
-    private static Map<String, String> passOn(HttpFields headers) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (HttpField field : headers) {
-            String name = field.getLowerCaseName();
-            if (name.equals("retry-after") || name.startsWith("anthropic-ratelimit-") || name.startsWith("x-ratelimit-")) {
-                out.put(name, field.getValue());
-            }
-        }
-        return out;
+        return UpstreamException.of(UpstreamException.Kind.BROKEN, "upstream " + text.providerName() + " stream failed: "
+                + text.clean(type) + (message.isEmpty() ? "" : " (" + text.clean(message) + ")"));
     }
 }

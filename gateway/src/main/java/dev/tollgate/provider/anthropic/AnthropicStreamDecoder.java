@@ -4,18 +4,15 @@ import dev.tollgate.model.ChatRequest;
 import dev.tollgate.model.Usage;
 import dev.tollgate.provider.Chunk;
 import dev.tollgate.provider.ChunkStream;
+import dev.tollgate.provider.SseEventReader;
+import dev.tollgate.provider.StreamUsage;
 import dev.tollgate.provider.UpstreamException;
 import dev.tollgate.provider.anthropic.wire.AnthropicUsage;
 import dev.tollgate.provider.anthropic.wire.StopReason;
-import dev.tollgate.provider.http.JettyUpstreamClient;
-import dev.tollgate.provider.openai.SseLineReader;
 import dev.tollgate.usage.TokenCounter;
-import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -34,23 +31,17 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class AnthropicStreamDecoder implements ChunkStream {
 
-    private final SseLineReader reader;
-    private final InputStream in;
-    private final Runnable abort;
+    private final SseEventReader events;
+    private final StreamUsage streamUsage;
     private final JsonMapper json;
-    private final TokenCounter tokens;
     private final AnthropicErrorMapper errors;
-    private final ChatRequest request;
-    private final String model;
     private final long created;
-    private final StringBuilder delivered = new StringBuilder();
     /** Content block index → the OpenAI tool-call index of a {@code tool_use} block. */
     private final Map<Integer, Integer> toolIndexes = new HashMap<>();
     private String id = "msg";
     private String upstreamModel;
     private AnthropicUsage usage;
     private boolean sawDelta;
-    private boolean lastEventUnterminated;
     private boolean ended;
 
     /** Where the stream comes from and what it answers. */
@@ -58,47 +49,28 @@ final class AnthropicStreamDecoder implements ChunkStream {
     }
 
     AnthropicStreamDecoder(Source source, JsonMapper json, TokenCounter tokens, AnthropicErrorMapper errors) {
-        this.in = source.in();
-        this.reader = new SseLineReader(source.in());
-        this.abort = source.abort();
-        this.request = source.request();
-        this.model = source.model();
+        this.events = new SseEventReader(source.in(), source.abort(), json);
+        this.streamUsage = new StreamUsage(tokens, source.request(), source.model());
         this.upstreamModel = source.model();
         this.created = source.created();
         this.json = json;
-        this.tokens = tokens;
         this.errors = errors;
     }
 
     @Override
     public Chunk next() {
         while (!ended) {
-            byte[] data = readEvent();
+            byte[] data = events.next();
             if (data == null) {
                 ended = true;
                 throw UpstreamException.of(UpstreamException.Kind.BROKEN, "upstream stream ended before it was complete");
             }
-            Chunk chunk = decode(parse(data));
+            Chunk chunk = decode(events.object(data));
             if (chunk != null) {
                 return chunk;
             }
         }
         return null;
-    }
-
-    private JsonNode parse(byte[] data) {
-        JsonNode node;
-        try {
-            node = json.readTree(data);
-        } catch (JacksonException e) {
-            throw lastEventUnterminated
-                    ? UpstreamException.of(UpstreamException.Kind.BROKEN, "upstream stream was cut in the middle of an event")
-                    : UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream sent a malformed stream event");
-        }
-        if (!node.isObject()) {
-            throw UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream sent a stream event that is not a JSON object");
-        }
-        return node;
     }
 
     /** The chunk an event becomes, or {@code null} for events that carry nothing for the client. */
@@ -110,7 +82,7 @@ final class AnthropicStreamDecoder implements ChunkStream {
                 upstreamModel = message.path("model").asString(upstreamModel);
                 usage = AnthropicUsage.of(message.get("usage"));
                 ObjectNode chunk = chunk();
-                delta(chunk).put("role", "assistant").put("content", "");
+                Chunk.choiceDelta(chunk).put("role", "assistant").put("content", "");
                 yield new Chunk(json.writeValueAsBytes(chunk), false, false);
             }
             case "content_block_start" -> blockStart(event.path("index").asInt(0), event.path("content_block"));
@@ -119,7 +91,7 @@ final class AnthropicStreamDecoder implements ChunkStream {
                 usage = (usage == null ? AnthropicUsage.NONE : usage).merge(event.get("usage"));
                 sawDelta = true;
                 ObjectNode chunk = chunk();
-                delta(chunk);
+                Chunk.choiceDelta(chunk);
                 ((ObjectNode) chunk.get("choices").get(0)).put("finish_reason",
                         StopReason.finishReasonOf(event.path("delta").path("stop_reason").asString(null)));
                 yield new Chunk(json.writeValueAsBytes(chunk), false, false);
@@ -150,9 +122,9 @@ final class AnthropicStreamDecoder implements ChunkStream {
         int toolIndex = toolIndexes.size();
         toolIndexes.put(index, toolIndex);
         String name = block.path("name").asString("");
-        delivered.append(name);
+        streamUsage.delivered(name);
         ObjectNode chunk = chunk();
-        delta(chunk).putArray("tool_calls").addObject().put("index", toolIndex).put("id", block.path("id").asString(""))
+        Chunk.choiceDelta(chunk).putArray("tool_calls").addObject().put("index", toolIndex).put("id", block.path("id").asString(""))
                 .put("type", "function").putObject("function").put("name", name).put("arguments", "");
         return new Chunk(json.writeValueAsBytes(chunk), false, true);
     }
@@ -169,9 +141,10 @@ final class AnthropicStreamDecoder implements ChunkStream {
                 if (piece.isEmpty() || toolIndex == null) {
                     return null;
                 }
-                delivered.append(piece);
+                streamUsage.delivered(piece);
                 ObjectNode chunk = chunk();
-                delta(chunk).putArray("tool_calls").addObject().put("index", toolIndex).putObject("function").put("arguments", piece);
+                Chunk.choiceDelta(chunk).putArray("tool_calls").addObject().put("index", toolIndex)
+                        .putObject("function").put("arguments", piece);
                 return new Chunk(json.writeValueAsBytes(chunk), false, true);
             }
             default -> {
@@ -181,9 +154,9 @@ final class AnthropicStreamDecoder implements ChunkStream {
     }
 
     private Chunk text(String text) {
-        delivered.append(text);
+        streamUsage.delivered(text);
         ObjectNode chunk = chunk();
-        delta(chunk).put("content", text);
+        Chunk.choiceDelta(chunk).put("content", text);
         return new Chunk(json.writeValueAsBytes(chunk), false, true);
     }
 
@@ -193,76 +166,14 @@ final class AnthropicStreamDecoder implements ChunkStream {
         return root;
     }
 
-    private static ObjectNode delta(ObjectNode chunk) {
-        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
-        ObjectNode delta = choice.putObject("delta");
-        choice.putNull("logprobs");
-        choice.putNull("finish_reason");
-        return delta;
-    }
-
-    /** The data of the next event; {@code null} at the end of the stream. */
-    private byte[] readEvent() {
-        byte[] data = null;
-        try {
-            while (true) {
-                byte[] line = reader.readLine();
-                if (line == null) {
-                    lastEventUnterminated = data != null;
-                    return data;
-                }
-                if (line.length == 0) {
-                    if (data != null) {
-                        return data;
-                    }
-                    continue;
-                }
-                if (startsWithData(line)) {
-                    int from = line.length > 5 && line[5] == ' ' ? 6 : 5;
-                    byte[] payload = Arrays.copyOfRange(line, from, line.length);
-                    data = data == null ? payload : join(data, payload);
-                }
-                // "event:" names the type that the data's "type" field repeats; "id:" and comments carry nothing.
-            }
-        } catch (IOException e) {
-            throw UpstreamException.of(UpstreamException.Kind.BROKEN, "upstream stream failed: " + JettyUpstreamClient.describe(e));
-        }
-    }
-
-    private static boolean startsWithData(byte[] line) {
-        return line.length >= 5 && line[0] == 'd' && line[1] == 'a' && line[2] == 't' && line[3] == 'a' && line[4] == ':';
-    }
-
-    private static byte[] join(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + 1 + b.length);
-        out[a.length] = '\n';
-        System.arraycopy(b, 0, out, a.length + 1, b.length);
-        return out;
-    }
-
     @Override
     public Usage usage() {
-        if (usage != null && sawDelta) {
-            return usage.toUsage();
-        }
-        long output = tokens.count(model, delivered.toString());
-        if (usage != null) {
-            Usage prompt = usage.toUsage();
-            return new Usage(prompt.inputTokens(), Math.max(output, usage.outputTokens()), prompt.cachedTokens(),
-                    prompt.cacheWriteTokens(), 0, true);
-        }
-        return Usage.estimated(tokens.countPrompt(model, request.messages()), output);
+        // message_start brings the prompt's counts, message_delta the cumulative output: both mean complete.
+        return streamUsage.of(usage == null ? null : usage.toUsage(), sawDelta);
     }
 
     @Override
     public void close() {
-        if (!ended) {
-            abort.run();
-        }
-        try {
-            in.close();
-        } catch (IOException e) {
-            ended = true; // the connection is being dropped anyway
-        }
+        events.close(ended);
     }
 }

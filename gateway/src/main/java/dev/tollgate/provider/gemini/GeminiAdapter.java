@@ -13,9 +13,7 @@ import dev.tollgate.usage.TokenCounter;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import org.eclipse.jetty.http.HttpFields;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -36,8 +34,7 @@ public final class GeminiAdapter implements ProviderAdapter {
     private final Clock clock;
     private final GeminiRequestMapper requests;
     private final GeminiResponseMapper responses;
-    private final GeminiErrorMapper errors;
-    private final Consumer<HttpFields.Mutable> auth;
+    private final Map<String, String> auth;
 
     public GeminiAdapter(ProviderConfig config, JsonMapper json, TokenCounter tokens, Clock clock) {
         this.config = config;
@@ -47,13 +44,8 @@ public final class GeminiAdapter implements ProviderAdapter {
         this.requests = new GeminiRequestMapper(json);
         this.responses = new GeminiResponseMapper(json);
         String key = config.apiKey().map(Secret::value).orElse(null);
-        this.errors = new GeminiErrorMapper(json, config.name(), key);
-        this.auth = h -> {
-            if (key != null) {
-                h.put("x-goog-api-key", key);
-            }
-        };
-        this.http = new UpstreamHttp(config);
+        this.auth = key == null ? Map.of() : Map.of("x-goog-api-key", key);
+        this.http = new UpstreamHttp(config, new GeminiErrorMapper(json, config.name(), key));
     }
 
     @Override
@@ -64,16 +56,9 @@ public final class GeminiAdapter implements ProviderAdapter {
         }
         byte[] body = requests.body(request);
         if (!request.stream()) {
-            UpstreamHttp.Answer answer = http.complete(uri(upstreamModel, ":generateContent"), body, auth);
-            if (!answer.ok()) {
-                throw errors.map(answer.status(), answer.body(), answer.headers());
-            }
-            return complete(request, upstreamModel, answer.body());
+            return complete(request, upstreamModel, http.complete(uri(upstreamModel, ":generateContent"), body, auth));
         }
         UpstreamHttp.Exchange exchange = http.stream(uri(upstreamModel, ":streamGenerateContent?alt=sse"), body, auth);
-        if (!exchange.ok()) {
-            throw errors.map(exchange.status(), exchange.errorBody(), exchange.headers());
-        }
         var source = new GeminiStreamDecoder.Source(exchange.body(), exchange::abort, request, upstreamModel, config.name(),
                 clock.instant().getEpochSecond());
         return new ProviderResponse.Streaming(new GeminiStreamDecoder(source, json, responses, tokens), Map.of());

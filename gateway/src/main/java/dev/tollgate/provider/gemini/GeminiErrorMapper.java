@@ -1,9 +1,10 @@
 package dev.tollgate.provider.gemini;
 
+import dev.tollgate.provider.UpstreamErrorMapper;
+import dev.tollgate.provider.UpstreamErrorText;
 import dev.tollgate.provider.UpstreamException;
 import dev.tollgate.provider.UpstreamHttp;
 import dev.tollgate.provider.gemini.wire.GoogleError;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -21,25 +22,22 @@ import tools.jackson.databind.json.JsonMapper;
  * reported as the 401 it means, so the client learns the gateway's credentials are at fault, not its
  * request. A {@code RetryInfo} delay becomes a {@code retry-after} header when none was sent.
  */
-final class GeminiErrorMapper {
+final class GeminiErrorMapper implements UpstreamErrorMapper {
 
-    private static final int MAX_MESSAGE_CHARS = 1000;
     private static final Pattern SECONDS = Pattern.compile("(\\d+)(?:\\.(\\d+))?s");
 
     private final JsonMapper json;
-    private final String providerName;
-    private final String secret;
+    private final UpstreamErrorText text;
 
     GeminiErrorMapper(JsonMapper json, String providerName, String secret) {
         this.json = json;
-        this.providerName = providerName;
-        this.secret = secret;
+        this.text = new UpstreamErrorText(providerName, secret);
     }
 
-    UpstreamException map(int status, byte[] body, HttpFields headers) {
+    @Override
+    public UpstreamException map(int status, byte[] body, HttpFields headers) {
         GoogleError.Body error = parse(body);
-        String message = error != null && error.message() != null ? error.message()
-                : new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip();
+        String message = error == null ? null : error.message();
         String code = error == null ? null : error.status();
         Map<String, String> passOn = new LinkedHashMap<>(UpstreamHttp.passOn(headers));
         int effective = status;
@@ -54,8 +52,8 @@ final class GeminiErrorMapper {
                 }
             }
         }
-        String text = "upstream " + providerName + " answered " + status + (message.isEmpty() ? "" : ": " + clean(message));
-        return new UpstreamException(UpstreamException.Kind.STATUS, effective, code == null ? null : clean(code), passOn, text);
+        return new UpstreamException(UpstreamException.Kind.STATUS, effective, text.clean(code), passOn,
+                text.answered(status, message, body));
     }
 
     private GoogleError.Body parse(byte[] body) {
@@ -75,10 +73,5 @@ final class GeminiErrorMapper {
         }
         long seconds = Long.parseLong(m.group(1)) + (m.group(2) != null && !m.group(2).chars().allMatch(c -> c == '0') ? 1 : 0);
         return java.util.Optional.of(Long.toString(seconds));
-    }
-
-    private String clean(String text) {
-        String out = secret == null || secret.isEmpty() ? text : text.replace(secret, "****");
-        return out.length() > MAX_MESSAGE_CHARS ? out.substring(0, MAX_MESSAGE_CHARS) + "…" : out;
     }
 }

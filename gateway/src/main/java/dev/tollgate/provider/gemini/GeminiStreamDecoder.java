@@ -4,18 +4,16 @@ import dev.tollgate.model.ChatRequest;
 import dev.tollgate.model.Usage;
 import dev.tollgate.provider.Chunk;
 import dev.tollgate.provider.ChunkStream;
+import dev.tollgate.provider.SseEventReader;
+import dev.tollgate.provider.StreamUsage;
 import dev.tollgate.provider.UpstreamException;
-import dev.tollgate.provider.UpstreamHttp;
 import dev.tollgate.provider.gemini.wire.GenerateContentResponse;
 import dev.tollgate.provider.gemini.wire.GenerateContentResponse.Candidate;
 import dev.tollgate.provider.gemini.wire.GenerateContentResponse.UsageMetadata;
 import dev.tollgate.provider.gemini.wire.Part;
-import dev.tollgate.provider.openai.SseLineReader;
 import dev.tollgate.usage.TokenCounter;
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -40,18 +38,14 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class GeminiStreamDecoder implements ChunkStream {
 
-    private final SseLineReader reader;
-    private final InputStream in;
-    private final Runnable abort;
+    private final SseEventReader events;
+    private final StreamUsage streamUsage;
     private final JsonMapper json;
     private final GeminiResponseMapper responses;
-    private final TokenCounter tokens;
     private final Source source;
     private final ArrayDeque<Chunk> pending = new ArrayDeque<>();
     private final Set<Integer> started = new HashSet<>();
     private final Map<Integer, Integer> callsByCandidate = new HashMap<>();
-    private final StringBuilder delivered = new StringBuilder();
-    private boolean lastEventUnterminated;
     private UsageMetadata reported;
     private String id;
     private String model;
@@ -64,12 +58,10 @@ final class GeminiStreamDecoder implements ChunkStream {
 
     GeminiStreamDecoder(Source source, JsonMapper json, GeminiResponseMapper responses, TokenCounter tokens) {
         this.source = source;
-        this.in = source.in();
-        this.reader = new SseLineReader(source.in());
-        this.abort = source.abort();
+        this.events = new SseEventReader(source.in(), source.abort(), json);
+        this.streamUsage = new StreamUsage(tokens, source.request(), source.model());
         this.json = json;
         this.responses = responses;
-        this.tokens = tokens;
         this.model = source.model();
     }
 
@@ -79,7 +71,7 @@ final class GeminiStreamDecoder implements ChunkStream {
             if (ended) {
                 return null;
             }
-            byte[] data = readEvent();
+            byte[] data = events.next();
             if (data == null) {
                 ended = true;
                 if (!sawFinish) {
@@ -93,45 +85,8 @@ final class GeminiStreamDecoder implements ChunkStream {
         return pending.poll();
     }
 
-    /** The data of the next event, lines joined; {@code null} at the end of the stream. */
-    private byte[] readEvent() {
-        byte[] data = null;
-        try {
-            while (true) {
-                byte[] line = reader.readLine();
-                if (line == null) {
-                    lastEventUnterminated = data != null;
-                    return data;
-                }
-                if (line.length == 0) {
-                    if (data != null) {
-                        return data;
-                    }
-                    continue;
-                }
-                if (line.length >= 5 && line[0] == 'd' && line[1] == 'a' && line[2] == 't' && line[3] == 'a' && line[4] == ':') {
-                    int from = line.length > 5 && line[5] == ' ' ? 6 : 5;
-                    byte[] payload = Arrays.copyOfRange(line, from, line.length);
-                    data = data == null ? payload : join(data, payload);
-                }
-            }
-        } catch (IOException e) {
-            throw UpstreamException.of(UpstreamException.Kind.BROKEN, "upstream stream failed: " + UpstreamHttp.describe(e));
-        }
-    }
-
     private void decode(byte[] data) {
-        JsonNode node;
-        try {
-            node = json.readTree(data);
-        } catch (JacksonException e) {
-            throw lastEventUnterminated
-                    ? UpstreamException.of(UpstreamException.Kind.BROKEN, "upstream stream was cut in the middle of an event")
-                    : UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream sent a malformed stream event");
-        }
-        if (!node.isObject()) {
-            throw UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream sent a stream event that is not a JSON object");
-        }
+        JsonNode node = events.object(data);
         if (node.has("error")) {
             throw UpstreamException.of(UpstreamException.Kind.BROKEN,
                     "upstream stream failed: " + node.get("error").path("message").asString("error event"));
@@ -168,7 +123,7 @@ final class GeminiStreamDecoder implements ChunkStream {
         if (!text.isEmpty() || first) {
             delta.put("content", text);
         }
-        delivered.append(text);
+        streamUsage.delivered(text);
         boolean calls = toolCalls(delta, candidate, index);
         choice.putNull("logprobs");
         choice.putNull("finish_reason");
@@ -197,7 +152,7 @@ final class GeminiStreamDecoder implements ChunkStream {
             ArrayNode list = delta.has("tool_calls") ? (ArrayNode) delta.get("tool_calls") : delta.putArray("tool_calls");
             ObjectNode call = list.addObject().put("index", n);
             responses.toolCall(call, part, n);
-            delivered.append(part.functionCall().name()).append(call.path("function").path("arguments").asString(""));
+            streamUsage.delivered(part.functionCall().name() + call.path("function").path("arguments").asString(""));
             any = true;
         }
         return any;
@@ -217,39 +172,17 @@ final class GeminiStreamDecoder implements ChunkStream {
 
     @Override
     public boolean nextIsReady() {
-        return !pending.isEmpty() || !ended && reader.hasBufferedLine();
+        return !pending.isEmpty() || !ended && events.hasBufferedLine();
     }
 
     @Override
     public Usage usage() {
-        Usage exact = GeminiResponseMapper.usageOf(reported);
-        boolean complete = ended && sawFinish;
-        if (complete && exact != null) {
-            return exact;
-        }
-        long input = exact != null && exact.inputTokens() > 0 ? exact.inputTokens()
-                : tokens.countPrompt(source.model(), source.request().messages());
-        long output = Math.max(exact == null ? 0 : exact.outputTokens(), tokens.count(source.model(), delivered.toString()));
-        return Usage.estimated(input, output);
+        // Every event may carry usageMetadata; only the last, after a candidate finished, is complete.
+        return streamUsage.of(GeminiResponseMapper.usageOf(reported), ended && sawFinish);
     }
 
     @Override
     public void close() {
-        if (!ended) {
-            abort.run();
-        }
-        try {
-            in.close();
-        } catch (IOException e) {
-            // The connection is being dropped anyway; nothing is lost by not closing it cleanly.
-            ended = true;
-        }
-    }
-
-    private static byte[] join(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + 1 + b.length);
-        out[a.length] = '\n';
-        System.arraycopy(b, 0, out, a.length + 1, b.length);
-        return out;
+        events.close(ended);
     }
 }

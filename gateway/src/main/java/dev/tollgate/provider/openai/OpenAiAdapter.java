@@ -13,9 +13,6 @@ import dev.tollgate.provider.UpstreamHttp;
 import dev.tollgate.usage.TokenCounter;
 import java.net.URI;
 import java.util.Map;
-import java.util.function.Consumer;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -30,23 +27,21 @@ public final class OpenAiAdapter implements ProviderAdapter, EmbeddingsCapable {
     private final UpstreamHttp http;
     private final OpenAiRequestMapper requests;
     private final OpenAiResponseMapper responses;
-    private final OpenAiErrorMapper errors;
     private final JsonMapper json;
     private final TokenCounter tokens;
     private final URI chatUri;
     private final URI embeddingsUri;
-    private final Consumer<HttpFields.Mutable> auth;
+    private final Map<String, String> auth;
 
     public OpenAiAdapter(ProviderConfig config, JsonMapper json, TokenCounter tokens) {
         this.json = json;
         this.tokens = tokens;
         this.requests = new OpenAiRequestMapper(json);
         this.responses = new OpenAiResponseMapper(json);
-        this.errors = new OpenAiErrorMapper(json, config.name(), config.apiKey().map(Secret::value).orElse(null));
         this.chatUri = URI.create(config.baseUrl() + "/chat/completions");
         this.embeddingsUri = URI.create(config.baseUrl() + "/embeddings");
-        this.auth = h -> config.apiKey().ifPresent(key -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + key.value()));
-        this.http = new UpstreamHttp(config);
+        this.auth = config.apiKey().map(key -> Map.of("authorization", "Bearer " + key.value())).orElse(Map.of());
+        this.http = new UpstreamHttp(config, new OpenAiErrorMapper(json, config.name(), config.apiKey().map(Secret::value).orElse(null)));
     }
 
     @Override
@@ -61,9 +56,6 @@ public final class OpenAiAdapter implements ProviderAdapter, EmbeddingsCapable {
             return new ProviderResponse.Complete(body, usage, Map.of());
         }
         UpstreamHttp.Exchange exchange = http.stream(chatUri, requests.body(request, upstreamModel), auth);
-        if (!exchange.ok()) {
-            throw errors.map(exchange.status(), exchange.errorBody(), exchange.headers());
-        }
         var source = new OpenAiStreamDecoder.Source(exchange.body(), exchange::abort, request, upstreamModel);
         return new ProviderResponse.Streaming(new OpenAiStreamDecoder(source, json, tokens), Map.of());
     }
@@ -79,13 +71,8 @@ public final class OpenAiAdapter implements ProviderAdapter, EmbeddingsCapable {
         return new ProviderResponse.Complete(body, usage, Map.of());
     }
 
-    /** A non-streamed call: the whole answer, buffered; an error status is mapped to an exception. */
     private byte[] complete(URI uri, CanonicalRequest request, String upstreamModel) {
-        UpstreamHttp.Answer answer = http.complete(uri, requests.body(request, upstreamModel), auth);
-        if (!answer.ok()) {
-            throw errors.map(answer.status(), answer.body(), answer.headers());
-        }
-        return answer.body();
+        return http.complete(uri, requests.body(request, upstreamModel), auth);
     }
 
     @Override

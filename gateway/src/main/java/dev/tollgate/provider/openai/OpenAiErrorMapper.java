@@ -1,8 +1,9 @@
 package dev.tollgate.provider.openai;
 
+import dev.tollgate.provider.UpstreamErrorMapper;
+import dev.tollgate.provider.UpstreamErrorText;
 import dev.tollgate.provider.UpstreamException;
 import dev.tollgate.provider.UpstreamHttp;
-import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpFields;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -12,21 +13,18 @@ import tools.jackson.databind.json.JsonMapper;
  * Turns an upstream error answer into an {@link UpstreamException}: the upstream's message and code when
  * it sent OpenAI's error shape, with any credential scrubbed out, and the headers worth passing on.
  */
-final class OpenAiErrorMapper {
-
-    private static final int MAX_MESSAGE_CHARS = 1000;
+final class OpenAiErrorMapper implements UpstreamErrorMapper {
 
     private final JsonMapper json;
-    private final String providerName;
-    private final String secret;
+    private final UpstreamErrorText text;
 
     OpenAiErrorMapper(JsonMapper json, String providerName, String secret) {
         this.json = json;
-        this.providerName = providerName;
-        this.secret = secret;
+        this.text = new UpstreamErrorText(providerName, secret);
     }
 
-    UpstreamException map(int status, byte[] body, HttpFields headers) {
+    @Override
+    public UpstreamException map(int status, byte[] body, HttpFields headers) {
         String message = null;
         String code = null;
         try {
@@ -40,15 +38,7 @@ final class OpenAiErrorMapper {
         } catch (JacksonException e) {
             message = null;
         }
-        if (message == null) {
-            message = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip();
-        }
-        String text = "upstream " + providerName + " answered " + status + (message.isEmpty() ? "" : ": " + clean(message));
-        return new UpstreamException(UpstreamException.Kind.STATUS, status, code == null ? null : clean(code), UpstreamHttp.passOn(headers), text);
-    }
-
-    private String clean(String text) {
-        String out = secret == null || secret.isEmpty() ? text : text.replace(secret, "****");
-        return out.length() > MAX_MESSAGE_CHARS ? out.substring(0, MAX_MESSAGE_CHARS) + "…" : out;
+        return new UpstreamException(UpstreamException.Kind.STATUS, status, text.clean(code), UpstreamHttp.passOn(headers),
+                text.answered(status, message, body));
     }
 }

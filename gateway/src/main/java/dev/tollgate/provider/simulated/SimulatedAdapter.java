@@ -71,22 +71,22 @@ public final class SimulatedAdapter implements ProviderAdapter, EmbeddingsCapabl
     private List<byte[]> chunks(SimulatedAnswer answer, String model, Usage usage) {
         List<byte[]> out = new ArrayList<>();
         ObjectNode first = header(answer, model, "chat.completion.chunk");
-        ObjectNode delta = delta(first);
+        ObjectNode delta = Chunk.choiceDelta(first);
         delta.put("role", "assistant").put("content", "");
         out.add(json.writeValueAsBytes(first));
         if (answer.toolCall() != null) {
             ObjectNode call = header(answer, model, "chat.completion.chunk");
-            toolCall(delta(call).putArray("tool_calls").addObject().put("index", 0), answer, true);
+            toolCall(Chunk.choiceDelta(call).putArray("tool_calls").addObject().put("index", 0), answer, true);
             out.add(json.writeValueAsBytes(call));
         } else {
             for (String piece : pieces(answer.text())) {
                 ObjectNode chunk = header(answer, model, "chat.completion.chunk");
-                delta(chunk).put("content", piece);
+                Chunk.choiceDelta(chunk).put("content", piece);
                 out.add(json.writeValueAsBytes(chunk));
             }
         }
         ObjectNode last = header(answer, model, "chat.completion.chunk");
-        delta(last);
+        Chunk.choiceDelta(last);
         ((ObjectNode) last.get("choices").get(0)).put("finish_reason", answer.finishReason());
         out.add(json.writeValueAsBytes(last));
         ObjectNode usageChunk = header(answer, model, "chat.completion.chunk");
@@ -101,14 +101,6 @@ public final class SimulatedAdapter implements ProviderAdapter, EmbeddingsCapabl
         root.put("id", answer.id()).put("object", object).put("created", clock.instant().getEpochSecond())
                 .put("model", model).put("system_fingerprint", "fp_tollgate_sim");
         return root;
-    }
-
-    private static ObjectNode delta(ObjectNode chunk) {
-        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
-        ObjectNode delta = choice.putObject("delta");
-        choice.putNull("logprobs");
-        choice.putNull("finish_reason");
-        return delta;
     }
 
     private static void toolCall(ObjectNode call, SimulatedAnswer answer, boolean withId) {

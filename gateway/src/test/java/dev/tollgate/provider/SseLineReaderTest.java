@@ -1,4 +1,4 @@
-package dev.tollgate.provider.openai;
+package dev.tollgate.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

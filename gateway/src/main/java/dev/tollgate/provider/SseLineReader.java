@@ -1,4 +1,4 @@
-package dev.tollgate.provider.openai;
+package dev.tollgate.provider;
 
 import java.io.IOException;
 import java.io.InputStream;
