@@ -114,15 +114,17 @@ class MessagesBadInputTest {
 
     @Test
     void hugeHeaders_areRefusedBeforeAnyRoute_stillInAnthropicsShape() throws Exception {
-        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(gateway.baseUrl().resolve("/v1/messages"))
-                .header("x-api-key", KEY).header("X-Filler", "f".repeat(20_000))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build();
-        HttpResponse<String> response;
-        try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        }
+        // A raw socket: the server answers before reading all the headers, and a normal client that is
+        // still writing then loses the answer to a broken pipe.
+        dev.tollgate.testing.RawHttp.Answer answer = dev.tollgate.testing.RawHttp.send(gateway.baseUrl(),
+                "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " + KEY + "\r\nContent-Type: application/json\r\n"
+                        + "X-Filler: " + "f".repeat(20_000), "{}");
 
-        assertThat(anthropicError(response, 400, "invalid_request_error").at("/error/message").asString()).contains("max_header_bytes");
+        assertThat(answer.status()).isEqualTo(400);
+        JsonNode body = JSON.readTree(answer.body());
+        assertThat(body.get("type").asString()).isEqualTo("error");
+        assertThat(body.at("/error/type").asString()).isEqualTo("invalid_request_error");
+        assertThat(body.at("/error/message").asString()).contains("max_header_bytes");
         assertThat(gateway.post("/v1/messages", "{}", "x-api-key", KEY).statusCode()).as("still serving").isEqualTo(400);
     }
 

@@ -3,6 +3,7 @@ package dev.tollgate.api.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.testing.GatewayExtension;
+import dev.tollgate.testing.RawHttp;
 import dev.tollgate.testing.MockUpstream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -107,17 +108,17 @@ class BadInputTest {
 
     @Test
     void hugeHeaders_areA400InJson_namingTheLimit() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(gateway.baseUrl().resolve("/v1/chat/completions"))
-                .header("Authorization", "Bearer " + KEY)
-                .header("X-Filler", "f".repeat(20_000))
-                .POST(HttpRequest.BodyPublishers.ofString(OK)).build();
-        HttpResponse<String> response;
-        try (HttpClient client = HttpClient.newHttpClient()) {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        }
+        // A raw socket: the server answers before reading all the headers, and a normal client that is
+        // still writing then loses the answer to a broken pipe.
+        RawHttp.Answer answer = RawHttp.send(gateway.baseUrl(), "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer " + KEY + "\r\nContent-Type: application/json\r\nX-Filler: " + "f".repeat(20_000), OK);
 
-        assertOpenAiError(response, 400);
-        assertThat(response.body()).contains("8192 bytes");
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.head().toLowerCase(java.util.Locale.ROOT)).contains("content-type: application/json");
+        JsonNode error = JSON.readTree(answer.body()).path("error");
+        assertThat(error.path("type").asString()).isEqualTo("invalid_request_error");
+        assertThat(error.path("message").asString()).contains("8192 bytes");
+        assertThat(gateway.post("/v1/chat/completions", OK, "Authorization", "Bearer " + KEY).statusCode()).as("still serving").isEqualTo(200);
     }
 
     @Test
