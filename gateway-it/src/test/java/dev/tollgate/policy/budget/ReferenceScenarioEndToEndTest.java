@@ -181,6 +181,7 @@ class ReferenceScenarioEndToEndTest {
         assertThat(event.stream()).isTrue();
         assertThat(event.usage()).isEqualTo(new Usage(10_000, 500, 4_000, 0, 0, false));
         assertStanding("anthropic", 122_500, 140_000, 87.5, "ok");
+        assertChosen("anthropic", CLAUDE, "anthropic is within its budgets");
         assertThat(alerts()).as("80% was reported once; 87.5% is no new level").hasSize(1);
     }
 
@@ -253,6 +254,7 @@ class ReferenceScenarioEndToEndTest {
         assertThat(body.path("max_tokens").asInt()).isEqualTo(100);
         assertThat(body.path("temperature").asDouble()).isEqualTo(0.2);
         assertStanding("openai", 8_550, 9_000, 95.0, "ok");
+        assertChosen("openai", GPT, SWITCH_REASON);
         assertThat(levels("openai")).containsExactly("critical", "warning");
         awaitDeliveries(4);
     }
@@ -276,6 +278,7 @@ class ReferenceScenarioEndToEndTest {
         assertThat(body.path("temperature").asDouble()).isEqualTo(0.2);
         assertStanding("openai", 8_820, 9_000, 98.0, "ok");
         assertStanding("anthropic", 133_000, 140_000, 95.0, "prefer_fallback");
+        assertChosen("openai", GPT, SWITCH_REASON);
         assertThat(levels("openai")).containsExactly("emergency", "critical", "warning");
         assertThat(levels("anthropic")).as("no call reached Anthropic after 95%").containsExactly("critical", "warning");
         JsonNode emergency = alerts().getFirst();
