@@ -190,10 +190,12 @@ class ReferenceScenarioEndToEndTest {
     void reaching95Percent_isACriticalAlert_thisCallIsStillAnthropics_andTheNextWouldGoToOpenAi() {
         anthropic.enqueue(claude(10_000, 500));
 
-        HttpResponse<String> r = chat("imperium");
+        // Without max_tokens: Anthropic is asked for 4096, so 122,500 + 4096 + the prompt fits (the model's 64,000 would not).
+        HttpResponse<String> r = chat("imperium", null);
 
-        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("x-tollgate-provider")).contains("anthropic");
+        assertThat(JSON.readTree(anthropic.takeRequest().body()).path("max_tokens").asInt()).isEqualTo(4_096);
         assertStanding("anthropic", 133_000, 140_000, 95.0, "prefer_fallback");
         assertStanding("openai", 0, 9_000, 0.0, "ok");
         assertChosen("openai", GPT, SWITCH_REASON);
@@ -386,7 +388,11 @@ class ReferenceScenarioEndToEndTest {
     // ---- clients ----
 
     private static HttpResponse<String> chat(String agent) {
-        String body = "{\"model\":\"" + CLAUDE + "\",\"max_tokens\":256,\"temperature\":0.9,"
+        return chat(agent, 256);
+    }
+
+    private static HttpResponse<String> chat(String agent, Integer maxTokens) {
+        String body = "{\"model\":\"" + CLAUDE + "\"," + (maxTokens == null ? "" : "\"max_tokens\":" + maxTokens + ",") + "\"temperature\":0.9,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Summarise the report.\"}]}";
         return gateway.post("/v1/chat/completions", body, "content-type", "application/json", "x-tollgate-agent", agent);
     }

@@ -1,6 +1,7 @@
 package dev.tollgate.policy.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.ProviderKind;
@@ -107,7 +108,9 @@ class RateLimitPolicyTest {
         assertThat(second.responseHeaders()).containsEntry("x-ratelimit-remaining-tokens", Long.toString(1_000 - 25 - prompt - 300));
 
         pipeline.finish(second, Pipeline.Outcome.failed(GatewayException.badRequest(null, "x"), Usage.NONE));
-        pipeline.finish(second, Pipeline.Outcome.ok(new Usage(999, 0, 0, 0, false))); // a second finish settles nothing again
+        // A second finish is a bug the pipeline refuses, and it settles nothing again.
+        assertThatThrownBy(() -> pipeline.finish(second, Pipeline.Outcome.ok(new Usage(999, 0, 0, 0, false))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("exactly once");
         RequestContext third = call(Optional.of(0));
         assertThat(policy.admitKey(third, "key_1", limits)).isNull();
         assertThat(third.responseHeaders()).containsEntry("x-ratelimit-remaining-tokens", Long.toString(1_000 - 25 - prompt));
