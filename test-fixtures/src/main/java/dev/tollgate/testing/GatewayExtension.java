@@ -55,6 +55,11 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         return new GatewayExtension(yaml);
     }
 
+    /** A gateway configured as {@code tollgate serve} without {@code --config}: from the {@link #env} values alone. */
+    public static GatewayExtension envOnly() {
+        return new GatewayExtension(null);
+    }
+
     /** An environment variable the YAML can interpolate, evaluated when the gateway starts. */
     public GatewayExtension env(String name, Supplier<String> value) {
         env.put(name, value);
@@ -70,11 +75,14 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         dataDir = Files.createTempDirectory("tollgate-test-");
-        Path file = dataDir.resolve("tollgate.yaml");
-        Files.writeString(file, yaml);
+        Optional<Path> file = Optional.empty();
+        if (yaml != null) {
+            file = Optional.of(dataDir.resolve("tollgate.yaml"));
+            Files.writeString(file.get(), yaml);
+        }
         Map<String, String> values = new LinkedHashMap<>();
         env.forEach((k, v) -> values.put(k, v.get()));
-        TollgateConfig config = new ConfigLoader(values).load(Optional.of(file));
+        TollgateConfig config = new ConfigLoader(values).load(file);
         ServerConfig s = config.server();
         gateway = Gateway.start(config.withServer(new ServerConfig("127.0.0.1", 0, s.maxBodyBytes(), s.maxHeaderBytes())).withDataDir(dataDir),
                 List.of(), clock);

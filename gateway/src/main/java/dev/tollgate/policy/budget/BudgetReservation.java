@@ -134,7 +134,8 @@ final class BudgetReservation implements AttemptGuard {
         }
         List<String> why = new ArrayList<>();
         refused.forEach(c -> why.add(c.refusal));
+        // The code leads the message too: Anthropic's error shape has no code field, only type and message.
         return new GatewayException(429, "budget_exceeded", "both_exhausted", null,
-                "every provider for this call is out of budget: " + String.join("; ", why), headers);
+                "both_exhausted: every provider for this call is out of budget: " + String.join("; ", why), headers);
     }
 }

@@ -309,6 +309,7 @@ class BudgetReservationTest {
         assertThat(e.status()).isEqualTo(429);
         assertThat(e.code()).isEqualTo("both_exhausted");
         assertThat(e.getMessage()).contains("openai-monthly-per-agent", "anthropic: kept in reserve");
+        assertThat(e.getMessage()).as("dialects without a code field (Anthropic's) still show it").startsWith("both_exhausted: ");
         assertThat(e.headers()).containsKey("retry-after");
         assertThat(anthropic.got).isEmpty();
         assertThat(openai.got).isEmpty();
