@@ -3,6 +3,7 @@ package dev.tollgate.policy.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.model.Usage;
+import dev.tollgate.testing.FakeClock;
 import dev.tollgate.testing.MockResponse;
 import dev.tollgate.testing.MockUpstream;
 import dev.tollgate.testing.OpenAiFixtures;
