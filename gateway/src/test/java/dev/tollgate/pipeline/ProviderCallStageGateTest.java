@@ -110,4 +110,62 @@ class ProviderCallStageGateTest {
     void theOpenGate_admitsEverything() {
         assertThat(AttemptGate.OPEN.admit(ctx(List.of()), deployment("a", false))).isNull();
     }
+
+    /** A budget guard that admits named targets (recording what it holds) and refuses the rest. */
+    private static final class RecordingGuard implements AttemptGuard {
+        final List<String> events = new ArrayList<>();
+        final Map<String, GatewayException> refusals;
+
+        RecordingGuard(Map<String, GatewayException> refusals) {
+            this.refusals = refusals;
+        }
+
+        @Override
+        public dev.tollgate.model.CanonicalRequest admit(RequestContext ctx, Deployment target, dev.tollgate.model.CanonicalRequest request) {
+            GatewayException refusal = refusals.get(target.providerName());
+            if (refusal != null) {
+                events.add("refused " + target.providerName());
+                throw refusal;
+            }
+            events.add("reserved " + target.providerName());
+            return request;
+        }
+
+        @Override
+        public void failed(RequestContext ctx, Deployment target) {
+            events.add("released " + target.providerName());
+        }
+
+        @Override
+        public void settle(RequestContext ctx, dev.tollgate.model.UsageEvent event) {
+        }
+    }
+
+    @Test
+    void budgetsAdmitBeforeTheGate_andWhatTheyReservedIsReleasedWhenTheGateThenRefuses() {
+        RequestContext ctx = ctx(List.of(deployment("a", false), deployment("b", false)));
+        RecordingGuard guard = new RecordingGuard(Map.of());
+        ctx.guard(guard);
+        new ProviderCallStage(PipelineListener.NONE, refusing(Map.of("a", limited(5)))).process(ctx, null);
+        assertThat(guard.events).containsExactly("reserved a", "released a", "reserved b");
+        assertThat(called).containsExactly("b");
+    }
+
+    @Test
+    void aTargetTheBudgetsRefuse_neverReachesTheGate_andOnATieTheLaterRefusalIsTheAnswer() {
+        List<String> asked = new ArrayList<>();
+        AttemptGate gate = (c, target) -> {
+            asked.add(target.providerName());
+            return null;
+        };
+        GatewayException exceeded = new GatewayException(429, "budget_exceeded", "budget_exceeded", null, "a is out", Map.of("retry-after", "600"));
+        GatewayException both = new GatewayException(429, "budget_exceeded", "both_exhausted", null, "both out", Map.of("retry-after", "600"));
+        RequestContext ctx = ctx(List.of(deployment("a", false), deployment("b", false)));
+        ctx.guard(new RecordingGuard(Map.of("a", exceeded, "b", both)));
+        GatewayException thrown = catchThrowableOfType(GatewayException.class,
+                () -> new ProviderCallStage(PipelineListener.NONE, gate).process(ctx, null));
+        assertThat(thrown.code()).isEqualTo("both_exhausted");
+        assertThat(asked).isEmpty();
+        assertThat(called).isEmpty();
+    }
 }
