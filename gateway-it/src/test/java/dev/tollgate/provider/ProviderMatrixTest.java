@@ -32,6 +32,12 @@ import tools.jackson.databind.node.ObjectNode;
  * The provider × inbound dialect × scenario matrix: every upstream protocol (mocked in its documented wire
  * format) reached from every client dialect, in every scenario, with exact text, tool arguments, finish
  * reason and usage in the answer and in the ledger. A new upstream protocol is one more {@link Upstream}.
+ *
+ * <p>Design note on its length: the file is one table, kept whole on purpose. The scenarios are one test
+ * each, and each protocol (an {@link Upstream} constant scripting its mock) and each client dialect (a
+ * constant building requests and reading answers in its shape) is a handful of small methods. Their
+ * bodies look alike because the wire formats are alike, but each spells its own protocol. Split across
+ * files, the 48 cells could no longer be read side by side.
  */
 class ProviderMatrixTest {
 
