@@ -164,7 +164,7 @@ public final class Gateway implements AutoCloseable {
         var budgetStatus = new BudgetStatus(budgets, seeder, budgetStore);
         var budgetRoutes = new BudgetRoutes(new BudgetRoutes.Parts(budgets, seeder, budgetStore, budgetStatus, issuer, bodies), json, jsonMapper);
         var tokenUsage = new TokenUsageRoutes(new TokenUsageRoutes.Parts(budgetStatus, ledger, pipeline, new OpenAiChatParser(jsonMapper),
-                config, issuer, clock, bodies), json, jsonMapper);
+                config, issuer, clock, bodies, alerts), json, jsonMapper);
         this.server = new GatewayServer(config.server(), errors, new AnthropicErrors(jsonMapper), r -> {
             r.post("/v1/chat/completions", chat)
                     .post("/chat/completions", chat)

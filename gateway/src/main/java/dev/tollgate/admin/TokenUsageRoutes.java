@@ -1,5 +1,6 @@
 package dev.tollgate.admin;
 
+import dev.tollgate.alerts.AlertRecorder;
 import dev.tollgate.api.HttpBodies;
 import dev.tollgate.api.JsonEndpoint;
 import dev.tollgate.api.ResponseHeaders;
@@ -27,6 +28,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -56,13 +58,14 @@ public final class TokenUsageRoutes {
     private final KeyIssuer audit;
     private final Clock clock;
     private final HttpBodies bodies;
+    private final AlertRecorder alerts;
     private final JsonEndpoint endpoint;
     private final JsonMapper json;
     private final BudgetJson out;
 
     /** What the token-usage routes work with. */
     public record Parts(BudgetStatus status, UsageLedger ledger, Pipeline pipeline, Inbound.RequestParser chatParser,
-                        TollgateConfig config, KeyIssuer audit, Clock clock, HttpBodies bodies) {
+                        TollgateConfig config, KeyIssuer audit, Clock clock, HttpBodies bodies, AlertRecorder alerts) {
     }
 
     public TokenUsageRoutes(Parts parts, JsonEndpoint endpoint, JsonMapper json) {
@@ -74,6 +77,7 @@ public final class TokenUsageRoutes {
         this.audit = parts.audit();
         this.clock = parts.clock();
         this.bodies = parts.bodies();
+        this.alerts = parts.alerts();
         this.endpoint = endpoint;
         this.json = json;
         this.out = new BudgetJson(json);
@@ -147,14 +151,17 @@ public final class TokenUsageRoutes {
     private JsonNode reset(ServerRequest req, Principal caller) {
         String agent = agent(req);
         List<BudgetCounter> reset = status.reset(caller, agent);
+        Instant at = clock.instant();
         ArrayNode data = json.createArrayNode();
         for (BudgetCounter c : reset) {
+            // A fresh start: the counter's alerts of this period may fire again.
+            alerts.rearm(c.rule().name(), c.scope().get("org"), c.scope(), c.window().start(), at);
             ObjectNode n = data.addObject().put("budget", c.rule().name()).put("period", c.window().label());
             ObjectNode scope = n.putObject("scope");
             c.scope().forEach(scope::put);
         }
         audit.audit(caller.keyId(), caller.allOrgs() ? null : caller.orgId(), "budget.reset", agent, json.writeValueAsString(data));
-        ObjectNode root = json.createObjectNode().put("agent", agent).put("reset_at", clock.instant().toString());
+        ObjectNode root = json.createObjectNode().put("agent", agent).put("reset_at", at.toString());
         root.set("reset", data);
         return root;
     }

@@ -47,6 +47,25 @@ public final class AlertRecorder implements AutoCloseable {
         }
     }
 
+    /**
+     * A budget counter was reset: its threshold and forecast alerts of the current period may fire again.
+     * The stored ones stay listed; the store changes on the writer thread, after every alert raised before it.
+     */
+    public void rearm(String ruleId, String orgId, java.util.Map<String, String> scope, java.time.Instant periodStart,
+                      java.time.Instant resetAt) {
+        for (String type : java.util.List.of("threshold", "forecast")) {
+            String prefix = BudgetAlerts.dedupPrefix(type, ruleId, orgId, scope, periodStart);
+            try {
+                writer.execute(() -> store.rearm(prefix, "|reset@" + resetAt.toEpochMilli()));
+            } catch (RejectedExecutionException e) {
+                LOG.warn("alerts of {} not re-armed: the recorder is closed", ruleId);
+                return;
+            }
+            // Forgotten only now: an alert raised from here on is stored after the store's re-arm, so it fires.
+            raised.removeIf(key -> key.startsWith(prefix));
+        }
+    }
+
     private void store(Alert alert) {
         try {
             if (store.add(alert)) {

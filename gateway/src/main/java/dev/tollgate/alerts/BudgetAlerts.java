@@ -72,8 +72,7 @@ public final class BudgetAlerts {
     }
 
     private static Alert alert(BudgetSnapshot s, Instant now, String type, String level, long value, String message) {
-        String dedup = type + "|" + s.ruleId() + "|" + s.orgId() + "|" + scopeKey(s.scope()) + "|" + s.periodStart().toEpochMilli()
-                + "|" + level;
+        String dedup = dedupPrefix(type, s.ruleId(), s.orgId(), s.scope(), s.periodStart()) + level;
         return new Alert("alert_" + TimeOrderedId.next(now.toEpochMilli()).toString().replace("-", ""), now, dedup, type, level,
                 s.orgId(), s.ruleId(), s.ruleName(), s.scope(), s.metric(), s.period(), s.periodStart(), value, s.limit(), message);
     }
@@ -89,6 +88,11 @@ public final class BudgetAlerts {
             case "month" -> "monthly";
             default -> period;
         };
+    }
+
+    /** What every alert of one kind for one budget counter and period shares in its dedup key: all but the level. */
+    static String dedupPrefix(String type, String ruleId, String orgId, Map<String, String> scope, Instant periodStart) {
+        return type + "|" + ruleId + "|" + orgId + "|" + scopeKey(scope) + "|" + periodStart.toEpochMilli() + "|";
     }
 
     static String scopeKey(Map<String, String> scope) {

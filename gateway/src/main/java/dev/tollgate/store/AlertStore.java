@@ -11,6 +11,12 @@ public interface AlertStore {
     /** Stores the alert; false (and nothing stored) when one with its dedup key exists. */
     boolean add(Alert alert);
 
+    /**
+     * Lets new alerts fire where stored ones with a dedup key starting with {@code dedupPrefix} would block
+     * them (after a budget reset): those keep their history but get {@code suffix} appended to their key.
+     */
+    void rearm(String dedupPrefix, String suffix);
+
     /** The newest alerts matching {@code query}, newest first. */
     List<Alert> list(Query query);
 

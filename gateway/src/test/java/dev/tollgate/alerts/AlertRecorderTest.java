@@ -57,6 +57,31 @@ class AlertRecorderTest {
     }
 
     @Test
+    void aResetCounter_firesItsLevelsAgain_andKeepsTheEarlierAlertsListed_whileOtherCountersStayDeduplicated() {
+        SqliteAlertStore store = new SqliteAlertStore(dir.resolve("r.db"));
+        BudgetSnapshot guardian = new BudgetSnapshot("b1", "imperium", "acme", Map.of("agent", "guardian"), "tokens", "month", MONTH,
+                Instant.parse("2026-12-01T00:00:00Z"), 85, 100, Map.of());
+        try (AlertRecorder recorder = recorder(store)) {
+            rules.of(at(85), MONTH.plusSeconds(10)).forEach(recorder::raise);
+            rules.of(guardian, MONTH.plusSeconds(10)).forEach(recorder::raise);
+            recorder.awaitStored(Duration.ofSeconds(10));
+            assertThat(store.list(ALL)).hasSize(2);
+
+            recorder.rearm("b1", "acme", Map.of("agent", "imperium"), MONTH, MONTH.plusSeconds(20));
+            rules.of(at(5), MONTH.plusSeconds(30)).forEach(recorder::raise); // after the reset, below every level
+            rules.of(at(85), MONTH.plusSeconds(40)).forEach(recorder::raise);
+            rules.of(at(86), MONTH.plusSeconds(41)).forEach(recorder::raise);
+            rules.of(guardian, MONTH.plusSeconds(40)).forEach(recorder::raise);
+            recorder.awaitStored(Duration.ofSeconds(10));
+        }
+        List<Alert> all = store.list(ALL);
+        assertThat(all).filteredOn(a -> a.agent().equals("imperium")).extracting(Alert::level, Alert::createdAt)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("warning", MONTH.plusSeconds(40)),
+                        org.assertj.core.groups.Tuple.tuple("warning", MONTH.plusSeconds(10)));
+        assertThat(all).filteredOn(a -> a.agent().equals("guardian")).hasSize(1);
+    }
+
+    @Test
     void listing_filtersByOrgLevelAgentAndTime() {
         SqliteAlertStore store = new SqliteAlertStore(dir.resolve("f.db"));
         List<Alert> acme = rules.of(at(96), MONTH.plusSeconds(10));

@@ -9,6 +9,7 @@ import dev.tollgate.testing.MockUpstream;
 import dev.tollgate.testing.OpenAiFixtures;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,5 +153,24 @@ class ReferenceScenarioAdminTest {
         JsonNode audit = json(gateway.get("/governance/audit"));
         assertThat(audit.path("data").get(0).path("action").asString()).isEqualTo("budget.reset");
         assertThat(audit.path("data").get(0).path("target").asString()).isEqualTo("imperium");
+    }
+
+    @Test
+    @Order(11)
+    void afterAReset_theAgentsAlertsFireAgain_andTheEarlierOnesStayListed() {
+        anthropic.enqueue(answer(CLAUDE, 100_000, 11_950)); // 50 + 111,950 = 112,000: 80% of 140,000 again
+
+        assertThat(gateway.chat("imperium", CLAUDE, 50, "Hello").headers().firstValue("x-tollgate-provider")).contains("anthropic");
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode alerts = json(gateway.get("/api/token-usage/alerts?agent=imperium&level=warning&type=threshold")).path("data");
+            List<String> anthropicWarnings = new java.util.ArrayList<>();
+            alerts.forEach(a -> {
+                if (a.path("rule_id").asString().equals("anthropic-monthly-per-agent")) {
+                    anthropicWarnings.add(a.path("created_at").asString());
+                }
+            });
+            assertThat(anthropicWarnings).as("the warning before the reset and the one after it").hasSize(2);
+        });
     }
 }

@@ -51,6 +51,15 @@ public final class SqliteAlertStore implements AlertStore {
     }
 
     @Override
+    public void rearm(String dedupPrefix, String suffix) {
+        jdbi().useHandle(h -> h.createUpdate("""
+                        UPDATE alerts SET dedup_key = dedup_key || :suffix
+                        WHERE substr(dedup_key, 1, length(:prefix)) = :prefix
+                        """)
+                .bind("prefix", dedupPrefix).bind("suffix", suffix).execute());
+    }
+
+    @Override
     public List<Alert> list(Query q) {
         StringBuilder sql = new StringBuilder("SELECT * FROM alerts WHERE 1 = 1");
         q.org().ifPresent(o -> sql.append(" AND org_id = :org"));
