@@ -113,7 +113,7 @@ public final class BudgetStatus {
         ChatRequest probe = new ChatRequest(Optional.of(model), false, false, Optional.of(1), List.of(), List.of(),
                 JsonNodeFactory.instance.objectNode().put("model", model));
         CallScope scope = new CallScope(caller.allOrgs() ? Principal.DEFAULT_ORG : caller.orgId(), null, agent, null, null, null);
-        CounterBudgetPolicy.Plan plan = policy.plan(scope, route, probe, model, policy.clock().instant());
+        CounterBudgetPolicy.Plan plan = policy.plan(scope, route, probe, model, new long[] {-1}, policy.clock().instant());
         if (plan == null) {
             return new Choice(Optional.of(route.getFirst().providerName()), Optional.of(route.getFirst().upstreamModel()),
                     "no budget applies; " + route.getFirst().providerName() + " serves " + model);

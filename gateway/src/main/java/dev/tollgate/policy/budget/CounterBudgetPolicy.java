@@ -68,7 +68,12 @@ public final class CounterBudgetPolicy implements BudgetPolicy {
         CallScope scope = new CallScope(p.orgId(), p.keyId(), ctx.agent().orElse(null), ctx.feature().orElse(null), null, null);
         CanonicalRequest request = ctx.request().orElseThrow(() -> new IllegalStateException("limits must run before budgets"));
         String model = ctx.requestedModel().orElseGet(() -> ctx.route().getFirst().upstreamModel());
-        Plan plan = plan(scope, ctx.route(), request, model, clock.instant());
+        // One prompt estimate per call: the key's rate limits may have counted it already, and may count on it.
+        long[] prompt = {ctx.promptTokensEstimate()};
+        Plan plan = plan(scope, ctx.route(), request, model, prompt, clock.instant());
+        if (prompt[0] >= 0 && ctx.promptTokensEstimate() < 0) {
+            ctx.promptTokensEstimate((int) Math.min(Integer.MAX_VALUE, prompt[0]));
+        }
         if (plan == null) {
             return Optional.empty();
         }
@@ -77,10 +82,12 @@ public final class CounterBudgetPolicy implements BudgetPolicy {
         return Optional.of(new Decision(route, Optional.ofNullable(plan.reason), new BudgetReservation(plan.order, counters, listener, clock)));
     }
 
-    /** The order to try a route in, and why; {@code null} when no rule applies to any of its deployments. */
-    Plan plan(CallScope scope, List<Deployment> route, CanonicalRequest request, String model, Instant now) {
+    /**
+     * The order to try a route in, and why; {@code null} when no rule applies to any of its deployments.
+     * {@code prompt[0]} is the prompt's token estimate when known, else -1; it is filled in when needed.
+     */
+    Plan plan(CallScope scope, List<Deployment> route, CanonicalRequest request, String model, long[] prompt, Instant now) {
         List<BudgetRuleConfig> active = rules.rules();
-        long[] prompt = {-1};
         List<Candidate> primaries = new ArrayList<>(route.size());
         boolean any = false;
         for (Deployment d : route) {
