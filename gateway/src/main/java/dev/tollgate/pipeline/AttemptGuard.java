@@ -1,15 +1,14 @@
 package dev.tollgate.pipeline;
 
 import dev.tollgate.model.CanonicalRequest;
-import dev.tollgate.model.UsageEvent;
 import dev.tollgate.provider.Deployment;
 
 /**
- * Admits each upstream attempt of one call and settles the call when it ends: how budget reservations
- * follow the deployment actually attempted. {@link ProviderCallStage} calls {@link #admit} before each
- * attempt and {@link #failed} after an attempt that failed before answering; {@link Pipeline#finish}
- * calls {@link #settle} exactly once, however the call ended (answered, failed, refused, client gone,
- * stream cut). A stage installs one with {@link RequestContext#guard(AttemptGuard)}.
+ * Admits each upstream attempt of one call: how budget reservations follow the deployment actually
+ * attempted. {@link ProviderCallStage} calls {@link #admit} before each attempt and {@link #failed} after
+ * an attempt that failed before answering. A stage installs one with {@link RequestContext#guard(AttemptGuard)};
+ * what it still holds when the call ends is settled like every policy's, through
+ * {@link RequestContext#onSettle} (run once by {@link Pipeline#finish}, however the call ended).
  */
 public interface AttemptGuard {
 
@@ -23,10 +22,6 @@ public interface AttemptGuard {
         @Override
         public void failed(RequestContext ctx, Deployment target) {
         }
-
-        @Override
-        public void settle(RequestContext ctx, UsageEvent event) {
-        }
     };
 
     /**
@@ -38,7 +33,4 @@ public interface AttemptGuard {
 
     /** The admitted attempt on {@code target} failed before any answer: undo what {@link #admit} took. */
     void failed(RequestContext ctx, Deployment target);
-
-    /** The call is over and {@code event} is what it is billed; called exactly once per call. */
-    void settle(RequestContext ctx, UsageEvent event);
 }

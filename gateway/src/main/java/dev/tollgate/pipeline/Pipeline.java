@@ -99,8 +99,7 @@ public final class Pipeline {
                 "miss",
                 ctx.routingReason().orElse(null));
         try {
-            ctx.settle(outcome.usage());
-            ctx.guard().settle(ctx, event);
+            ctx.settle(event);
         } finally {
             listener.completed(event);
         }

@@ -179,11 +179,11 @@ public final class RequestContext {
 
     /**
      * What a policy reserved for this call and must settle when it ends (rate limits, budgets): run once by
-     * {@link Pipeline#finish}, whichever way the call ended, with the usage the call was billed.
+     * {@link Pipeline#finish}, whichever way the call ended, with the usage event the call was billed by.
      */
     @FunctionalInterface
     public interface Settlement {
-        void settle(RequestContext ctx, dev.tollgate.model.Usage billed);
+        void settle(RequestContext ctx, dev.tollgate.model.UsageEvent billed);
     }
 
     public void onSettle(Settlement settlement) {
@@ -194,7 +194,7 @@ public final class RequestContext {
     }
 
     /** Runs the settlements once; later calls find none. */
-    void settle(dev.tollgate.model.Usage billed) {
+    void settle(dev.tollgate.model.UsageEvent billed) {
         List<Settlement> pending = settlements;
         settlements = null;
         if (pending != null) {

@@ -135,10 +135,6 @@ class ProviderCallStageGateTest {
         public void failed(RequestContext ctx, Deployment target) {
             events.add("released " + target.providerName());
         }
-
-        @Override
-        public void settle(RequestContext ctx, dev.tollgate.model.UsageEvent event) {
-        }
     }
 
     @Test

@@ -17,10 +17,12 @@ public interface BudgetPolicy {
     Optional<Decision> decide(RequestContext ctx);
 
     /**
-     * @param route  the deployments to try, in order (a fallback target may be one routing did not choose)
-     * @param reason the routing reason when budgets changed the route, else empty
+     * @param route      the deployments to try, in order (a fallback target may be one routing did not choose)
+     * @param reason     the routing reason when budgets changed the route, else empty
+     * @param guard      reserves before each attempt, releases after a failed one
+     * @param settlement settles what the guard holds when the call ends
      */
-    record Decision(List<Deployment> route, Optional<String> reason, AttemptGuard guard) {
+    record Decision(List<Deployment> route, Optional<String> reason, AttemptGuard guard, RequestContext.Settlement settlement) {
 
         public Decision {
             route = List.copyOf(route);

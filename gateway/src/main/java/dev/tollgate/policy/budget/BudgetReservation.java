@@ -82,7 +82,7 @@ final class BudgetReservation implements AttemptGuard {
         }
     }
 
-    @Override
+    /** The call is over and {@code event} is what it is billed: settles what is still held, once. */
     public void settle(RequestContext ctx, UsageEvent event) {
         if (settled) {
             return;

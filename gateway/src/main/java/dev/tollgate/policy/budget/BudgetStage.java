@@ -26,6 +26,7 @@ public final class BudgetStage implements Stage {
             String reason = decision.reason().or(ctx::routingReason).orElse(null);
             ctx.route(ctx.requestedModel().orElse(null), decision.route(), reason);
             ctx.guard(decision.guard());
+            ctx.onSettle(decision.settlement());
         });
         return chain.proceed(ctx);
     }

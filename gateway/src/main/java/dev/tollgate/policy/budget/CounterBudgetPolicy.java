@@ -79,7 +79,8 @@ public final class CounterBudgetPolicy implements BudgetPolicy {
         }
         List<Deployment> route = new ArrayList<>(plan.order.size());
         plan.order.forEach(c -> route.add(c.deployment));
-        return Optional.of(new Decision(route, Optional.ofNullable(plan.reason), new BudgetReservation(plan.order, counters, listener, clock)));
+        BudgetReservation reservation = new BudgetReservation(plan.order, counters, listener, clock);
+        return Optional.of(new Decision(route, Optional.ofNullable(plan.reason), reservation, reservation::settle));
     }
 
     /**

@@ -131,7 +131,7 @@ public final class RateLimitPolicy {
         ctx.onSettle((done, billed) -> {
             // The route's deployment instances are the ones attempted, so identity tells which one served.
             boolean counted = subject.served() == null || done.deployment().orElse(null) == subject.served();
-            long actual = counted ? billed.totalTokens() : 0;
+            long actual = counted ? billed.usage().totalTokens() : 0;
             if (actual != reserved) {
                 counters.adjust(List.of(new Claim(tpm.key(), actual - reserved, Claim.NO_LIMIT, tpm.expiresAt())));
             }
