@@ -77,7 +77,7 @@ import dev.tollgate.usage.PriceTable;
 import dev.tollgate.usage.RetentionTask;
 import dev.tollgate.usage.TokenCounter;
 import dev.tollgate.usage.UsageReports;
-import dev.tollgate.usage.UsageRecorder;
+import dev.tollgate.pipeline.UsageRecorder;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -8,7 +8,6 @@ import dev.tollgate.provider.Chunk;
 import dev.tollgate.provider.ChunkStream;
 import dev.tollgate.provider.ProviderResponse;
 import dev.tollgate.provider.UpstreamException;
-import dev.tollgate.provider.anthropic.wire.StopReason;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
@@ -138,7 +137,7 @@ final class AnthropicStreamWriter {
                     toolCall(call);
                 }
                 if (choice.hasNonNull("finish_reason")) {
-                    stopReason = StopReason.ofFinishReason(choice.get("finish_reason").asString());
+                    stopReason = StopReasons.of(choice.get("finish_reason").asString());
                 }
             }
             if (!chunks.nextIsReady()) {
