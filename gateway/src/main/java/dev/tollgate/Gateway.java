@@ -35,8 +35,6 @@ import dev.tollgate.api.openai.OpenAiChatParser;
 import dev.tollgate.api.openai.OpenAiEmbeddingsParser;
 import dev.tollgate.api.openai.OpenAiErrors;
 import dev.tollgate.api.openai.OpenAiProxyHandler;
-import dev.tollgate.config.ProviderConfig;
-import dev.tollgate.config.ProviderKind;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.model.Org;
 import dev.tollgate.model.Principal;
@@ -60,10 +58,6 @@ import dev.tollgate.policy.ratelimit.RateLimitStage;
 import dev.tollgate.policy.routing.ModelCatalog;
 import dev.tollgate.policy.routing.RoutingStage;
 import dev.tollgate.provider.ProviderAdapter;
-import dev.tollgate.provider.anthropic.AnthropicAdapter;
-import dev.tollgate.provider.gemini.GeminiAdapter;
-import dev.tollgate.provider.openai.OpenAiAdapter;
-import dev.tollgate.provider.simulated.SimulatedAdapter;
 import dev.tollgate.store.CounterStore;
 import dev.tollgate.store.KeyStore;
 import dev.tollgate.store.memory.InMemoryCounterStore;
@@ -98,7 +92,7 @@ public final class Gateway implements AutoCloseable {
 
     private final TollgateConfig config;
     private final UsageLedger ledger;
-    private final Map<String, ProviderAdapter> adapters;
+    private final Providers providers;
     private final GatewayServer server;
     private final RetentionTask retention;
     private final KeyStore keyStore;
@@ -121,7 +115,8 @@ public final class Gateway implements AutoCloseable {
         this.ledger = new JournaledUsageLedger(sqlite, config.dataDir().resolve("journal"), jsonMapper);
         CompletableFuture<PriceTable> pricesLoading = CompletableFuture.supplyAsync(() -> prices(config, jsonMapper));
         TokenCounter tokens = new TokenCounter();
-        this.adapters = adapters(config, jsonMapper, tokens, clock);
+        this.providers = Providers.build(config.providers(), new dev.tollgate.provider.ProviderFactory.Context(jsonMapper, tokens, clock));
+        Map<String, ProviderAdapter> adapters = providers.adapters();
         SqliteAlertStore alertStore = new SqliteAlertStore(database);
         this.alerts = new AlertRecorder(alertStore, new WebhookNotifier(config.alerts(), jsonMapper));
         List<PipelineListener> listeners = new ArrayList<>();
@@ -187,7 +182,7 @@ public final class Gateway implements AutoCloseable {
             sqlite.awaitOpen();
         } catch (RuntimeException e) {
             server.close();
-            adapters.values().forEach(ProviderAdapter::close);
+            providers.close();
             throw new IllegalStateException("cannot open the usage ledger in " + config.dataDir() + ": " + e.getMessage(), e);
         }
         keyStore.addOrg(new Org(Principal.DEFAULT_ORG, "Default", clock.instant()));
@@ -249,19 +244,6 @@ public final class Gateway implements AutoCloseable {
         return new Gateway(config, listeners, clock);
     }
 
-    private static Map<String, ProviderAdapter> adapters(TollgateConfig config, JsonMapper json, TokenCounter tokens, Clock clock) {
-        Map<String, ProviderAdapter> out = new LinkedHashMap<>();
-        for (ProviderConfig p : config.providers()) {
-            out.put(p.name(), switch (p.kind()) {
-                case ANTHROPIC -> new AnthropicAdapter(p, json, tokens, clock);
-                case GEMINI -> new GeminiAdapter(p, json, tokens, clock);
-                case SIMULATED -> new SimulatedAdapter(p.simulated(), json, tokens, clock);
-                default -> new OpenAiAdapter(p, json, tokens);
-            });
-        }
-        return out;
-    }
-
     private Map<String, String> listedModels(ModelCatalog catalog, PriceTable prices) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String model : catalog.listed(config.defaultModel(), prices::modelsOf)) {
@@ -320,6 +302,6 @@ public final class Gateway implements AutoCloseable {
         server.close();
         alerts.close();
         ledger.close();
-        adapters.values().forEach(ProviderAdapter::close);
+        providers.close();
     }
 }
