@@ -47,7 +47,7 @@ class ProvidersTest {
                 .hasMessageContaining("provider kind anthropic has no factory");
         List<ProviderFactory> twice = new ArrayList<>(Providers.FACTORIES);
         twice.add(new OpenAiProviderFactory());
-        assertThatThrownBy(() -> Providers.byKind(twice)).hasMessageContaining("openai").hasMessageContaining("two factories");
+        assertThatThrownBy(() -> Providers.byKind(twice)).hasMessageContaining("is served by two factories: OpenAiProviderFactory and OpenAiProviderFactory");
     }
 
     @Test

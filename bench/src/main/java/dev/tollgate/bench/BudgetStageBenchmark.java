@@ -10,6 +10,7 @@ import dev.tollgate.model.ChatRequest;
 import dev.tollgate.model.Principal;
 import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.pipeline.Answer;
 import dev.tollgate.pipeline.Endpoint;
 import dev.tollgate.pipeline.Inbound;
 import dev.tollgate.pipeline.Pipeline;
@@ -122,8 +123,9 @@ public class BudgetStageBenchmark {
         ctx.principal(principal);
         ctx.tags("imperium", "chat");
         ctx.request(request);
-        ProviderResponse.Complete done = (ProviderResponse.Complete) pipeline.execute(ctx);
-        return pipeline.finish(ctx, Pipeline.Outcome.ok(done.usage()));
+        try (Answer answer = pipeline.execute(ctx)) {
+            return ((Answer.Whole) answer).deliver();
+        }
     }
 
     private final TokenCounter tokens = new TokenCounter().warm();

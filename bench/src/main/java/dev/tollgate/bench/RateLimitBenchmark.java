@@ -12,6 +12,7 @@ import dev.tollgate.model.RateLimits;
 import dev.tollgate.model.Role;
 import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.pipeline.Answer;
 import dev.tollgate.pipeline.AttemptGate;
 import dev.tollgate.pipeline.Endpoint;
 import dev.tollgate.pipeline.GatewayException;
@@ -54,7 +55,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * the deployment check in the attempt loop (rpm + rpd + tpm) and the settlement when the call ends,
  * against the same request path with no limits configured ({@code limits=none}). Each operation is one
  * whole call through a pipeline of [rate limit stage, a stage that admits the deployment and answers],
- * then {@code Pipeline.finish}. Run with {@code bench/run-jmh.sh RateLimitBenchmark}.
+ * delivered (settled) as the HTTP route does it. Run with {@code bench/run-jmh.sh RateLimitBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -112,7 +113,8 @@ public class RateLimitBenchmark {
         RequestContext ctx = pipeline.newContext("req", Endpoint.CHAT, inbound);
         ctx.principal(principal);
         ctx.request(request);
-        ProviderResponse response = pipeline.execute(ctx);
-        return pipeline.finish(ctx, Pipeline.Outcome.ok(((ProviderResponse.Complete) response).usage()));
+        try (Answer answer = pipeline.execute(ctx)) {
+            return ((Answer.Whole) answer).deliver();
+        }
     }
 }

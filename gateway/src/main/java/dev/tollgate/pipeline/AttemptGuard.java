@@ -8,7 +8,7 @@ import dev.tollgate.provider.Deployment;
  * attempted. {@link ProviderCallStage} calls {@link #admit} before each attempt and {@link #failed} after
  * an attempt that failed before answering. A stage installs one with {@link RequestContext#guard(AttemptGuard)};
  * what it still holds when the call ends is settled like every policy's, through
- * {@link RequestContext#onSettle} (run once by {@link Pipeline#finish}, however the call ended).
+ * {@link RequestContext#onSettle} (run once when the pipeline settles the call, however it ended).
  */
 public interface AttemptGuard {
 

@@ -33,7 +33,10 @@ public final class RequestContext {
     private List<Settlement> settlements;
     private java.util.Map<String, String> responseHeaders;
     private AttemptGuard guard = AttemptGuard.NONE;
-    private boolean finished;
+    private List<DeliveredHook> deliveredHooks;
+    private String cacheTier = "miss";
+    private double savedUsd;
+    private Ending ending;
 
     RequestContext(String requestId, Endpoint endpoint, Instant startedAt, long startNanos, Inbound inbound) {
         this.requestId = requestId;
@@ -141,16 +144,22 @@ public final class RequestContext {
         this.guard = value;
     }
 
-    /** Whether {@link Pipeline#finish} ran for this call. */
-    public boolean finished() {
-        return finished;
+    /** Whether the call is settled: it ended, and {@link #ending()} says how. */
+    public boolean settled() {
+        return ending != null;
     }
 
-    void markFinished() {
-        if (finished) {
-            throw new IllegalStateException("Pipeline.finish must run exactly once per call (request " + requestId + ")");
+    /** How the call ended, once it is settled. */
+    public java.util.Optional<Ending> ending() {
+        return java.util.Optional.ofNullable(ending);
+    }
+
+    void markSettled(Ending how) {
+        if (ending != null) {
+            throw new IllegalStateException("a call is settled exactly once (request " + requestId + " ended " + ending
+                    + ", then again " + how + ")");
         }
-        finished = true;
+        ending = how;
     }
 
     public int attempts() {
@@ -178,8 +187,8 @@ public final class RequestContext {
     }
 
     /**
-     * What a policy reserved for this call and must settle when it ends (rate limits, budgets): run once by
-     * {@link Pipeline#finish}, whichever way the call ended, with the usage event the call was billed by.
+     * What a policy reserved for this call and must settle when it ends (rate limits, budgets): run once when
+     * the pipeline settles the call, whichever way it ended, with the usage event the call was billed by.
      */
     @FunctionalInterface
     public interface Settlement {
@@ -194,7 +203,7 @@ public final class RequestContext {
     }
 
     /** Runs the settlements once; later calls find none. */
-    void settle(dev.tollgate.model.UsageEvent billed) {
+    void runSettlements(dev.tollgate.model.UsageEvent billed) {
         List<Settlement> pending = settlements;
         settlements = null;
         if (pending != null) {
@@ -218,5 +227,47 @@ public final class RequestContext {
 
     public java.util.Map<String, String> responseHeaders() {
         return responseHeaders == null ? java.util.Map.of() : responseHeaders;
+    }
+
+    /** Asks for the answer of this call if it ends {@link Ending#DELIVERED} (a cache stage fills from it). */
+    public void onDelivered(DeliveredHook hook) {
+        if (deliveredHooks == null) {
+            deliveredHooks = new java.util.ArrayList<>(1);
+        }
+        deliveredHooks.add(hook);
+    }
+
+    /** Whether a hook wants the delivered answer, so the relay keeps the chunks it writes. */
+    boolean keepsDeliveredAnswers() {
+        return deliveredHooks != null;
+    }
+
+    void runDeliveredHooks(DeliveredAnswer answer, dev.tollgate.model.UsageEvent billed) {
+        for (DeliveredHook hook : deliveredHooks) {
+            try {
+                hook.delivered(this, answer, billed);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(RequestContext.class).error("a delivered-answer hook of request {} failed", requestId, e);
+            }
+        }
+    }
+
+    /**
+     * A stage answered the call from a cache: {@code tier} ({@code exact}, {@code semantic}, {@code workflow})
+     * goes to the {@code x-tollgate-cache} header and the usage event, with what the call would have cost.
+     */
+    public void servedFromCache(String tier, double costAvoidedUsd) {
+        this.cacheTier = tier;
+        this.savedUsd = costAvoidedUsd;
+    }
+
+    /** {@code miss} unless a stage answered from a cache. */
+    public String cacheTier() {
+        return cacheTier;
+    }
+
+    /** What the call would have cost without the cache (0 on a miss). */
+    public double savedUsd() {
+        return savedUsd;
     }
 }

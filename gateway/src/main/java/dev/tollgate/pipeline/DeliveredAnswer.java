@@ -1,0 +1,27 @@
+package dev.tollgate.pipeline;
+
+import dev.tollgate.model.Usage;
+import dev.tollgate.provider.Chunk;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An answer that reached the client in full, as {@link DeliveredHook}s see it: the cache fills from it,
+ * and replays it later as the same kind of answer (a whole body, or the same chunks as a stream).
+ */
+public sealed interface DeliveredAnswer {
+
+    Usage usage();
+
+    /** A whole answer: its body (the gateway's inner response shape) and the headers passed on with it. */
+    record Whole(byte[] body, Usage usage, Map<String, String> headers) implements DeliveredAnswer {
+    }
+
+    /** A streamed answer: every chunk the upstream sent, usage-only ones included, in order. */
+    record Streamed(List<Chunk> chunks, Usage usage, Map<String, String> headers) implements DeliveredAnswer {
+
+        public Streamed {
+            chunks = List.copyOf(chunks);
+        }
+    }
+}
