@@ -4,25 +4,30 @@ import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.model.Scope;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.PipelineListener;
-import dev.tollgate.pipeline.ProviderCallStage;
+import dev.tollgate.pipeline.AttemptStage;
+import dev.tollgate.pipeline.FallbackStage;
 import dev.tollgate.pipeline.Stage;
+import dev.tollgate.pipeline.UpstreamCallStage;
 import dev.tollgate.policy.auth.AuthStage;
 import dev.tollgate.policy.auth.Authenticator;
 import dev.tollgate.policy.auth.FirstMatchAuthenticator;
 import dev.tollgate.policy.auth.MasterKeyAuthenticator;
 import dev.tollgate.policy.auth.OpenAuthenticator;
 import dev.tollgate.policy.auth.StoredKeyAuthenticator;
+import dev.tollgate.policy.budget.BudgetAttemptStage;
 import dev.tollgate.policy.budget.BudgetChargeListener;
 import dev.tollgate.policy.budget.BudgetEstimator;
 import dev.tollgate.policy.budget.BudgetRuleSet;
 import dev.tollgate.policy.budget.BudgetStage;
 import dev.tollgate.policy.budget.CounterBudgetPolicy;
 import dev.tollgate.policy.limits.RequestLimitsStage;
-import dev.tollgate.policy.ratelimit.DeploymentLimitGate;
+import dev.tollgate.policy.ratelimit.DeploymentLimitStage;
 import dev.tollgate.policy.ratelimit.RateLimitPolicy;
 import dev.tollgate.policy.ratelimit.RateLimitStage;
+import dev.tollgate.policy.routing.DefaultModelRouting;
 import dev.tollgate.policy.routing.ModelCatalog;
 import dev.tollgate.policy.routing.RoutingStage;
+import dev.tollgate.policy.routing.RoutingStrategy;
 import dev.tollgate.usage.PriceTable;
 import dev.tollgate.usage.TokenCounter;
 import java.time.Clock;
@@ -67,19 +72,41 @@ final class PipelineAssembly {
     }
 
     /**
-     * The request path, in order. Key rate limits run before routing. Budgets run after it: provider-scoped
-     * budgets need the deployment, and a budget may reorder the route (a fallback provider); the guard they
-     * install reserves per upstream attempt. Deployment rate limits apply per attempt inside the provider
-     * call, where a deployment at its limit hands the call to the route's next one. The cache slots in later.
+     * The request path, in order; each stage may answer or refuse instead of proceeding:
+     * <ol>
+     *   <li>auth: the key and the route's scope (401, 403);</li>
+     *   <li>request limits: parse the body, the call's tags (400);</li>
+     *   <li>key rate limit: the key's rpm and tpm, before routing (429);</li>
+     *   <li>routing: a {@link dev.tollgate.pipeline.RoutePlan} from the strategy the model name picks (400, 403, 404);</li>
+     *   <li>[cache]: answers from a stored answer, or fills itself when the call is delivered;</li>
+     *   <li>budgets: transform the plan (a fallback provider) and keep the call's reservation;</li>
+     *   <li>attempts: per step of the plan, budget reservation, deployment rate limit, [circuit breaker],
+     *       upstream call; the next step when one is skipped or fails before the first byte.</li>
+     * </ol>
      */
     private List<Stage> stages(Parts parts, RateLimitPolicy rateLimits) {
+        ModelCatalog catalog = parts.catalog();
+        // Autopilot (model auto, tollgate or none): the default model, until the learned router takes this seat.
+        RoutingStrategy autopilot = new DefaultModelRouting(catalog, parts.config().defaultModel());
         return List.of(
                 new AuthStage(authenticator, Scope.INFER),
                 new RequestLimitsStage(),
                 new RateLimitStage(rateLimits),
-                new RoutingStage(parts.catalog(), parts.config().defaultModel()),
+                new RoutingStage(catalog, autopilot),
+                // Cache slot: the exact and semantic cache stage goes here, after routing (its keys use the
+                // resolved model) and before budgets (a hit reserves nothing and calls no upstream).
                 new BudgetStage(budgets),
-                new ProviderCallStage(listener, new DeploymentLimitGate(rateLimits)));
+                new FallbackStage(attemptStages(rateLimits)));
+    }
+
+    /** One attempt on one step of the plan, in order; the last stage calls the upstream. */
+    private List<AttemptStage> attemptStages(RateLimitPolicy rateLimits) {
+        return List.of(
+                new BudgetAttemptStage(),
+                new DeploymentLimitStage(rateLimits),
+                // Circuit breaker slot: a per-deployment breaker (and retries with backoff) goes here, so an
+                // open breaker skips the deployment as a full rate limit does.
+                new UpstreamCallStage(listener));
     }
 
     /**

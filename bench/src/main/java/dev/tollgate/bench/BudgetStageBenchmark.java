@@ -15,7 +15,9 @@ import dev.tollgate.pipeline.Endpoint;
 import dev.tollgate.pipeline.Inbound;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.PipelineListener;
-import dev.tollgate.pipeline.ProviderCallStage;
+import dev.tollgate.pipeline.FallbackStage;
+import dev.tollgate.pipeline.UpstreamCallStage;
+import dev.tollgate.policy.budget.BudgetAttemptStage;
 import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.pipeline.Stage;
 import dev.tollgate.policy.budget.BudgetEstimator;
@@ -114,7 +116,8 @@ public class BudgetStageBenchmark {
             ctx.route("gpt-4o-mini", catalog.resolve("gpt-4o-mini"), "explicit");
             return chain.proceed(ctx);
         };
-        return new Pipeline(List.of(route, new BudgetStage(policy), new ProviderCallStage(PipelineListener.NONE)),
+        return new Pipeline(List.of(route, new BudgetStage(policy),
+                new FallbackStage(List.of(new BudgetAttemptStage(), new UpstreamCallStage(PipelineListener.NONE)))),
                 PipelineListener.NONE, prices, clock);
     }
 

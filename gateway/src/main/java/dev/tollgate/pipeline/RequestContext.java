@@ -23,8 +23,7 @@ public final class RequestContext {
     private String agent;
     private String feature;
     private CanonicalRequest request;
-    private String requestedModel;
-    private List<Deployment> route = List.of();
+    private RoutePlan plan;
     private String routingReason;
     private Deployment deployment;
     private int attempts;
@@ -32,7 +31,7 @@ public final class RequestContext {
     private int promptTokensEstimate = -1;
     private List<Settlement> settlements;
     private java.util.Map<String, String> responseHeaders;
-    private AttemptGuard guard = AttemptGuard.NONE;
+    private java.util.Map<ContextKey<?>, Object> attributes;
     private List<DeliveredHook> deliveredHooks;
     private String cacheTier = "miss";
     private double savedUsd;
@@ -98,22 +97,37 @@ public final class RequestContext {
 
     /** The model the route resolved to, as the client named it (or the default). */
     public Optional<String> requestedModel() {
-        return Optional.ofNullable(requestedModel);
+        return plan().map(RoutePlan::model);
     }
 
-    /** Deployments to try in order; the first that answers serves the call. */
-    public List<Deployment> route() {
-        return route;
+    /** Where the call may go, in order; set by routing, transformed by later stages (budgets). */
+    public Optional<RoutePlan> plan() {
+        return Optional.ofNullable(plan);
     }
 
+    /** Sets (or replaces) the plan; the routing reason becomes the plan's. */
+    public void plan(RoutePlan value) {
+        this.plan = value;
+        this.routingReason = value.reason();
+    }
+
+    /** A plan of {@code deployments} in order, each for {@code reason} (tests and benchmarks route by hand). */
     public void route(String model, List<Deployment> deployments, String reason) {
-        this.requestedModel = model;
-        this.route = List.copyOf(deployments);
-        this.routingReason = reason;
+        plan(RoutePlan.of(model, deployments, reason));
     }
 
+    /** Deployments to try in order, as planned; empty before routing. */
+    public List<Deployment> route() {
+        return plan == null ? List.of() : plan.deployments();
+    }
+
+    /** Why the call went where it went: the plan's reason, or the story of every attempt once several were made. */
     public Optional<String> routingReason() {
         return Optional.ofNullable(routingReason);
+    }
+
+    void routingReason(String reason) {
+        this.routingReason = reason;
     }
 
     /** The deployment of the latest attempt. */
@@ -126,22 +140,18 @@ public final class RequestContext {
         this.attempts++;
     }
 
-    void fellBack(String reason) {
-        this.routingReason = reason;
+    /** Keeps {@code value} for this call under {@code key}, for a later stage of the policy that owns the key. */
+    public <T> void put(ContextKey<T> key, T value) {
+        if (attributes == null) {
+            attributes = new java.util.HashMap<>(2);
+        }
+        attributes.put(key, value);
     }
 
-    /** Sets the routing reason (a budget reordered the route, or skipped a deployment). */
-    public void routingReason(String reason) {
-        this.routingReason = reason;
-    }
-
-    /** Admits upstream attempts and settles the call; {@link AttemptGuard#NONE} unless a stage set one. */
-    public AttemptGuard guard() {
-        return guard;
-    }
-
-    public void guard(AttemptGuard value) {
-        this.guard = value;
+    /** What a stage kept under {@code key} for this call. */
+    @SuppressWarnings("unchecked")
+    public <T> Optional<T> get(ContextKey<T> key) {
+        return attributes == null ? Optional.empty() : Optional.ofNullable((T) attributes.get(key));
     }
 
     /** Whether the call is settled: it ended, and {@link #ending()} says how. */

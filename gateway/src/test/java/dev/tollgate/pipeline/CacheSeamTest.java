@@ -84,7 +84,7 @@ class CacheSeamTest {
             ctx.route("gpt-4o-mini", List.of(upstream.deployment("openai", "gpt-4o-mini")), "explicit");
             return chain.proceed(ctx);
         };
-        return new Pipeline(List.of(setUp, cache, new ProviderCallStage(listener)), listener,
+        return new Pipeline(List.of(setUp, cache, new FallbackStage(List.of(new UpstreamCallStage(listener)))), listener,
                 PriceTable.bundled(JsonMapper.builder().build()), Clock.systemUTC());
     }
 

@@ -47,7 +47,7 @@ class CallLifecycleTest {
             ctx.onSettle((done, billed) -> settlements.add(billed));
             return chain.proceed(ctx);
         };
-        return new Pipeline(List.of(setUp, new ProviderCallStage(listener)), listener, PRICES, Clock.systemUTC());
+        return new Pipeline(List.of(setUp, new FallbackStage(List.of(new UpstreamCallStage(listener)))), listener, PRICES, Clock.systemUTC());
     }
 
     /** A call; a non-empty body asks for a stream. */
@@ -226,7 +226,7 @@ class CallLifecycleTest {
             ctx.onSettle((done, billed) -> settlements.add(billed));
             return chain.proceed(ctx);
         };
-        Pipeline p = new Pipeline(List.of(setUp, new ProviderCallStage(all)), all, PRICES, Clock.systemUTC());
+        Pipeline p = new Pipeline(List.of(setUp, new FallbackStage(List.of(new UpstreamCallStage(all)))), all, PRICES, Clock.systemUTC());
         try (Answer answer = p.execute(call(p, false))) {
             ((Answer.Whole) answer).deliver();
         }

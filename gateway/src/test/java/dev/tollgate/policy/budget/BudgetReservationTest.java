@@ -27,7 +27,8 @@ import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.pipeline.Inbound;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.PipelineListener;
-import dev.tollgate.pipeline.ProviderCallStage;
+import dev.tollgate.pipeline.FallbackStage;
+import dev.tollgate.pipeline.UpstreamCallStage;
 import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.policy.routing.ModelCatalog;
 import dev.tollgate.provider.ProviderAdapter;
@@ -126,7 +127,8 @@ class BudgetReservationTest {
                     return chain.proceed(ctx);
                 },
                 new BudgetStage(policy),
-                new ProviderCallStage(PipelineListener.NONE)), PipelineListener.NONE, PRICES, CLOCK);
+                new FallbackStage(List.of(new BudgetAttemptStage(), new UpstreamCallStage(PipelineListener.NONE)))),
+                PipelineListener.NONE, PRICES, CLOCK);
     }
 
     private Pipeline pipeline(BudgetRuleConfig... rules) {
