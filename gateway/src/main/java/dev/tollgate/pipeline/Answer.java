@@ -4,6 +4,7 @@ import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
 import dev.tollgate.provider.ChunkStream;
 import dev.tollgate.provider.ProviderResponse;
+import dev.tollgate.provider.Wire;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
 
@@ -68,9 +69,13 @@ public sealed interface Answer extends AutoCloseable permits Answer.Whole, Answe
             return ctx;
         }
 
-        /** The body in the gateway's inner response shape (OpenAI's {@code chat.completion}). */
+        /** The body: in the gateway's inner response shape (OpenAI's {@code chat.completion}) unless {@link #wire()} says otherwise. */
         public byte[] body() {
             return response.body();
+        }
+
+        public Wire wire() {
+            return response.wire();
         }
 
         public Usage usage() {
@@ -87,7 +92,7 @@ public sealed interface Answer extends AutoCloseable permits Answer.Whole, Answe
          * answer afterwards, so a client that saw an answer was always billed for it.
          */
         public UsageEvent deliver() {
-            DeliveredAnswer kept = ctx.keepsDeliveredAnswers() ? new DeliveredAnswer.Whole(body(), usage(), headers()) : null;
+            DeliveredAnswer kept = ctx.keepsDeliveredAnswers() ? new DeliveredAnswer.Whole(body(), usage(), headers(), wire()) : null;
             return settler.settle(ctx, Outcome.delivered(usage(), kept));
         }
 
@@ -122,6 +127,11 @@ public sealed interface Answer extends AutoCloseable permits Answer.Whole, Answe
             return response.headers();
         }
 
+        /** The chunks' shape: OpenAI's, or the client's own dialect passed through. */
+        public Wire wire() {
+            return response.wire();
+        }
+
         /** The usage of what was streamed so far (an estimate until the upstream reports it). */
         public Usage usageSoFar() {
             return response.chunks().usage();
@@ -132,7 +142,7 @@ public sealed interface Answer extends AutoCloseable permits Answer.Whole, Answe
             if (ctx.settled()) {
                 throw new IllegalStateException("the stream of request " + ctx.requestId() + " was relayed already");
             }
-            return new StreamRelay(ctx, response.chunks(), headers(), settler).relay(encoder);
+            return new StreamRelay(ctx, response, settler).relay(encoder);
         }
 
         @Override

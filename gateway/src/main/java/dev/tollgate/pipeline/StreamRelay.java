@@ -4,7 +4,9 @@ import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
 import dev.tollgate.provider.Chunk;
 import dev.tollgate.provider.ChunkStream;
+import dev.tollgate.provider.ProviderResponse;
 import dev.tollgate.provider.UpstreamException;
+import dev.tollgate.provider.Wire;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +34,16 @@ final class StreamRelay {
     private final RequestContext ctx;
     private final ChunkStream chunks;
     private final Map<String, String> headers;
+    private final Wire wire;
     private final CallSettler settler;
     /** Every chunk, kept only when a hook wants the delivered answer (the cache). */
     private final List<Chunk> kept;
 
-    StreamRelay(RequestContext ctx, ChunkStream chunks, Map<String, String> headers, CallSettler settler) {
+    StreamRelay(RequestContext ctx, ProviderResponse.Streaming stream, CallSettler settler) {
         this.ctx = ctx;
-        this.chunks = chunks;
-        this.headers = headers;
+        this.chunks = stream.chunks();
+        this.headers = stream.headers();
+        this.wire = stream.wire();
         this.settler = settler;
         this.kept = ctx.keepsDeliveredAnswers() ? new ArrayList<>() : null;
     }
@@ -80,7 +84,7 @@ final class StreamRelay {
 
     private Ending delivered(StreamEncoder encoder) {
         Usage usage = chunks.usage();
-        DeliveredAnswer answer = kept == null ? null : new DeliveredAnswer.Streamed(kept, usage, headers);
+        DeliveredAnswer answer = kept == null ? null : new DeliveredAnswer.Streamed(kept, usage, headers, wire);
         UsageEvent event = settler.settle(ctx, Outcome.delivered(usage, answer));
         try {
             encoder.end(event);

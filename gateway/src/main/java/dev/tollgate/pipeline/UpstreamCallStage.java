@@ -56,7 +56,7 @@ public final class UpstreamCallStage implements AttemptStage {
         ChunkStream chunks = streaming.chunks();
         try {
             Chunk first = chunks.next();
-            return new ProviderResponse.Streaming(new PrefetchedStream(first, chunks), streaming.headers());
+            return new ProviderResponse.Streaming(new PrefetchedStream(first, chunks), streaming.headers(), streaming.wire());
         } catch (UpstreamException e) {
             chunks.close();
             throw e;

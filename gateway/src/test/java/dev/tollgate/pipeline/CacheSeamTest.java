@@ -51,8 +51,8 @@ class CacheSeamTest {
             }
             ctx.servedFromCache("exact", 0.25);
             return switch (hit) {
-                case DeliveredAnswer.Whole whole -> new ProviderResponse.Complete(whole.body(), whole.usage(), whole.headers());
-                case DeliveredAnswer.Streamed streamed -> new ProviderResponse.Streaming(replay(streamed), streamed.headers());
+                case DeliveredAnswer.Whole whole -> new ProviderResponse.Complete(whole.body(), whole.usage(), whole.headers(), whole.wire());
+                case DeliveredAnswer.Streamed streamed -> new ProviderResponse.Streaming(replay(streamed), streamed.headers(), streamed.wire());
             };
         }
 

@@ -10,7 +10,8 @@ import java.io.OutputStream;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Anthropic's Messages dialect: an answer in the gateway's inner shape becomes an Anthropic
+ * Anthropic's Messages dialect: an Anthropic upstream's answer is passed through as it came (thinking,
+ * citations, {@code stop_sequence} intact); an answer in the gateway's inner shape becomes an Anthropic
  * {@code message} or event stream; errors are Anthropic's error object, typed by status.
  */
 final class AnthropicDialect implements ProxyRoute.Dialect {
@@ -32,12 +33,18 @@ final class AnthropicDialect implements ProxyRoute.Dialect {
 
     @Override
     public byte[] whole(Answer.Whole answer, UsageEvent settled) {
-        return messages.message(answer.body(), answer.usage(), model(answer));
+        return switch (answer.wire()) {
+            case ANTHROPIC -> answer.body();
+            case OPENAI -> messages.message(answer.body(), answer.usage(), model(answer));
+        };
     }
 
     @Override
     public StreamEncoder stream(Answer.Streamed answer, OutputStream out) {
-        return new AnthropicEventEncoder(out, answer::usageSoFar, model(answer), errors, json);
+        return switch (answer.wire()) {
+            case ANTHROPIC -> new AnthropicPassthroughEncoder(out, errors);
+            case OPENAI -> new AnthropicEventEncoder(out, answer::usageSoFar, model(answer), errors, json);
+        };
     }
 
     /** The model as the upstream knows it: named in the answer when the upstream's answer names none. */
