@@ -6,6 +6,7 @@ import dev.tollgate.store.UsageFilter;
 import dev.tollgate.store.UsageGroup;
 import dev.tollgate.store.UsageLedger;
 import dev.tollgate.store.UsageTotals;
+import dev.tollgate.store.jdbc.JdbcUsageReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +47,7 @@ public final class SqliteUsageLedger implements UsageLedger {
     private final AtomicLong settled = new AtomicLong();
     private final Object progress = new Object();
     private final Thread writer;
-    private volatile SqliteUsageReader reader;
+    private volatile JdbcUsageReader reader;
     private volatile boolean running = true;
     private volatile boolean failing;
     private final long lingerMillis;
@@ -67,7 +68,7 @@ public final class SqliteUsageLedger implements UsageLedger {
             try {
                 Jdbi jdbi = db.join();
                 events = new SqliteEventWriter(jdbi.open().getConnection());
-                reader = new SqliteUsageReader(jdbi);
+                reader = new JdbcUsageReader(jdbi, JdbcUsageReader.Dialect.SQLITE);
                 database.complete(jdbi);
             } catch (CompletionException e) {
                 database.completeExceptionally(e.getCause());
@@ -94,7 +95,7 @@ public final class SqliteUsageLedger implements UsageLedger {
         return this;
     }
 
-    private SqliteUsageReader reader() {
+    private JdbcUsageReader reader() {
         awaitOpen();
         return reader;
     }
