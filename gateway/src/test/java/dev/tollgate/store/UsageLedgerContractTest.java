@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import dev.tollgate.model.UsageEvent;
 import dev.tollgate.store.journal.JournaledUsageLedger;
 import dev.tollgate.store.memory.InMemoryUsageLedger;
+import dev.tollgate.store.postgres.PostgresUsageLedger;
 import dev.tollgate.store.sqlite.SqliteUsageLedger;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -40,8 +41,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The {@link UsageLedger} contract, run over every implementation: in memory, SQLite, and the journal
- * wrapped around SQLite (what the gateway runs).
+ * The {@link UsageLedger} contract, run over every implementation: in memory, SQLite, PostgreSQL (a fresh
+ * schema per test on the real server, see {@link TestPostgres}), and the journal wrapped around SQLite
+ * and around PostgreSQL (what the gateway runs, embedded and scaled out).
  *
  * <p>Costs in these tests are multiples of 1/1024 dollar, so every sum is exact in binary floating point
  * whatever the order of addition, and totals are compared with {@code equals}, field by field. Expected
@@ -59,24 +61,39 @@ class UsageLedgerContractTest {
     enum Impl {
         IN_MEMORY {
             @Override
-            UsageLedger open(Path dir) {
+            UsageLedger open(Path dir, List<AutoCloseable> after) {
                 return new InMemoryUsageLedger();
             }
         },
         SQLITE {
             @Override
-            UsageLedger open(Path dir) {
+            UsageLedger open(Path dir, List<AutoCloseable> after) {
                 return new SqliteUsageLedger(dir.resolve("tollgate.db"));
             }
         },
         JOURNALED_SQLITE {
             @Override
-            UsageLedger open(Path dir) {
+            UsageLedger open(Path dir, List<AutoCloseable> after) {
                 return new JournaledUsageLedger(new SqliteUsageLedger(dir.resolve("tollgate.db")), dir.resolve("journal"), JSON);
+            }
+        },
+        POSTGRES {
+            @Override
+            UsageLedger open(Path dir, List<AutoCloseable> after) {
+                TestPostgres.Schema schema = TestPostgres.open("ledger");
+                after.add(schema);
+                return new PostgresUsageLedger(schema.database(), Duration.ofMillis(2));
+            }
+        },
+        JOURNALED_POSTGRES {
+            @Override
+            UsageLedger open(Path dir, List<AutoCloseable> after) {
+                return new JournaledUsageLedger(POSTGRES.open(dir, after), dir.resolve("journal"), JSON);
             }
         };
 
-        abstract UsageLedger open(Path dir);
+        /** Opens a ledger; what must be released after it is closed goes to {@code after}. */
+        abstract UsageLedger open(Path dir, List<AutoCloseable> after);
     }
 
     /** Runs a test once per ledger implementation. */
@@ -91,16 +108,20 @@ class UsageLedgerContractTest {
     Path dir;
 
     private final List<UsageLedger> opened = new ArrayList<>();
+    private final List<AutoCloseable> after = new ArrayList<>();
 
     private UsageLedger open(Impl impl) {
-        UsageLedger ledger = impl.open(dir);
+        UsageLedger ledger = impl.open(dir, after);
         opened.add(ledger);
         return ledger;
     }
 
     @AfterEach
-    void closeAll() {
+    void closeAll() throws Exception {
         opened.forEach(UsageLedger::close);
+        for (AutoCloseable a : after) {
+            a.close();
+        }
     }
 
     private static void store(UsageLedger ledger, List<UsageEvent> events) {
