@@ -67,7 +67,7 @@ class CounterStoreContractTest {
             CounterStore open(Clock clock, List<AutoCloseable> after) {
                 String prefix = TestRedis.prefix("counters");
                 after.add(TestRedis.deleteAll(prefix));
-                RedisCounterStore store = new RedisCounterStore(new RedisCounterStore.Settings(TestRedis.URL, prefix, Duration.ofSeconds(5)), clock);
+                RedisCounterStore store = new RedisCounterStore(new RedisCounterStore.Settings(TestRedis.URL, null, prefix, Duration.ofSeconds(5)), clock);
                 after.addFirst(store);
                 return store;
             }

@@ -12,6 +12,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -43,10 +44,11 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
      * Where Redis is and how to use it.
      *
      * @param uri       {@code redis://[[user]:password@]host:port[/db]} or {@code rediss://...}
+     * @param password  the password when the URL has none; {@code null} for none; never shown by {@link #toString()}
      * @param keyPrefix put before every counter key ({@code tollgate:}), so one Redis can serve several deployments
      * @param timeout   how long one command may take before the call is treated as an outage
      */
-    public record Settings(String uri, String keyPrefix, Duration timeout) {
+    public record Settings(String uri, String password, String keyPrefix, Duration timeout) {
 
         public Settings {
             if (keyPrefix == null) {
@@ -84,6 +86,10 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
             uri = RedisURI.create(settings.uri());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("redis: url " + where + " is not a Redis URL (expected: redis://host:port)", e);
+        }
+        if (settings.password() != null) {
+            // The URL's user name, if it has one, with the password from the settings.
+            uri.setCredentialsProvider(new StaticCredentialsProvider(user(settings.uri()), settings.password().toCharArray()));
         }
         uri.setTimeout(settings.timeout());
         this.client = RedisClient.create(uri);
@@ -207,6 +213,13 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
         } catch (RuntimeException e) {
             return "(an unreadable Redis URL)";
         }
+    }
+
+    /** The user name of {@code redis://user:password@host}, or {@code null} ({@code redis://:password@host}, no user info). */
+    private static String user(String uri) {
+        String info = java.net.URI.create(uri).getUserInfo();
+        int colon = info == null ? -1 : info.indexOf(':');
+        return colon > 0 ? info.substring(0, colon) : null;
     }
 
     private static String script() {

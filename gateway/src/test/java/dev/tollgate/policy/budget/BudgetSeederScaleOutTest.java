@@ -50,7 +50,7 @@ class BudgetSeederScaleOutTest {
         PostgresUsageLedger ledger = new PostgresUsageLedger(schema.database(), Duration.ofMillis(1));
         after.addFirst(ledger);
         BudgetStore budgets = new PostgresBudgetStore(schema.database());
-        RedisCounterStore.Settings redis = new RedisCounterStore.Settings(TestRedis.URL, prefix, Duration.ofSeconds(5));
+        RedisCounterStore.Settings redis = new RedisCounterStore.Settings(TestRedis.URL, null, prefix, Duration.ofSeconds(5));
         RedisCounterStore seeding = new RedisCounterStore(redis, Clock.systemUTC());
         RedisCounterStore serving = new RedisCounterStore(redis, Clock.systemUTC());
         after.addFirst(seeding);

@@ -43,7 +43,7 @@ class RedisCounterStoreTest {
     }
 
     private RedisCounterStore store() {
-        RedisCounterStore store = new RedisCounterStore(new RedisCounterStore.Settings(TestRedis.URL, prefix, Duration.ofSeconds(5)),
+        RedisCounterStore store = new RedisCounterStore(new RedisCounterStore.Settings(TestRedis.URL, null, prefix, Duration.ofSeconds(5)),
                 Clock.systemUTC());
         after.addFirst(store);
         return store;
@@ -162,7 +162,7 @@ class RedisCounterStoreTest {
 
     @Test
     void aRedisThatIsNotThere_isAClearOutage_thatNamesTheAddressButNeverThePassword() {
-        RedisCounterStore.Settings nowhere = new RedisCounterStore.Settings("redis://:s3cret-pw@127.0.0.1:1", prefix, Duration.ofMillis(500));
+        RedisCounterStore.Settings nowhere = new RedisCounterStore.Settings("redis://:s3cret-pw@127.0.0.1:1", null, prefix, Duration.ofMillis(500));
 
         assertThatThrownBy(() -> new RedisCounterStore(nowhere, Clock.systemUTC()))
                 .isInstanceOf(StoreUnavailableException.class)
@@ -170,5 +170,29 @@ class RedisCounterStoreTest {
                 .hasMessageContaining("cannot connect")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret-pw"));
         assertThat(nowhere.toString()).doesNotContain("s3cret-pw");
+    }
+
+    /**
+     * A Redis user of its own (removed after), so the password is really checked: the settings' password
+     * wins over the URL's, the right one is let in, a wrong one is not.
+     */
+    @Test
+    void aPasswordFromTheSettings_isSentToRedis_andNeverShown() {
+        String user = "tg_" + prefix.replace(":", "_").replace("-", "_");
+        raw(r -> r.aclSetuser(user, io.lettuce.core.AclSetuserArgs.Builder.on().addPassword("pw-from-config").allKeys().allCommands()));
+        after.add(() -> raw(r -> r.aclDeluser(user)));
+        String url = TestRedis.URL.replace("redis://", "redis://" + user + ":stale-url-password@");
+
+        RedisCounterStore store = new RedisCounterStore(new RedisCounterStore.Settings(url, "pw-from-config", prefix, Duration.ofSeconds(2)),
+                Clock.systemUTC());
+        after.addFirst(store);
+        assertThat(store.reserve(List.of(new Claim("a", 1, 1, Instant.now().plusSeconds(60)))).granted()).isTrue();
+
+        RedisCounterStore.Settings wrong = new RedisCounterStore.Settings(url, "not-the-password", prefix, Duration.ofSeconds(2));
+        assertThatThrownBy(() -> new RedisCounterStore(wrong, Clock.systemUTC()))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("cannot connect")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-the-password"));
+        assertThat(wrong.toString()).doesNotContain("not-the-password");
     }
 }
