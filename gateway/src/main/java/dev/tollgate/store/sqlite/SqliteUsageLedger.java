@@ -9,13 +9,13 @@ import dev.tollgate.store.UsageTotals;
 import dev.tollgate.store.jdbc.BatchedWriter;
 import dev.tollgate.store.jdbc.JdbcUsageReader;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.sql.SQLException;
 import org.jdbi.v3.core.Jdbi;
 
 /**
