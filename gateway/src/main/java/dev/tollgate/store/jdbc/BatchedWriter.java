@@ -35,6 +35,7 @@ public final class BatchedWriter {
     private final BlockingQueue<UsageEvent> queue = new LinkedBlockingQueue<>(1_000_000);
     private final AtomicLong appended = new AtomicLong();
     private final AtomicLong settled = new AtomicLong();
+    private final AtomicLong failedWrites = new AtomicLong();
     private final Object progress = new Object();
     private final String what;
     private final int maxBatch;
@@ -127,6 +128,7 @@ public final class BatchedWriter {
                 failing = false;
                 return;
             } catch (Exception e) {
+                failedWrites.incrementAndGet();
                 if (!failing) {
                     LOG.error("{} ledger write failed; {} events held and retried: {}", what, batch.size(), e.getMessage());
                 }
@@ -159,6 +161,11 @@ public final class BatchedWriter {
             }
         }
         return settled.get() >= target;
+    }
+
+    /** How many batch writes failed (and were retried) so far: a deadlock or an outage shows here. */
+    public long failedWrites() {
+        return failedWrites.get();
     }
 
     public boolean healthy() {

@@ -85,6 +85,11 @@ public final class PostgresUsageLedger implements UsageLedger {
         return writer.healthy();
     }
 
+    /** Batch writes that failed and were retried so far (a deadlock between instances would count here). */
+    long failedWrites() {
+        return writer.failedWrites();
+    }
+
     /** Stores what is queued (for a bounded time); the database itself belongs to whoever opened it. */
     @Override
     public void close() {
