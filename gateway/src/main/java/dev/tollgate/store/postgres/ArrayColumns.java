@@ -24,8 +24,16 @@ final class ArrayColumns<T> {
 
     private final List<Column<T>> columns = new ArrayList<>();
 
+    /**
+     * A text column. PostgreSQL text cannot hold U+0000, and one such value would fail its whole batch on
+     * every retry, so it is stored as U+FFFD (the replacement character) instead.
+     */
     ArrayColumns<T> text(String name, Function<T, String> value) {
-        return add(name, "text", rows -> rows.stream().map(value).toArray(String[]::new));
+        return add(name, "text", rows -> rows.stream().map(value).map(ArrayColumns::storable).toArray(String[]::new));
+    }
+
+    static String storable(String text) {
+        return text == null || text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
     }
 
     ArrayColumns<T> int8(String name, ToLongFunction<T> value) {

@@ -106,7 +106,12 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
             throw unavailable("cannot connect", e);
         }
         this.redis = connection.sync();
-        this.sha = call(() -> redis.scriptLoad(SCRIPT));
+        try {
+            this.sha = call(() -> redis.scriptLoad(SCRIPT));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     @Override
@@ -127,6 +132,7 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
 
     @Override
     public List<Long> values(List<String> keys) {
+        // The script reads only the keys here; amount, limit and expiry are placeholders.
         List<Claim> reads = new ArrayList<>(keys.size());
         for (String key : keys) {
             reads.add(new Claim(key, 0, Claim.NO_LIMIT, Instant.EPOCH));

@@ -128,6 +128,24 @@ class PostgresUsageLedgerTest {
                 .requests()).isEqualTo(51);
     }
 
+    /** PostgreSQL text cannot hold U+0000: such an event is stored with U+FFFD, and the rest of its batch with it. */
+    @Test
+    void aNulCharacterInATag_isStoredAsTheReplacementCharacter_andDoesNotBlockItsBatch() {
+        TestPostgres.Schema schema = TestPostgres.open("nul");
+        after.add(schema);
+        PostgresUsageLedger ledger = instance(schema);
+        UsageEvent plain = event("plain", HOUR, "scout", 5, 0.25);
+        UsageEvent nul = event("nul", HOUR.plusSeconds(1), "bad\u0000agent", 5, 0.25);
+
+        ledger.append(plain);
+        ledger.append(nul);
+        ledger.flush();
+
+        assertThat(ledger.count()).isEqualTo(2);
+        assertThat(ledger.recent(UsageFilter.ALL.withAgent("bad\uFFFDagent"), 10)).extracting(UsageEvent::id).containsExactly("nul");
+        assertThat(ledger.failedWrites()).isZero();
+    }
+
     @Test
     void instancesOpeningOneFreshSchemaTogether_migrateItOnce() throws Exception {
         String name = "t_migrate_" + Long.toHexString(System.nanoTime());
