@@ -21,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,20 +34,20 @@ class AlertStoreContractTest {
     enum Impl {
         SQLITE {
             @Override
-            AlertStore open(Path dir, List<AutoCloseable> after) {
+            AlertStore open(Path dir, OpenedResources after) {
                 return new SqliteAlertStore(SqliteDatabase.openAsync(dir.resolve("tollgate.db")));
             }
         },
         POSTGRES {
             @Override
-            AlertStore open(Path dir, List<AutoCloseable> after) {
+            AlertStore open(Path dir, OpenedResources after) {
                 TestPostgres.Schema schema = TestPostgres.open("alerts");
                 after.add(schema);
                 return new PostgresAlertStore(schema.database());
             }
         };
 
-        abstract AlertStore open(Path dir, List<AutoCloseable> after);
+        abstract AlertStore open(Path dir, OpenedResources after);
     }
 
     @Target(ElementType.METHOD)
@@ -60,14 +60,9 @@ class AlertStoreContractTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> after = new ArrayList<>();
+    @RegisterExtension
+    final OpenedResources after = new OpenedResources();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable a : after) {
-            a.close();
-        }
-    }
 
     @EveryStore
     void anAlert_roundTripsEveryField_andItsScopeOrder(Impl impl) {

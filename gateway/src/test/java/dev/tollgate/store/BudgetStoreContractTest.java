@@ -19,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,20 +32,20 @@ class BudgetStoreContractTest {
     enum Impl {
         SQLITE {
             @Override
-            BudgetStore open(Path dir, List<AutoCloseable> after) {
+            BudgetStore open(Path dir, OpenedResources after) {
                 return new SqliteBudgetStore(SqliteDatabase.openAsync(dir.resolve("tollgate.db")));
             }
         },
         POSTGRES {
             @Override
-            BudgetStore open(Path dir, List<AutoCloseable> after) {
+            BudgetStore open(Path dir, OpenedResources after) {
                 TestPostgres.Schema schema = TestPostgres.open("budgets");
                 after.add(schema);
                 return new PostgresBudgetStore(schema.database());
             }
         };
 
-        abstract BudgetStore open(Path dir, List<AutoCloseable> after);
+        abstract BudgetStore open(Path dir, OpenedResources after);
     }
 
     @Target(ElementType.METHOD)
@@ -58,14 +58,9 @@ class BudgetStoreContractTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> after = new ArrayList<>();
+    @RegisterExtension
+    final OpenedResources after = new OpenedResources();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable a : after) {
-            a.close();
-        }
-    }
 
     @EveryStore
     void rules_roundTrip_andAreListedByName(Impl impl) {

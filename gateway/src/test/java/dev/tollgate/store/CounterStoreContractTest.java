@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -58,33 +58,28 @@ class CounterStoreContractTest {
     enum Impl {
         IN_MEMORY {
             @Override
-            CounterStore open(Clock clock, List<AutoCloseable> after) {
+            CounterStore open(Clock clock, OpenedResources after) {
                 return new InMemoryCounterStore(clock);
             }
         },
         REDIS {
             @Override
-            CounterStore open(Clock clock, List<AutoCloseable> after) {
+            CounterStore open(Clock clock, OpenedResources after) {
                 String prefix = TestRedis.prefix("counters");
                 after.add(TestRedis.deleteAll(prefix));
                 RedisCounterStore store = new RedisCounterStore(new RedisCounterStore.Settings(TestRedis.URL, null, prefix, Duration.ofSeconds(5)), clock);
-                after.addFirst(store);
+                after.add(store);
                 return store;
             }
         };
 
         /** Opens a store; what must be released after the test goes to {@code after}, in order. */
-        abstract CounterStore open(Clock clock, List<AutoCloseable> after);
+        abstract CounterStore open(Clock clock, OpenedResources after);
     }
 
-    private final List<AutoCloseable> after = new ArrayList<>();
+    @RegisterExtension
+    final OpenedResources after = new OpenedResources();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable a : after) {
-            a.close();
-        }
-    }
 
     private CounterStore open(Impl impl, Clock clock) {
         return impl.open(clock, after);

@@ -28,7 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -41,26 +41,26 @@ class KeyStoreContractTest {
     enum Impl {
         IN_MEMORY {
             @Override
-            KeyStore open(Path dir, List<AutoCloseable> after) {
+            KeyStore open(Path dir, OpenedResources after) {
                 return new InMemoryKeyStore();
             }
         },
         SQLITE {
             @Override
-            KeyStore open(Path dir, List<AutoCloseable> after) {
+            KeyStore open(Path dir, OpenedResources after) {
                 return new SqliteKeyStore(dir.resolve("tollgate.db"));
             }
         },
         POSTGRES {
             @Override
-            KeyStore open(Path dir, List<AutoCloseable> after) {
+            KeyStore open(Path dir, OpenedResources after) {
                 TestPostgres.Schema schema = TestPostgres.open("keys");
                 after.add(schema);
                 return new PostgresKeyStore(schema.database());
             }
         };
 
-        abstract KeyStore open(Path dir, List<AutoCloseable> after);
+        abstract KeyStore open(Path dir, OpenedResources after);
     }
 
     @Target(ElementType.METHOD)
@@ -73,20 +73,15 @@ class KeyStoreContractTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> after = new ArrayList<>();
+    @RegisterExtension
+    final OpenedResources after = new OpenedResources();
 
     private KeyStore open(Impl impl) {
         KeyStore store = impl.open(dir, after);
-        after.addFirst(store);
+        after.add(store);
         return store;
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable a : after) {
-            a.close();
-        }
-    }
 
     @EveryStore
     void orgs_areAddedOnce_andListedInOrderOfCreation(Impl impl) {

@@ -34,7 +34,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -61,25 +61,25 @@ class UsageLedgerContractTest {
     enum Impl {
         IN_MEMORY {
             @Override
-            UsageLedger open(Path dir, List<AutoCloseable> after) {
+            UsageLedger open(Path dir, OpenedResources after) {
                 return new InMemoryUsageLedger();
             }
         },
         SQLITE {
             @Override
-            UsageLedger open(Path dir, List<AutoCloseable> after) {
+            UsageLedger open(Path dir, OpenedResources after) {
                 return new SqliteUsageLedger(dir.resolve("tollgate.db"));
             }
         },
         JOURNALED_SQLITE {
             @Override
-            UsageLedger open(Path dir, List<AutoCloseable> after) {
+            UsageLedger open(Path dir, OpenedResources after) {
                 return new JournaledUsageLedger(new SqliteUsageLedger(dir.resolve("tollgate.db")), dir.resolve("journal"), JSON);
             }
         },
         POSTGRES {
             @Override
-            UsageLedger open(Path dir, List<AutoCloseable> after) {
+            UsageLedger open(Path dir, OpenedResources after) {
                 TestPostgres.Schema schema = TestPostgres.open("ledger");
                 after.add(schema);
                 return new PostgresUsageLedger(schema.database(), Duration.ofMillis(2));
@@ -87,13 +87,13 @@ class UsageLedgerContractTest {
         },
         JOURNALED_POSTGRES {
             @Override
-            UsageLedger open(Path dir, List<AutoCloseable> after) {
+            UsageLedger open(Path dir, OpenedResources after) {
                 return new JournaledUsageLedger(POSTGRES.open(dir, after), dir.resolve("journal"), JSON);
             }
         };
 
         /** Opens a ledger; what must be released after it is closed goes to {@code after}. */
-        abstract UsageLedger open(Path dir, List<AutoCloseable> after);
+        abstract UsageLedger open(Path dir, OpenedResources after);
     }
 
     /** Runs a test once per ledger implementation. */
@@ -107,21 +107,11 @@ class UsageLedgerContractTest {
     @TempDir
     Path dir;
 
-    private final List<UsageLedger> opened = new ArrayList<>();
-    private final List<AutoCloseable> after = new ArrayList<>();
+    @RegisterExtension
+    final OpenedResources after = new OpenedResources();
 
     private UsageLedger open(Impl impl) {
-        UsageLedger ledger = impl.open(dir, after);
-        opened.add(ledger);
-        return ledger;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        opened.forEach(UsageLedger::close);
-        for (AutoCloseable a : after) {
-            a.close();
-        }
+        return after.add(impl.open(dir, after));
     }
 
     private static void store(UsageLedger ledger, List<UsageEvent> events) {

@@ -2,13 +2,14 @@ package dev.tollgate.policy.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tollgate.config.BudgetRuleConfig;
 import dev.tollgate.config.BudgetRuleConfig.Metric;
 import dev.tollgate.config.BudgetRuleConfig.Period;
+import dev.tollgate.config.BudgetRuleConfig;
 import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
 import dev.tollgate.store.BudgetStore;
 import dev.tollgate.store.Claim;
+import dev.tollgate.store.OpenedResources;
 import dev.tollgate.store.TestPostgres;
 import dev.tollgate.store.TestRedis;
 import dev.tollgate.store.postgres.PostgresBudgetStore;
@@ -18,12 +19,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Seeding budget counters with the scale-out stores: usage from the PostgreSQL ledger, resets from the
@@ -32,14 +32,9 @@ import org.junit.jupiter.api.Test;
  */
 class BudgetSeederScaleOutTest {
 
-    private final List<AutoCloseable> after = new ArrayList<>();
+    @RegisterExtension
+    final OpenedResources after = new OpenedResources();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable a : after) {
-            a.close();
-        }
-    }
 
     @Test
     void countersSeedFromThePostgresLedgerMinusResets_intoRedis_sharedByEveryInstance() {
@@ -48,13 +43,13 @@ class BudgetSeederScaleOutTest {
         after.add(TestRedis.deleteAll(prefix));
         after.add(schema);
         PostgresUsageLedger ledger = new PostgresUsageLedger(schema.database(), Duration.ofMillis(1));
-        after.addFirst(ledger);
+        after.add(ledger);
         BudgetStore budgets = new PostgresBudgetStore(schema.database());
         RedisCounterStore.Settings redis = new RedisCounterStore.Settings(TestRedis.URL, null, prefix, Duration.ofSeconds(5));
         RedisCounterStore seeding = new RedisCounterStore(redis, Clock.systemUTC());
         RedisCounterStore serving = new RedisCounterStore(redis, Clock.systemUTC());
-        after.addFirst(seeding);
-        after.addFirst(serving);
+        after.add(seeding);
+        after.add(serving);
 
         Instant now = Instant.now();
         BudgetRuleConfig perAgent = new BudgetRuleConfig("tokens-per-agent", Map.of("agent", BudgetRuleConfig.EACH), Metric.TOKENS,

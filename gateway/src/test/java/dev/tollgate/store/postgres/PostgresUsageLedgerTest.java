@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.store.OpenedResources;
 import dev.tollgate.store.StoreUnavailableException;
 import dev.tollgate.store.TestPostgres;
 import dev.tollgate.store.UsageDimension;
@@ -20,29 +21,24 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the PostgreSQL ledger adds to the contract: several instances on one schema, a failing database, migrations. */
 class PostgresUsageLedgerTest {
 
     private static final Instant HOUR = Instant.parse("2026-03-10T09:00:00Z");
 
-    private final List<AutoCloseable> after = new ArrayList<>();
+    @RegisterExtension
+    final OpenedResources after = new OpenedResources();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable a : after) {
-            a.close();
-        }
-    }
 
     /** A second instance: its own pool and writer on the same schema. */
     private PostgresUsageLedger instance(TestPostgres.Schema schema) {
         PostgresDatabase db = PostgresDatabase.open(TestPostgres.settings(schema.name(), 3));
         PostgresUsageLedger ledger = new PostgresUsageLedger(db, Duration.ofMillis(1));
-        after.addFirst(db);
-        after.addFirst(ledger);
+        after.add(db);
+        after.add(ledger);
         return ledger;
     }
 
@@ -162,7 +158,7 @@ class PostgresUsageLedgerTest {
             }
             go.countDown();
             for (Future<PostgresDatabase> f : opening) {
-                after.addFirst(f.get());
+                after.add(f.get());
             }
         } finally {
             pool.shutdownNow();

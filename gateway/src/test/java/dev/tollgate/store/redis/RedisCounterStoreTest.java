@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tollgate.store.Claim;
 import dev.tollgate.store.CounterStore;
+import dev.tollgate.store.OpenedResources;
 import dev.tollgate.store.StoreUnavailableException;
 import dev.tollgate.store.TestRedis;
 import io.lettuce.core.RedisClient;
@@ -19,14 +20,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the Redis counter store adds to the contract: real expiry in Redis, many instances, restarts, outages. */
 class RedisCounterStoreTest {
 
-    private final List<AutoCloseable> after = new ArrayList<>();
+    @RegisterExtension
+    final OpenedResources after = new OpenedResources();
     private String prefix;
 
     @BeforeEach
@@ -35,17 +37,11 @@ class RedisCounterStoreTest {
         after.add(TestRedis.deleteAll(prefix));
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable a : after) {
-            a.close();
-        }
-    }
 
     private RedisCounterStore store() {
         RedisCounterStore store = new RedisCounterStore(new RedisCounterStore.Settings(TestRedis.URL, null, prefix, Duration.ofSeconds(5)),
                 Clock.systemUTC());
-        after.addFirst(store);
+        after.add(store);
         return store;
     }
 
@@ -185,7 +181,7 @@ class RedisCounterStoreTest {
 
         RedisCounterStore store = new RedisCounterStore(new RedisCounterStore.Settings(url, "pw-from-config", prefix, Duration.ofSeconds(2)),
                 Clock.systemUTC());
-        after.addFirst(store);
+        after.add(store);
         assertThat(store.reserve(List.of(new Claim("a", 1, 1, Instant.now().plusSeconds(60)))).granted()).isTrue();
 
         RedisCounterStore.Settings wrong = new RedisCounterStore.Settings(url, "not-the-password", prefix, Duration.ofSeconds(2));
