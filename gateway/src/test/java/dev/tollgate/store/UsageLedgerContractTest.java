@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import dev.tollgate.model.UsageEvent;
 import dev.tollgate.store.journal.JournaledUsageLedger;
 import dev.tollgate.store.memory.InMemoryUsageLedger;
+import dev.tollgate.store.postgres.PostgresUsageLedger;
 import dev.tollgate.store.sqlite.SqliteUsageLedger;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -33,15 +34,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The {@link UsageLedger} contract, run over every implementation: in memory, SQLite, and the journal
- * wrapped around SQLite (what the gateway runs).
+ * The {@link UsageLedger} contract, run over every implementation: in memory, SQLite, PostgreSQL (a fresh
+ * schema per test on the real server, see {@link TestPostgres}), and the journal wrapped around SQLite
+ * and around PostgreSQL (what the gateway runs, embedded and scaled out).
  *
  * <p>Costs in these tests are multiples of 1/1024 dollar, so every sum is exact in binary floating point
  * whatever the order of addition, and totals are compared with {@code equals}, field by field. Expected
@@ -59,24 +61,39 @@ class UsageLedgerContractTest {
     enum Impl {
         IN_MEMORY {
             @Override
-            UsageLedger open(Path dir) {
+            UsageLedger open(Path dir, OpenedResources after) {
                 return new InMemoryUsageLedger();
             }
         },
         SQLITE {
             @Override
-            UsageLedger open(Path dir) {
+            UsageLedger open(Path dir, OpenedResources after) {
                 return new SqliteUsageLedger(dir.resolve("tollgate.db"));
             }
         },
         JOURNALED_SQLITE {
             @Override
-            UsageLedger open(Path dir) {
+            UsageLedger open(Path dir, OpenedResources after) {
                 return new JournaledUsageLedger(new SqliteUsageLedger(dir.resolve("tollgate.db")), dir.resolve("journal"), JSON);
+            }
+        },
+        POSTGRES {
+            @Override
+            UsageLedger open(Path dir, OpenedResources after) {
+                TestPostgres.Schema schema = TestPostgres.open("ledger");
+                after.add(schema);
+                return new PostgresUsageLedger(schema.database(), Duration.ofMillis(2));
+            }
+        },
+        JOURNALED_POSTGRES {
+            @Override
+            UsageLedger open(Path dir, OpenedResources after) {
+                return new JournaledUsageLedger(POSTGRES.open(dir, after), dir.resolve("journal"), JSON);
             }
         };
 
-        abstract UsageLedger open(Path dir);
+        /** Opens a ledger; what must be released after it is closed goes to {@code after}. */
+        abstract UsageLedger open(Path dir, OpenedResources after);
     }
 
     /** Runs a test once per ledger implementation. */
@@ -90,17 +107,11 @@ class UsageLedgerContractTest {
     @TempDir
     Path dir;
 
-    private final List<UsageLedger> opened = new ArrayList<>();
+    @RegisterExtension
+    final OpenedResources after = new OpenedResources();
 
     private UsageLedger open(Impl impl) {
-        UsageLedger ledger = impl.open(dir);
-        opened.add(ledger);
-        return ledger;
-    }
-
-    @AfterEach
-    void closeAll() {
-        opened.forEach(UsageLedger::close);
+        return after.add(impl.open(dir, after));
     }
 
     private static void store(UsageLedger ledger, List<UsageEvent> events) {
