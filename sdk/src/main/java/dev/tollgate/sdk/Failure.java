@@ -1,5 +1,6 @@
 package dev.tollgate.sdk;
 
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -17,6 +18,7 @@ public record Failure(int status, String code) {
      * {@code connection_error}; anything else 500 with the exception's class name as the code.
      */
     public static Failure of(Throwable error) {
+        boolean io = false;
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof HttpTimeoutException || t instanceof InterruptedIOException) {
                 return new Failure(504, "timeout");
@@ -24,9 +26,10 @@ public record Failure(int status, String code) {
             if (t instanceof ConnectException || t instanceof UnknownHostException) {
                 return new Failure(502, "connection_failed");
             }
-            if (t instanceof java.io.IOException) {
-                return new Failure(502, "connection_error");
-            }
+            io |= t instanceof IOException;
+        }
+        if (io) {
+            return new Failure(502, "connection_error");
         }
         return new Failure(500, error.getClass().getSimpleName().isEmpty() ? "error" : error.getClass().getSimpleName());
     }

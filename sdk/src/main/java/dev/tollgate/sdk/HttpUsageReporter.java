@@ -306,10 +306,8 @@ public final class HttpUsageReporter implements UsageReporter {
 
     /** Waits before the next attempt, shortened by a close so the shutdown timeout holds. */
     private void backoff(int failures, long retryAfterMillis) {
-        long max = config.maxBackoff().toNanos();
-        long base = Math.min(max, config.initialBackoff().toNanos() << Math.min(failures - 1, 20));
-        long delay = base / 2 + (long) (jitter.nextDouble() * (base / 2));
-        delay = Math.min(max, Math.max(delay, TimeUnit.MILLISECONDS.toNanos(retryAfterMillis)));
+        long delay = backoffNanos(failures, config.initialBackoff().toNanos(), config.maxBackoff().toNanos(), jitter.nextDouble());
+        delay = Math.min(config.maxBackoff().toNanos(), Math.max(delay, TimeUnit.MILLISECONDS.toNanos(retryAfterMillis)));
         long wakeAt = System.nanoTime() + delay;
         while (true) {
             long until = closing ? Math.min(wakeAt, closeDeadline) : wakeAt;
@@ -319,6 +317,16 @@ public final class HttpUsageReporter implements UsageReporter {
             }
             LockSupport.parkNanos(this, left);
         }
+    }
+
+    /**
+     * The wait after the {@code failures}-th failure in a row: {@code initial} doubled per failure, capped at
+     * {@code max}, of which a random half ({@code random} in [0, 1)) is taken off so that many instances
+     * coming back from one outage spread their retries.
+     */
+    static long backoffNanos(int failures, long initial, long max, double random) {
+        long base = Math.min(max, initial << Math.min(Math.max(failures - 1, 0), 20));
+        return base - (long) (random * (base / 2));
     }
 
     private void settle(AtomicLong outcome, int n) {

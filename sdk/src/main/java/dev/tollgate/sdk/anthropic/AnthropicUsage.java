@@ -28,7 +28,7 @@ final class AnthropicUsage {
     static Failure failure(RuntimeException e) {
         if (e instanceof AnthropicServiceException) {
             AnthropicServiceException s = (AnthropicServiceException) e;
-            String code = FailSafe.get("read an Anthropic error type", () -> s.errorType().map(ErrorType::asString).orElse(null),
+            String code = FailSafe.get("read an Anthropic error type", () -> s.type().map(ErrorType::asString).orElse(null),
                     "http_" + s.statusCode());
             return new Failure(s.statusCode(), code);
         }
