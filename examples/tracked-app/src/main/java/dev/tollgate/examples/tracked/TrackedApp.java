@@ -44,6 +44,7 @@ public final class TrackedApp {
 
     public static void main(String[] args) {
         Map<String, String> env = System.getenv();
+        System.out.println("tracked-app on Java " + System.getProperty("java.version"));
         try (TrackedCompletion tollgate = TrackedCompletion.fromEnv()) {
             if (env.containsKey("OPENAI_API_KEY")) {
                 openai(tollgate);
