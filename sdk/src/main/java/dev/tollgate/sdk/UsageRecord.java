@@ -1,6 +1,7 @@
 package dev.tollgate.sdk;
 
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 /**
  * One tracked call as {@code POST /api/log} takes it. {@code eventId} is fixed when the call starts and
@@ -11,6 +12,9 @@ import java.time.Instant;
 public record UsageRecord(String eventId, Instant timestamp, String provider, String model, TokenUsage usage, long latencyMs,
                           long ttftMs, int status, String errorCode, String agent, String feature, boolean stream,
                           String requestId, String endpoint) {
+
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+    private static final Pattern NOT_ID = Pattern.compile("[^A-Za-z0-9._:-]");
 
     public UsageRecord {
         if (eventId == null || !CallTags.ID.matcher(eventId).matches()) {
@@ -28,7 +32,17 @@ public record UsageRecord(String eventId, Instant timestamp, String provider, St
 
     /** A model name as Tollgate takes it: no control characters, at most 256 characters, never empty. */
     static String cleanModel(String model) {
-        String m = model == null ? "" : model.replaceAll("\\p{Cntrl}", "").strip();
+        if (model == null) {
+            return "unknown";
+        }
+        String m = model;
+        for (int i = 0; i < m.length(); i++) {
+            if (Character.isISOControl(m.charAt(i))) {
+                m = CONTROL.matcher(m).replaceAll("");
+                break;
+            }
+        }
+        m = m.strip();
         if (m.isEmpty()) {
             return "unknown";
         }
@@ -37,13 +51,10 @@ public record UsageRecord(String eventId, Instant timestamp, String provider, St
 
     /** An identifier from a provider (an error code, a response id) reduced to what Tollgate takes, or null. */
     static String cleanId(String id) {
-        if (id == null) {
+        if (id == null || id.isEmpty()) {
             return null;
         }
-        String clean = id.replaceAll("[^A-Za-z0-9._:-]", "_");
-        if (clean.isEmpty()) {
-            return null;
-        }
+        String clean = CallTags.ID.matcher(id).matches() ? id : NOT_ID.matcher(id).replaceAll("_");
         return clean.length() > 128 ? clean.substring(0, 128) : clean;
     }
 }
