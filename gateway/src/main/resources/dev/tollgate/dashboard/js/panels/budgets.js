@@ -44,12 +44,17 @@ export function budgets(section, ctx) {
     const edit = el('button', { type: 'button', text: 'Edit', 'data-edit': rule.name });
     edit.addEventListener('click', () => open(rule));
     const del = el('button', { type: 'button', text: 'Delete', 'data-delete': rule.name });
-    del.addEventListener('click', () => ctx.run(section, async () => {
+    del.addEventListener('click', async () => {
       if (!window.confirm(`Delete budget '${rule.name}'?`)) return;
-      await ctx.send(`/governance/budgets/${encodeURIComponent(rule.name)}`, 'DELETE');
-      await refresh();
+      try {
+        await ctx.send(`/governance/budgets/${encodeURIComponent(rule.name)}`, 'DELETE');
+      } catch (e) {
+        ctx.say(section, e.message, true);
+        return;
+      }
+      await ctx.run(section, refresh);
       ctx.say(section, `Budget '${rule.name}' deleted.`);
-    }));
+    });
     return el('span', { class: 'actions' }, edit, del);
   }
 
