@@ -45,6 +45,11 @@ final class BrowserScript {
 
     /** Runs {@code dashboard.test.mjs} with {@code env}; fails with the script's own words when it stops early. */
     static JsonNode run(Path tests, Path artifacts, Map<String, String> env) throws IOException, InterruptedException {
+        if (Files.isDirectory(artifacts)) {
+            try (var old = Files.walk(artifacts)) {
+                old.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.equals(artifacts)).forEach(f -> f.toFile().delete());
+            }
+        }
         Files.createDirectories(artifacts);
         Path log = artifacts.resolve("node.log");
         ProcessBuilder pb = new ProcessBuilder("node", "dashboard.test.mjs").directory(tests.toFile())
