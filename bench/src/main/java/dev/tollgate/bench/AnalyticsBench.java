@@ -69,7 +69,7 @@ public final class AnalyticsBench {
         }
     }
 
-    private static void fill(SqliteUsageLedger ledger, int missing, int days, Instant now) {
+    static void fill(SqliteUsageLedger ledger, int missing, int days, Instant now) {
         long start = System.nanoTime();
         int chunk = 200_000;
         for (int done = 0; done < missing; done += chunk) {

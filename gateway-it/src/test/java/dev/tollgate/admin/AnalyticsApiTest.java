@@ -502,7 +502,8 @@ class AnalyticsApiTest {
                 Arguments.of("/governance/usage?period=week", "period", "week"),
                 Arguments.of("/governance/usage?period=24h", "period", "24h"),
                 Arguments.of("/analytics/timeseries?interval=minute", "interval", "minute"),
-                Arguments.of("/analytics/timeseries?period=1y", "period", "1y"));
+                Arguments.of("/analytics/timeseries?period=1y", "period", "1y"),
+                Arguments.of("/analytics/timeseries?period=30d&interval=hour", "interval", "hour"));
     }
 
     @ParameterizedTest(name = "{0}")

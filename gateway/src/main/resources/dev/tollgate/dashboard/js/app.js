@@ -70,8 +70,10 @@ async function signedIn(me) {
   });
   const refreshAll = () => Promise.all(refreshers.map(([section, refresh]) => run(section, refresh)));
   $('#period').addEventListener('change', () => {
-    // Hours for a day or less, days beyond; the interval can still be changed by hand.
-    $('#interval').value = ['1h', '24h', 'day'].includes($('#period').value) ? 'hour' : 'day';
+    // Hours for a day or less, days beyond; hours only up to 7 days (the API refuses longer hourly series).
+    const period = $('#period').value;
+    $('#interval').value = ['1h', '24h', 'day'].includes(period) ? 'hour' : 'day';
+    $('#interval option[value="hour"]').disabled = ['30d', 'month'].includes(period);
     refreshAll();
   });
   for (const control of ['#org', '#interval']) $(control).addEventListener('change', refreshAll);
