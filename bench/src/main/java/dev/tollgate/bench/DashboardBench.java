@@ -41,12 +41,7 @@ public final class DashboardBench {
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 15;
         Files.createDirectories(dir);
         try (SqliteUsageLedger ledger = new SqliteUsageLedger(dir.resolve("tollgate.db"), Duration.ZERO).awaitOpen()) {
-            long have = ledger.count();
-            if (have < events) {
-                AnalyticsBench.fill(ledger, events - (int) have, days, Instant.now());
-            }
-            System.out.printf("ledger holds %d events over %d days (%s, %.1f GB)%n", ledger.count(), days, dir,
-                    Files.size(dir.resolve("tollgate.db")) / 1e9);
+            AnalyticsBench.fillUpTo(ledger, events, days, dir, Instant.now());
         }
         try (Gateway gateway = Gateway.start(config(dir))) {
             HttpClient http = HttpClient.newHttpClient();

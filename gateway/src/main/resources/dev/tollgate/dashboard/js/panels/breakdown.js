@@ -1,5 +1,5 @@
 // Usage per model, provider, key, agent or feature (GET /analytics/breakdown), chart and sortable table.
-import { usd, int, ms } from '../format.js';
+import { TOTALS } from '../columns.js';
 import { table } from '../table.js';
 import { barChart } from '../charts.js';
 
@@ -10,18 +10,7 @@ export function breakdown(section, ctx) {
   let shownBy = null;
 
   function columns(dimension) {
-    return [
-      { key: dimension, label: by.selectedOptions[0].textContent, fmt: (v) => (v === '' ? '(none)' : v) },
-      { key: 'requests', label: 'Requests', num: true, fmt: int },
-      { key: 'errors', label: 'Errors', num: true, fmt: int },
-      { key: 'input_tokens', label: 'Input tokens', num: true, fmt: int },
-      { key: 'output_tokens', label: 'Output tokens', num: true, fmt: int },
-      { key: 'cached_tokens', label: 'Cached tokens', num: true, fmt: int },
-      { key: 'total_tokens', label: 'Tokens', num: true, fmt: int },
-      { key: 'cost_usd', label: 'Cost', num: true, fmt: usd },
-      { key: 'cache_savings_usd', label: 'Cache savings', num: true, fmt: usd },
-      { key: 'avg_latency_ms', label: 'Avg latency', num: true, fmt: ms },
-    ];
+    return [{ key: dimension, label: by.selectedOptions[0].textContent, fmt: (v) => (v === '' ? '(none)' : v) }, ...TOTALS];
   }
 
   async function refresh() {
