@@ -45,7 +45,8 @@ import tools.jackson.databind.node.ObjectNode;
  * imperium/chat gpt-4o 200,000 + 50,000 = $1.00 five hours ago; scout/plan gpt-4o 800,000 + 0 = $2.00
  * three days ago; 30 pager/batch gpt-4o-mini 1,000 + 100 = $0.00021 each in the last hour. In org globex,
  * other/chat gpt-4o 400,000 + 0 = $1.00. On top of these, calls through the proxy (the simulated
- * provider) by acme's imperium until its budget raises a critical alert.
+ * provider) by acme's imperium until its budget raises a critical alert, and last one reported call whose
+ * model name is a spreadsheet formula with markup in it (no known price: $0).
  */
 class DashboardBrowserTest {
 
@@ -54,6 +55,7 @@ class DashboardBrowserTest {
     private static final Offset<Double> MICRO = within(1e-9);
     private static final Path TESTS = Path.of("").toAbsolutePath().getParent().resolve("dashboard-tests");
     private static final Path ARTIFACTS = Path.of("target", "dashboard").toAbsolutePath();
+    private static final String ODD_MODEL = "=HYPERLINK(\"x\",\"y\")<img src=x onerror=alert(1)>";
 
     /** The gateway's clock stands still: the periods the page shows and the API answers later are the same. */
     private static final FakeClock CLOCK = new FakeClock(Instant.now());
@@ -103,6 +105,9 @@ class DashboardBrowserTest {
         ingest(acmeIngest, acme);
         ingest(globexIngest, JSON.createArrayNode().add(event("dash-globex", now.minus(Duration.ofHours(1)), "other", "chat", "gpt-4o", 400_000, 0)));
         raiseCriticalAlertByCallingThroughTheProxy();
+        // A model name is free text (of an SDK's report): shown as text, and defused for spreadsheets in CSV.
+        // Reported last, at the clock's instant, it is the newest call: the first row of every listing.
+        ingest(acmeIngest, JSON.createArrayNode().add(event("dash-odd-model", now, "pager", "import", ODD_MODEL, 10, 10)));
         gateway.ledger().flush();
         seen = BrowserScript.run(TESTS, ARTIFACTS, Map.of("BASE_URL", gateway.baseUrl().toString(), "WRONG_KEY", "tg-not-a-key",
                 "ANALYTICS_KEY", acmeAnalytics, "ADMIN_KEY", acmeAdmin, "MASTER_KEY", MASTER));
@@ -213,7 +218,7 @@ class DashboardBrowserTest {
         assertThat(a.path("sortedSecond").path("order").asString()).isEqualTo("ascending");
         assertThat(column(a.path("sortedSecond").path("rows"), "requests")).isSorted();
         List<String> names = texts(a.path("sortedByName"), "feature");
-        assertThat(names).isSorted().containsExactlyInAnyOrder("batch", "chat", "plan");
+        assertThat(names).isSorted().containsExactlyInAnyOrder("batch", "chat", "import", "plan");
     }
 
     @Test
@@ -238,6 +243,11 @@ class DashboardBrowserTest {
         List<String> recent = csv.path("recent").path("text").asString().lines().toList();
         assertThat(recent.getFirst()).startsWith("Time,Agent,Feature,Key,Provider,Model,Input,Output,Cost,Latency,Status,Cache,Routing reason");
         assertThat(recent).hasSize(1 + 25);
+        // The free-text model: as a cell of text, never markup (no image request, no blocked handler in the console) ...
+        assertThat(texts(seen.path("analytics").path("pages").path(0), "model")).contains(ODD_MODEL);
+        // ... and with an apostrophe in CSV, so that a spreadsheet shows it instead of running it.
+        assertThat(recent).anySatisfy(line -> assertThat(line).contains(",\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")<img src=x onerror=alert(1)>\","));
+        assertThat(String.join("\n", recent)).doesNotContain(",=HYPERLINK", ",\"=HYPERLINK");
     }
 
     @Test

@@ -67,18 +67,18 @@ public final class DashboardRoutes {
         String dist = "META-INF/resources/webjars/uplot/" + version + "/";
         for (String file : List.of("dist/uPlot.esm.js", "dist/uPlot.min.css", "LICENSE")) {
             String name = file.substring(file.lastIndexOf('/') + 1);
-            assets.put(vendor + name, asset(name.equals("LICENSE") ? "LICENSE.txt" : name, read(loader, dist + file), true));
+            assets.put(vendor + name, prepare(name, read(loader, dist + file), true));
         }
         Map<String, byte[]> own = ownFiles(loader);
         byte[] index = own.remove("index.html");
         if (index == null) {
             throw new IllegalStateException("the dashboard's index.html is missing from the jar (" + ROOT + ")");
         }
-        own.forEach((name, body) -> assets.put(name, asset(name, body, false)));
+        own.forEach((name, body) -> assets.put(name, prepare(name, body, false)));
         // The page names uPlot's versioned path, so that the library can be cached for good.
         byte[] html = new String(index, StandardCharsets.UTF_8).replace("@UPLOT@", "/dashboard/assets/" + vendor)
                 .getBytes(StandardCharsets.UTF_8);
-        return new DashboardRoutes(Map.copyOf(assets), asset("index.html", html, false));
+        return new DashboardRoutes(Map.copyOf(assets), prepare("index.html", html, false));
     }
 
     public void register(HttpRouting.Builder r) {
@@ -115,7 +115,8 @@ public final class DashboardRoutes {
         res.send(a.body());
     }
 
-    private static Asset asset(String name, byte[] body, boolean immutable) {
+    /** A file as it is served: its type from its extension (plain text for none, like uPlot's LICENSE), its ETag. */
+    private static Asset prepare(String name, byte[] body, boolean immutable) {
         String ext = name.substring(name.lastIndexOf('.') + 1);
         String type = TYPES.getOrDefault(ext, "text/plain; charset=utf-8");
         try {

@@ -63,10 +63,15 @@ export function table(container, columns, { name, empty = 'Nothing in this perio
   };
 }
 
-/** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled. */
+/**
+ * RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled. Text that a spreadsheet
+ * would run as a formula (a model name such as `=HYPERLINK(…)` reported through /api/log) gets a leading
+ * apostrophe; numbers stay as they are.
+ */
 export function toCsv(columns, rows) {
   const field = (v) => {
-    const s = v === null || v === undefined ? '' : String(v);
+    let s = v === null || v === undefined ? '' : String(v);
+    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
     return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
   const lines = [columns.map((c) => field(c.label)).join(',')];
