@@ -10,6 +10,7 @@ import dev.tollgate.api.GatewayServer;
 import dev.tollgate.api.HealthHandlers;
 import dev.tollgate.admin.AnalyticsRoutes;
 import dev.tollgate.admin.BudgetRoutes;
+import dev.tollgate.admin.DashboardRoutes;
 import dev.tollgate.admin.TokenUsageRoutes;
 import dev.tollgate.policy.budget.BudgetChargeListener;
 import dev.tollgate.policy.budget.BudgetEstimator;
@@ -165,6 +166,7 @@ public final class Gateway implements AutoCloseable {
         var budgetRoutes = new BudgetRoutes(new BudgetRoutes.Parts(budgets, seeder, budgetStore, budgetStatus, issuer, bodies), json, jsonMapper);
         var tokenUsage = new TokenUsageRoutes(new TokenUsageRoutes.Parts(budgetStatus, ledger, pipeline, new OpenAiChatParser(jsonMapper),
                 config, issuer, clock, bodies, alerts), json, jsonMapper);
+        var dashboard = DashboardRoutes.load();
         this.server = new GatewayServer(config.server(), errors, new AnthropicErrors(jsonMapper), r -> {
             r.post("/v1/chat/completions", chat)
                     .post("/chat/completions", chat)
@@ -182,6 +184,7 @@ public final class Gateway implements AutoCloseable {
             alertRoutes.register(r);
             budgetRoutes.register(r);
             tokenUsage.register(r);
+            dashboard.register(r);
         });
         try {
             sqlite.awaitOpen();

@@ -399,6 +399,81 @@ class UsageLedgerContractTest {
         assertThat(ledger.recent(100)).containsExactlyElementsOf(events.reversed());
     }
 
+    @EveryLedger
+    void recentPages_walkTheWholeListingOnce_evenWithTiesInTime_andAnUnknownCursorIsRefused(Impl impl) {
+        UsageLedger ledger = open(impl);
+        List<UsageEvent> events = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            // Three events per second: pages must break ties the same way on every read.
+            events.add(at("p" + i, DAY.plusSeconds(i / 3)).agent(i % 2 == 0 ? "scout" : "imperium").build());
+        }
+        store(ledger, events);
+        List<UsageEvent> listing = ledger.recent(100);
+
+        for (UsageFilter filter : List.of(UsageFilter.ALL, UsageFilter.ALL.withAgent("scout"))) {
+            List<UsageEvent> walked = new ArrayList<>();
+            Optional<String> cursor = Optional.empty();
+            for (int page = 0; page < 20; page++) {
+                List<UsageEvent> got = ledger.recent(filter, 5, cursor);
+                walked.addAll(got);
+                if (got.size() < 5) {
+                    break;
+                }
+                cursor = Optional.of(got.getLast().id());
+            }
+            assertThat(walked).as("%s", filter).containsExactlyElementsOf(ledger.recent(filter, 100));
+        }
+        assertThat(listing).hasSize(23).doesNotHaveDuplicates();
+        assertThat(listing.getFirst().time()).isEqualTo(DAY.plusSeconds(7));
+        assertThat(ledger.recent(UsageFilter.ALL, 2, Optional.of(listing.get(20).id()))).containsExactly(listing.get(21), listing.get(22));
+        assertThat(ledger.recent(UsageFilter.ALL, 2, Optional.of(listing.getLast().id()))).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ledger.recent(UsageFilter.ALL, 5, Optional.of("no-such-event")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no-such-event");
+    }
+
+    // ---------------------------------------------------------------- time series
+
+    @EveryLedger
+    void series_hourlyAndDaily_sumEachBucketsCalls_andAddUpToTheTotalsOfThePeriod(Impl impl) {
+        UsageLedger ledger = open(impl);
+        Random random = new Random(7);
+        List<UsageEvent> events = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            // Over four days around DAY, so a period has partial days at both ends.
+            Instant t = DAY.minus(Duration.ofDays(1)).plusMillis(random.nextLong(Duration.ofDays(4).toMillis()));
+            events.add(at("s" + i, t).org(i % 3 == 0 ? "acme" : "globex").agent(i % 2 == 0 ? "scout" : "imperium")
+                    .input(random.nextInt(1_000)).output(random.nextInt(500)).cost(random.nextInt(4_096) / 1024.0).build());
+        }
+        store(ledger, events);
+        Instant from = DAY.minus(Duration.ofHours(7)).plusSeconds(1_234);
+        Instant to = NEXT_DAY.plus(Duration.ofHours(30)).plusSeconds(99);
+        long[] range = UsageBuckets.range(from, to);
+
+        for (UsageFilter filter : List.of(UsageFilter.ALL, UsageFilter.ALL.withOrg("acme"), UsageFilter.ALL.withOrg("acme").withAgent("scout"))) {
+            for (java.time.temporal.ChronoUnit unit : List.of(java.time.temporal.ChronoUnit.HOURS, java.time.temporal.ChronoUnit.DAYS)) {
+                java.util.Map<Instant, List<UsageEvent>> expected = new java.util.TreeMap<>();
+                for (UsageEvent e : events) {
+                    long ms = e.time().toEpochMilli();
+                    boolean matches = filter.org().map(o -> o.equals(e.orgId())).orElse(true)
+                            && filter.agent().map(a -> a.equals(e.agent())).orElse(true);
+                    if (matches && ms >= range[0] && ms < range[1]) {
+                        expected.computeIfAbsent(e.time().truncatedTo(unit), k -> new ArrayList<>()).add(e);
+                    }
+                }
+                List<UsageBucket> series = ledger.series(filter, from, to, unit);
+
+                assertThat(series).extracting(UsageBucket::start).as("%s %s", filter, unit).containsExactlyElementsOf(expected.keySet());
+                for (UsageBucket b : series) {
+                    assertThat(b.totals()).as("%s %s %s", filter, unit, b.start()).isEqualTo(UsageOracle.sum(expected.get(b.start())));
+                }
+                assertThat(series.stream().map(UsageBucket::totals).reduce(UsageTotals.ZERO, UsageTotals::plus))
+                        .isEqualTo(ledger.totals(filter, from, to));
+            }
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ledger.series(UsageFilter.ALL, from, to, java.time.temporal.ChronoUnit.MINUTES))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     // ---------------------------------------------------------------- concurrency
 
     @EveryLedger

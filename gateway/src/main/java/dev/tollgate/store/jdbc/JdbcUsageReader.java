@@ -2,6 +2,7 @@ package dev.tollgate.store.jdbc;
 
 import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.store.UsageBucket;
 import dev.tollgate.store.UsageBuckets;
 import dev.tollgate.store.UsageDimension;
 import dev.tollgate.store.UsageFilter;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,10 +129,50 @@ public final class JdbcUsageReader {
         return out;
     }
 
-    public List<UsageEvent> recent(UsageFilter filter, int limit) {
+    /**
+     * Newest first by time, then by arrival (the dialect's column), which the {@code ts_ms} index keeps in order; a page
+     * after {@code before} starts below that event's (time, arrival), found by its primary key.
+     */
+    public List<UsageEvent> recent(UsageFilter filter, int limit, Optional<String> before) {
         Where where = Where.events(filter);
-        String sql = "SELECT * FROM usage_events" + where.sql() + " ORDER BY ts_ms DESC, " + dialect.arrival() + " DESC LIMIT :limit";
-        return jdbi.withHandle(h -> where.bind(h.createQuery(sql)).bind("limit", limit).map((rs, ctx) -> event(rs)).list());
+        return jdbi.withHandle(h -> {
+            String sql = "SELECT * FROM usage_events" + where.sql();
+            long[] position = null;
+            if (before.isPresent()) {
+                position = h.createQuery("SELECT ts_ms, " + dialect.arrival() + " FROM usage_events WHERE id = :id").bind("id", before.get())
+                        .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).findOne()
+                        .orElseThrow(() -> new IllegalArgumentException("no stored event has the id " + before.get()));
+                sql += " AND (ts_ms < :before_ts OR (ts_ms = :before_ts AND " + dialect.arrival() + " < :before_row))";
+            }
+            Query query = h.createQuery(sql + " ORDER BY ts_ms DESC, " + dialect.arrival() + " DESC LIMIT :limit");
+            if (position != null) {
+                query.bind("before_ts", position[0]).bind("before_row", position[1]);
+            }
+            return where.bind(query).bind("limit", limit).map((rs, ctx) -> event(rs)).list();
+        });
+    }
+
+    /**
+     * Hours straight from {@code usage_hourly}; days from {@code usage_daily}, with the partial days at a
+     * period's edges summed from their hours, exactly as {@link #totals} splits the same period.
+     */
+    public List<UsageBucket> series(UsageFilter filter, Instant from, Instant to, ChronoUnit unit) {
+        Where where = Where.rollup(filter, null);
+        String filters = where.sql().replace(" WHERE 1 = 1", "");
+        String sql;
+        if (unit == ChronoUnit.HOURS) {
+            sql = "SELECT bucket_ms AS b, " + SUMS + " FROM usage_hourly WHERE bucket_ms >= :h0 AND bucket_ms < :h1" + filters
+                    + " GROUP BY bucket_ms ORDER BY bucket_ms";
+        } else if (unit == ChronoUnit.DAYS) {
+            sql = "SELECT b, " + SUMS + " FROM (SELECT (bucket_ms / 86400000) * 86400000 AS b, " + RAW + " FROM usage_hourly"
+                    + " WHERE ((bucket_ms >= :h0 AND bucket_ms < :d0) OR (bucket_ms >= :d1 AND bucket_ms < :h1))" + filters
+                    + " UNION ALL SELECT bucket_ms AS b, " + RAW + " FROM usage_daily WHERE bucket_ms >= :d0 AND bucket_ms < :d1" + filters
+                    + ") AS days GROUP BY b ORDER BY b";
+        } else {
+            throw new IllegalArgumentException("series: unit " + unit + " (expected: HOURS or DAYS)");
+        }
+        return jdbi.withHandle(h -> bindPeriod(where.bind(h.createQuery(sql)), from, to)
+                .map((rs, ctx) -> new UsageBucket(Instant.ofEpochMilli(rs.getLong("b")), totals(rs))).list());
     }
 
     public long count() {

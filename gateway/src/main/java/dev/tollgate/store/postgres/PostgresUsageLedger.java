@@ -1,6 +1,7 @@
 package dev.tollgate.store.postgres;
 
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.store.UsageBucket;
 import dev.tollgate.store.UsageDimension;
 import dev.tollgate.store.UsageFilter;
 import dev.tollgate.store.UsageGroup;
@@ -11,7 +12,9 @@ import dev.tollgate.store.jdbc.JdbcUsageReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The usage ledger in PostgreSQL, shared by every gateway instance. Appends queue up and one writer
@@ -50,8 +53,13 @@ public final class PostgresUsageLedger implements UsageLedger {
     }
 
     @Override
-    public List<UsageEvent> recent(UsageFilter filter, int limit) {
-        return reader.recent(filter, limit);
+    public List<UsageEvent> recent(UsageFilter filter, int limit, Optional<String> before) {
+        return reader.recent(filter, limit, before);
+    }
+
+    @Override
+    public List<UsageBucket> series(UsageFilter filter, Instant from, Instant to, ChronoUnit unit) {
+        return reader.series(filter, from, to, unit);
     }
 
     @Override

@@ -96,8 +96,8 @@ public final class SqliteUsageLedger implements UsageLedger {
     }
 
     @Override
-    public List<UsageEvent> recent(UsageFilter filter, int limit) {
-        return reader().recent(filter, limit);
+    public List<UsageEvent> recent(UsageFilter filter, int limit, java.util.Optional<String> before) {
+        return reader().recent(filter, limit, before);
     }
 
     @Override
@@ -108,6 +108,11 @@ public final class SqliteUsageLedger implements UsageLedger {
     @Override
     public UsageTotals totals(UsageFilter filter, Instant from, Instant to) {
         return reader().totals(filter, from, to);
+    }
+
+    @Override
+    public List<dev.tollgate.store.UsageBucket> series(UsageFilter filter, Instant from, Instant to, java.time.temporal.ChronoUnit unit) {
+        return reader().series(filter, from, to, unit);
     }
 
     @Override
