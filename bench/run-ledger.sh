@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Ledger benchmarks: events/s into SQLite through the journal and writer, then analytics latency over a
-# large ledger. Args: [events for throughput=1000000] [events for analytics=10000000]. Prints figures only.
+# large ledger, then every call of the dashboard over HTTP on the same ledger.
+# Args: [events for throughput=1000000] [events for analytics=10000000]. Prints figures only.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -12,3 +13,4 @@ run dev.tollgate.bench.LedgerBench "${1:-1000000}" 2 true "$T/journaled"
 run dev.tollgate.bench.LedgerBench "${1:-1000000}" 2 false "$T/plain"
 rm -rf "$T"
 run dev.tollgate.bench.AnalyticsBench "${2:-10000000}" 35 "${ANALYTICS_DIR:-/tmp/tollgate-analytics-bench}"
+run dev.tollgate.bench.DashboardBench "${2:-10000000}" 35 "${ANALYTICS_DIR:-/tmp/tollgate-analytics-bench}"

@@ -3,6 +3,7 @@ package dev.tollgate;
 import dev.tollgate.admin.AlertRoutes;
 import dev.tollgate.admin.AnalyticsRoutes;
 import dev.tollgate.admin.BudgetRoutes;
+import dev.tollgate.admin.DashboardRoutes;
 import dev.tollgate.admin.GovernanceRoutes;
 import dev.tollgate.admin.SignupRoute;
 import dev.tollgate.admin.TokenUsageRoutes;
@@ -56,6 +57,7 @@ final class HttpRoutes {
     private final AlertRoutes alertRoutes;
     private final BudgetRoutes budgetRoutes;
     private final TokenUsageRoutes tokenUsage;
+    private final DashboardRoutes dashboard;
 
     HttpRoutes(Parts parts, OpenAiErrors errors) {
         TollgateConfig config = parts.config();
@@ -85,6 +87,7 @@ final class HttpRoutes {
                 endpoint, json);
         this.tokenUsage = new TokenUsageRoutes(new TokenUsageRoutes.Parts(budgetStatus, stores.ledger(), pipeline, new OpenAiChatParser(json),
                 config, issuer, clock, bodies, parts.alerts()), endpoint, json);
+        this.dashboard = DashboardRoutes.load();
     }
 
     void register(HttpRouting.Builder r) {
@@ -104,6 +107,7 @@ final class HttpRoutes {
         alertRoutes.register(r);
         budgetRoutes.register(r);
         tokenUsage.register(r);
+        dashboard.register(r);
     }
 
     /** Budget rules created through the API, as stored: they join the configured ones at start. */

@@ -34,12 +34,7 @@ public final class AnalyticsBench {
         Files.createDirectories(dir);
         Instant now = Instant.now();
         try (SqliteUsageLedger ledger = new SqliteUsageLedger(dir.resolve("tollgate.db"), Duration.ZERO).awaitOpen()) {
-            long have = ledger.count();
-            if (have < events) {
-                fill(ledger, events - (int) have, days, now);
-            }
-            System.out.printf("ledger holds %d events over %d days (%s, %.1f GB)%n", ledger.count(), days, dir,
-                    Files.size(dir.resolve("tollgate.db")) / 1e9);
+            fillUpTo(ledger, events, days, dir, now);
             UsageReports reports = new UsageReports(ledger, Clock.fixed(now, java.time.ZoneOffset.UTC));
             UsageFilter all = UsageFilter.ALL;
             Map<String, Supplier<Object>> queries = new LinkedHashMap<>();
@@ -67,6 +62,16 @@ public final class AnalyticsBench {
                         us[runs - 1] / 1000.0, first / 1000.0);
             }
         }
+    }
+
+    /** Fills the ledger up to {@code events} events over the last {@code days} days (unless it holds them) and says what it holds. */
+    static void fillUpTo(SqliteUsageLedger ledger, int events, int days, Path dir, Instant now) throws java.io.IOException {
+        long have = ledger.count();
+        if (have < events) {
+            fill(ledger, events - (int) have, days, now);
+        }
+        System.out.printf("ledger holds %d events over %d days (%s, %.1f GB)%n", ledger.count(), days, dir,
+                Files.size(dir.resolve("tollgate.db")) / 1e9);
     }
 
     private static void fill(SqliteUsageLedger ledger, int missing, int days, Instant now) {

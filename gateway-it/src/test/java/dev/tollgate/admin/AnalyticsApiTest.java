@@ -382,6 +382,106 @@ class AnalyticsApiTest {
         assertThat(getJson("/governance/usage").path("period").asString()).isEqualTo("month");
     }
 
+    // ---------------------------------------------------------------- time series, pages, whoami (the dashboard's reads)
+
+    @Test
+    void timeseries_hourly_hasEveryHourOfThePeriod_andItsBucketsAddUpToTheCostSummary() {
+        JsonNode series = getJson("/analytics/timeseries?period=24h");
+        JsonNode summary = getJson("/analytics/cost-summary?period=24h");
+
+        assertThat(series.path("interval").asString()).isEqualTo("hour");
+        JsonNode buckets = series.path("buckets");
+        // 24 hours from a moment inside an hour touch 25 hourly buckets (one when the period starts on the hour).
+        assertThat(buckets.size()).isBetween(24, 25);
+        Instant first = Instant.parse(buckets.path(0).path("start").asString());
+        for (int i = 0; i < buckets.size(); i++) {
+            assertThat(Instant.parse(buckets.path(i).path("start").asString())).isEqualTo(first.plus(Duration.ofHours(i)));
+        }
+        assertThat(first).isEqualTo(Instant.parse(series.path("from").asString()).truncatedTo(ChronoUnit.HOURS));
+        double cost = 0;
+        long requests = 0;
+        long tokens = 0;
+        for (JsonNode b : buckets) {
+            cost += b.path("cost_usd").asDouble();
+            requests += b.path("requests").asLong();
+            tokens += b.path("total_tokens").asLong();
+        }
+        assertThat(cost).isCloseTo(0.016335, MICRO);
+        assertThat(requests).isEqualTo(CALLS.size());
+        assertThat(tokens).isEqualTo(summary.path("total_tokens").asLong());
+        // Each call is in the bucket of its hour.
+        for (Call c : CALLS) {
+            Instant hour = TIMES.get(c.id()).truncatedTo(ChronoUnit.HOURS);
+            JsonNode bucket = find(buckets, "start", hour.toString());
+            assertThat(bucket.path("requests").asLong()).as(c.id()).isEqualTo(
+                    CALLS.stream().filter(o -> TIMES.get(o.id()).truncatedTo(ChronoUnit.HOURS).equals(hour)).count());
+        }
+    }
+
+    @Test
+    void timeseries_daily_isTheDefaultBeyondTwoDays_scopedAndTaggedLikeTheOtherReads() {
+        JsonNode series = getJson("/analytics/timeseries?period=30d&agent=scout");
+
+        assertThat(series.path("interval").asString()).isEqualTo("day");
+        JsonNode buckets = series.path("buckets");
+        assertThat(buckets.size()).isEqualTo(31);
+        assertThat(Instant.parse(buckets.path(0).path("start").asString())).isEqualTo(Instant.parse(series.path("from").asString()).truncatedTo(ChronoUnit.DAYS));
+        double cost = 0;
+        long requests = 0;
+        for (JsonNode b : buckets) {
+            cost += b.path("cost_usd").asDouble();
+            requests += b.path("requests").asLong();
+        }
+        // scout: cached (0.004125) + reasoning (0.01155) + backup (0.000075)
+        assertThat(cost).isCloseTo(0.01575, MICRO);
+        assertThat(requests).isEqualTo(3);
+        assertThat(getJson("/analytics/timeseries?period=30d&org_id=nobody").path("buckets")).allSatisfy(b -> assertThat(b.path("requests").asLong()).isZero());
+    }
+
+    @Test
+    void recentInferences_pagesWithTheCursor_walkEveryCallOnce_newestFirst() {
+        List<String> all = requestIds("/analytics/recent-inferences?limit=100");
+        List<String> walked = new ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 10; page++) {
+            JsonNode answer = getJson("/analytics/recent-inferences?limit=3" + (cursor == null ? "" : "&before=" + cursor));
+            answer.path("data").forEach(e -> walked.add(e.path("request_id").asString()));
+            cursor = answer.path("next_cursor").asString(null);
+            if (cursor == null) {
+                break;
+            }
+            assertThat(answer.path("data")).hasSize(3);
+            assertThat(cursor).isEqualTo(answer.path("data").path(2).path("id").asString());
+        }
+        assertThat(walked).containsExactlyElementsOf(all).hasSize(CALLS.size());
+        List<String> imperium = new ArrayList<>();
+        JsonNode first = getJson("/analytics/recent-inferences?limit=2&agent=imperium");
+        first.path("data").forEach(e -> imperium.add(e.path("request_id").asString()));
+        getJson("/analytics/recent-inferences?limit=100&agent=imperium&before=" + first.path("next_cursor").asString()).path("data")
+                .forEach(e -> imperium.add(e.path("request_id").asString()));
+        assertThat(imperium).containsExactlyElementsOf(requestIds("/analytics/recent-inferences?limit=100&agent=imperium"));
+    }
+
+    @Test
+    void recentInferences_withACursorOfNoStoredEvent_isA400SayingWhatToDo() {
+        HttpResponse<String> response = gateway.get("/analytics/recent-inferences?before=evt-that-never-was", AUTH);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode error = JSON.readTree(response.body()).path("error");
+        assertThat(error.path("param").asString()).isEqualTo("before");
+        assertThat(error.path("message").asString()).startsWith("before: no stored event").contains("start again from the newest page");
+    }
+
+    @Test
+    void whoami_namesTheCallersKeyOrgAndScopes_neverItsSecret() {
+        JsonNode me = getJson("/analytics/whoami");
+
+        assertThat(me.path("key_id").asString()).isEqualTo("master");
+        assertThat(me.path("all_orgs").asBoolean()).isTrue();
+        assertThat(me.path("scopes").toString()).isEqualTo("[\"admin\",\"analytics\",\"infer\"]");
+        assertThat(me.toString()).doesNotContain(KEY);
+    }
+
     // ---------------------------------------------------------------- refusals
 
     static Stream<Arguments> badParameters() {
@@ -400,7 +500,10 @@ class AnalyticsApiTest {
                 Arguments.of("/api/token-usage/history/scout?months=0", "months", "0"),
                 Arguments.of("/api/token-usage/history/scout?months=1.5", "months", "1.5"),
                 Arguments.of("/governance/usage?period=week", "period", "week"),
-                Arguments.of("/governance/usage?period=24h", "period", "24h"));
+                Arguments.of("/governance/usage?period=24h", "period", "24h"),
+                Arguments.of("/analytics/timeseries?interval=minute", "interval", "minute"),
+                Arguments.of("/analytics/timeseries?period=1y", "period", "1y"),
+                Arguments.of("/analytics/timeseries?period=30d&interval=hour", "interval", "hour"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -426,7 +529,7 @@ class AnalyticsApiTest {
     static Stream<String> everyRoute() {
         return Stream.of("/analytics/cost-summary", "/analytics/recent-inferences", "/analytics/breakdown?by=model",
                 "/analytics/forecast", "/api/token-usage/summary", "/api/token-usage/ai/scout", "/api/token-usage/history/scout",
-                "/governance/usage");
+                "/governance/usage", "/analytics/timeseries", "/analytics/whoami");
     }
 
     @ParameterizedTest

@@ -69,6 +69,8 @@ class RouteScopesTest {
             new Route("GET", "/analytics/recent-inferences", null, Scope.ANALYTICS),
             new Route("GET", "/analytics/breakdown?by=agent", null, Scope.ANALYTICS),
             new Route("GET", "/analytics/forecast", null, Scope.ANALYTICS),
+            new Route("GET", "/analytics/timeseries?period=7d", null, Scope.ANALYTICS),
+            new Route("GET", "/analytics/whoami", null, Scope.ANALYTICS),
             new Route("GET", "/api/token-usage/summary", null, Scope.ANALYTICS),
             new Route("GET", "/api/token-usage/ai/imperium", null, Scope.ANALYTICS),
             new Route("GET", "/api/token-usage/history/imperium?months=3", null, Scope.ANALYTICS),

@@ -167,6 +167,28 @@ class UsageIngestTest {
     }
 
     @Test
+    void estimatedCounts_areStoredAsEstimated_andCountedSo() {
+        HttpResponse<String> response = log("""
+                {"events": [
+                  {"event_id": "sdk-estimated-1", "provider": "openai", "model": "gpt-4o-mini", "input_tokens": 0,
+                   "output_tokens": 25, "stream": true, "estimated": true, "agent": "ingest-estimated"},
+                  {"event_id": "sdk-estimated-2", "provider": "openai", "model": "gpt-4o-mini", "input_tokens": 10,
+                   "output_tokens": 5, "estimated": false, "agent": "ingest-estimated"}
+                ]}
+                """);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<JsonNode> events = recentOf("ingest-estimated");
+        assertThat(byId(events, "sdk-estimated-1").path("estimated").asBoolean()).isTrue();
+        assertThat(byId(events, "sdk-estimated-2").path("estimated").asBoolean()).isFalse();
+        assertThat(agentRow("ingest-estimated").path("estimated_requests").asLong()).isEqualTo(1);
+        assertBadRequest(log("""
+                {"events": [{"event_id": "sdk-estimated-3", "provider": "openai", "model": "gpt-4o-mini", "input_tokens": 1,
+                             "output_tokens": 1, "estimated": "yes"}]}
+                """), "events[0].estimated");
+    }
+
+    @Test
     void sameBatchSentTwice_isStoredOnce() {
         String body = """
                 {"events": [

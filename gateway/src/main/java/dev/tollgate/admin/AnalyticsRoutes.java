@@ -5,6 +5,7 @@ import dev.tollgate.model.Principal;
 import dev.tollgate.model.Scope;
 import dev.tollgate.model.UsageEvent;
 import dev.tollgate.pipeline.GatewayException;
+import dev.tollgate.store.UsageBucket;
 import dev.tollgate.store.UsageDimension;
 import dev.tollgate.store.UsageFilter;
 import dev.tollgate.store.UsageGroup;
@@ -14,6 +15,8 @@ import dev.tollgate.usage.UsagePeriod;
 import dev.tollgate.usage.UsageReports;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +24,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The read side: {@code /analytics/*}, the token-usage reads of {@code /api/token-usage/*}, and
+ * The read side: {@code /analytics/*} (totals, breakdowns, time series, forecast, recent events, and
+ * {@code whoami} for the dashboard), the token-usage reads of {@code /api/token-usage/*}, and
  * {@code /governance/usage}. Every read is scoped to the caller's org; only the master key reads across
  * orgs (one with {@code org_id}, all without it).
  */
@@ -29,6 +33,7 @@ public final class AnalyticsRoutes {
 
     private static final int MAX_RECENT = 1_000;
     private static final int MAX_MONTHS = 36;
+    private static final Duration MAX_HOURLY = Duration.ofDays(7);
 
     private final UsageReports reports;
     private final UsageLedger ledger;
@@ -47,6 +52,8 @@ public final class AnalyticsRoutes {
         r.get("/analytics/recent-inferences", endpoint.of(Scope.ANALYTICS, this::recent));
         r.get("/analytics/breakdown", endpoint.of(Scope.ANALYTICS, this::breakdown));
         r.get("/analytics/forecast", endpoint.of(Scope.ANALYTICS, this::forecast));
+        r.get("/analytics/timeseries", endpoint.of(Scope.ANALYTICS, this::timeseries));
+        r.get("/analytics/whoami", endpoint.of(Scope.ANALYTICS, this::whoami));
         r.get("/api/token-usage/summary", endpoint.of(Scope.ANALYTICS, this::tokenUsageSummary));
         r.get("/api/token-usage/ai/{agent}", endpoint.of(Scope.ANALYTICS, this::agentUsage));
         r.get("/api/token-usage/history/{agent}", endpoint.of(Scope.ANALYTICS, this::agentHistory));
@@ -63,18 +70,66 @@ public final class AnalyticsRoutes {
         return root;
     }
 
+    /**
+     * A page of the newest events; {@code before} (the {@code next_cursor} of the previous page) asks for
+     * the page after it. {@code next_cursor} is null on the last page.
+     */
     private ObjectNode recent(ServerRequest req, Principal caller) {
         int limit = intParam(req, "limit", 50, 1, MAX_RECENT);
-        UsageFilter filter = scope(req, caller);
-        filter = filter.withAgent(text(req, "agent").orElse(null)).withFeature(text(req, "feature").orElse(null))
-                .withModel(text(req, "model").orElse(null)).withProvider(text(req, "provider").orElse(null));
-        ArrayNode data = out.object().arrayNode();
-        for (UsageEvent e : ledger.recent(filter, limit)) {
-            data.add(out.event(e));
+        UsageFilter filter = tagged(req, scope(req, caller));
+        Optional<String> before = text(req, "before");
+        List<UsageEvent> page;
+        try {
+            page = ledger.recent(filter, limit, before);
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.badRequest("before", "before: no stored event has this id (expected: the next_cursor of an "
+                    + "earlier page; its event may have been pruned, so start again from the newest page)");
         }
+        ArrayNode data = out.object().arrayNode();
+        page.forEach(e -> data.add(out.event(e)));
         ObjectNode root = out.object();
         root.set("data", data);
+        root.put("next_cursor", page.size() == limit ? page.getLast().id() : null);
         return root;
+    }
+
+    /** Totals per hour or per UTC day of a period, every bucket included (empty ones as zeros). */
+    private ObjectNode timeseries(ServerRequest req, Principal caller) {
+        UsageFilter filter = tagged(req, scope(req, caller));
+        UsagePeriod period = period(req, "24h");
+        boolean shortPeriod = Duration.between(period.from(), period.to()).compareTo(Duration.ofDays(2)) <= 0;
+        String interval = text(req, "interval").orElse(shortPeriod ? "hour" : "day");
+        ChronoUnit unit = switch (interval) {
+            case "hour" -> ChronoUnit.HOURS;
+            case "day" -> ChronoUnit.DAYS;
+            default -> throw GatewayException.badRequest("interval", "interval: '" + interval + "' (expected: hour or day)");
+        };
+        // Hours of a long period would read every hourly rollup row of it (a month of them is ~700 rows per
+        // tag combination): days keep each read bounded, as the dashboard's 200 ms budget asks.
+        if (unit == ChronoUnit.HOURS && Duration.between(period.from(), period.to()).compareTo(MAX_HOURLY) > 0) {
+            throw GatewayException.badRequest("interval", "interval: 'hour' for period '" + period.name()
+                    + "' (expected: day; hourly series cover periods of up to 7 days)");
+        }
+        ObjectNode root = periodNode(period, filter).put("interval", interval);
+        ArrayNode buckets = root.putArray("buckets");
+        for (UsageBucket b : reports.series(filter, period, unit)) {
+            out.totals(buckets.addObject().put("start", b.start().toString()), b.totals());
+        }
+        return root;
+    }
+
+    /** Who the presented key is: what the dashboard shows depends on it. Never the secret. */
+    private ObjectNode whoami(ServerRequest req, Principal caller) {
+        ObjectNode root = out.object().put("key_id", caller.keyId()).put("org_id", caller.orgId()).put("all_orgs", caller.allOrgs());
+        ArrayNode scopes = root.putArray("scopes");
+        caller.scopes().stream().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).sorted().forEach(scopes::add);
+        return root;
+    }
+
+    /** The tag filters a read may add: {@code agent}, {@code feature}, {@code model}, {@code provider}. */
+    private static UsageFilter tagged(ServerRequest req, UsageFilter filter) {
+        return filter.withAgent(text(req, "agent").orElse(null)).withFeature(text(req, "feature").orElse(null))
+                .withModel(text(req, "model").orElse(null)).withProvider(text(req, "provider").orElse(null));
     }
 
     private ObjectNode breakdown(ServerRequest req, Principal caller) {

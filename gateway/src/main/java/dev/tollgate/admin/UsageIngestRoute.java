@@ -39,7 +39,7 @@ public final class UsageIngestRoute {
     private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{N}._:/ -]{1,128}");
     private static final Set<String> FIELDS = Set.of("event_id", "timestamp", "provider", "model", "input_tokens",
             "output_tokens", "cached_tokens", "cache_write_tokens", "reasoning_tokens", "latency_ms", "ttft_ms", "status",
-            "error_code", "agent", "feature", "stream", "request_id", "endpoint");
+            "error_code", "agent", "feature", "stream", "request_id", "endpoint", "estimated");
 
     private final JsonMapper json;
     private final HttpBodies bodies;
@@ -139,7 +139,8 @@ public final class UsageIngestRoute {
                     + " (expected: at most output_tokens " + output + ", which includes them)");
         }
         int status = (int) number(n, at, "status", 200, 100, 599);
-        Usage usage = new Usage(input, output, cached, cacheWrite, reasoning, false);
+        // "estimated": counts the SDK made itself (a stream closed before the provider's usage arrived).
+        Usage usage = new Usage(input, output, cached, cacheWrite, reasoning, bool(n, at, "estimated"));
         PriceTable.Cost cost = prices.cost(ProviderKind.byName(provider).orElse(null), provider, model, usage);
         return new UsageEvent(id, timestamp(n, at), orDefault(text(n, at, "request_id", ID, false), id), caller.orgId(),
                 caller.keyId(), text(n, at, "agent", TAG, false), text(n, at, "feature", TAG, false),

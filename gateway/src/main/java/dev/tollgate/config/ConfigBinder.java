@@ -16,7 +16,7 @@ final class ConfigBinder {
 
     private static final Set<String> ROOT_KEYS =
             Set.of("server", "data_dir", "master_key", "default_model", "providers", "pricing", "ledger", "signup", "aliases",
-                    "rate_limits", "alerts", "budgets", "budget_settings");
+                    "rate_limits", "alerts", "budgets", "budget_settings", "storage", "counters");
     private static final Set<String> PRICE_KEYS = Set.of("input_cost_per_token", "output_cost_per_token",
             "cache_read_input_token_cost", "cache_creation_input_token_cost", "output_cost_per_reasoning_token");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "max_header_bytes");
@@ -62,11 +62,13 @@ final class ConfigBinder {
         Set<String> providerNames = new HashSet<>();
         providers.forEach(p -> providerNames.add(p.name()));
         List<BudgetRuleConfig> budgets = BudgetRuleParser.rules(tree, problems, budgetSettings.zone(), providerNames);
+        StorageConfig storage = StorageBinder.storage(tree.child("storage"));
+        CountersConfig counters = StorageBinder.counters(tree.child("counters"));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new TollgateConfig(server, dataDir, masterKey, defaultModel == null ? guessDefaultModel(providers) : defaultModel,
-                providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings);
+                providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters);
     }
 
     private static PricingConfig pricing(ConfigTree t) {

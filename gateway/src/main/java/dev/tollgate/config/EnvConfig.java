@@ -22,6 +22,7 @@ final class EnvConfig {
         putIfSet(root, "master_key", env.get("TOLLGATE_MASTER_KEY"));
         putIfSet(root, "default_model", env.get("DEFAULT_AI_MODEL"));
         putIfSet(root, "data_dir", env.get("TOLLGATE_DATA_DIR"));
+        StorageBinder.env(root, env);
         ArrayNode providers = f.arrayNode();
         if (set(env, "OPENAI_API_KEY") || set(env, "OPENAI_BASE_URL")) {
             ObjectNode p = providers.addObject().put("name", "openai").put("kind", "openai");

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param rateLimits   default per-key limits and the token estimate of requests without {@code max_tokens}
  * @param alerts       webhooks and spike / forecast settings
  * @param budgets      the budget rules of the configuration ({@code budgets:}); more come from {@code /governance/budgets}
+ * @param storage      where keys, budgets, alerts and the ledger live: SQLite (default) or PostgreSQL ({@code storage:})
+ * @param counters     where budget and rate-limit counters live: this process (default) or Redis ({@code counters:})
  */
 public record TollgateConfig(
         ServerConfig server,
@@ -31,7 +33,9 @@ public record TollgateConfig(
         RateLimitsConfig rateLimits,
         AlertsConfig alerts,
         List<BudgetRuleConfig> budgets,
-        BudgetSettingsConfig budgetSettings) {
+        BudgetSettingsConfig budgetSettings,
+        StorageConfig storage,
+        CountersConfig counters) {
 
     public TollgateConfig {
         providers = List.copyOf(providers);
@@ -42,23 +46,23 @@ public record TollgateConfig(
     }
 
     public TollgateConfig withServer(ServerConfig newServer) {
-        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings);
+        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters);
     }
 
     /** The same settings serving {@code newProviders} with {@code newDefaultModel}. */
     public TollgateConfig withProviders(List<ProviderConfig> newProviders, String newDefaultModel) {
-        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings);
+        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters);
     }
 
     public TollgateConfig withPort(int port) {
-        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings);
+        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters);
     }
 
     public TollgateConfig withDataDir(Path dir) {
-        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings);
+        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters);
     }
 
     public TollgateConfig withMasterKey(Optional<Secret> key) {
-        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings);
+        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters);
     }
 }

@@ -4,7 +4,9 @@ import dev.tollgate.model.UsageEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The append-only record of every call, with rollups for analytics. {@link #append} never blocks on
@@ -26,7 +28,18 @@ public interface UsageLedger extends AutoCloseable {
     boolean flush(Duration timeout);
 
     /** The newest events matching {@code filter}, newest first. */
-    List<UsageEvent> recent(UsageFilter filter, int limit);
+    default List<UsageEvent> recent(UsageFilter filter, int limit) {
+        return recent(filter, limit, Optional.empty());
+    }
+
+    /**
+     * One page of {@link #recent(UsageFilter, int)}: with {@code before}, the events that come after the
+     * event of that id in the newest-first listing (the last one of the previous page), so pages never
+     * repeat or skip an event while new ones arrive. A keyset read: as fast for page 1,000 as for page 1.
+     *
+     * @throws IllegalArgumentException when no stored event has the id {@code before} (or it was pruned)
+     */
+    List<UsageEvent> recent(UsageFilter filter, int limit, Optional<String> before);
 
     default List<UsageEvent> recent(int limit) {
         return recent(UsageFilter.ALL, limit);
@@ -44,6 +57,13 @@ public interface UsageLedger extends AutoCloseable {
     default List<UsageGroup> breakdown(UsageDimension by, UsageFilter filter, Instant from, Instant to) {
         return breakdown(List.of(by), filter, from, to);
     }
+
+    /**
+     * Totals per hour or per UTC day ({@code unit} {@link ChronoUnit#HOURS} or {@link ChronoUnit#DAYS}) of
+     * {@code [from, to)}, widened as {@link #totals} widens it, oldest first; buckets without calls are left
+     * out. The buckets add up to {@link #totals} of the same period.
+     */
+    List<UsageBucket> series(UsageFilter filter, Instant from, Instant to, ChronoUnit unit);
 
     /** Totals per UTC month in {@code [from, to]} and combination of values of {@code by}, oldest month first. */
     List<UsageGroup> monthly(List<UsageDimension> by, UsageFilter filter, YearMonth from, YearMonth to);

@@ -1,5 +1,7 @@
 package dev.tollgate.usage;
 
+import dev.tollgate.store.UsageBucket;
+import dev.tollgate.store.UsageBuckets;
 import dev.tollgate.store.UsageDimension;
 import dev.tollgate.store.UsageFilter;
 import dev.tollgate.store.UsageGroup;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +55,21 @@ public final class UsageReports {
 
     public List<UsageGroup> breakdown(UsageDimension by, UsageFilter filter, UsagePeriod period) {
         return ledger.breakdown(by, filter, period.from(), period.to());
+    }
+
+    /**
+     * The period's totals per hour or per UTC day, oldest first, every bucket of the (widened) period
+     * included, empty ones as zeros, so a chart has no gaps. The first and last day may be partial.
+     */
+    public List<UsageBucket> series(UsageFilter filter, UsagePeriod period, ChronoUnit unit) {
+        Map<Instant, UsageTotals> found = new LinkedHashMap<>();
+        ledger.series(filter, period.from(), period.to(), unit).forEach(b -> found.put(b.start(), b.totals()));
+        long[] range = UsageBuckets.range(period.from(), period.to());
+        List<UsageBucket> out = new ArrayList<>();
+        for (Instant t = Instant.ofEpochMilli(range[0]).truncatedTo(unit); t.toEpochMilli() < range[1]; t = t.plus(1, unit)) {
+            out.add(new UsageBucket(t, found.getOrDefault(t, UsageTotals.ZERO)));
+        }
+        return out;
     }
 
     /** Month-to-date and projected month-end figures. */

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tollgate.store.memory.InMemoryCounterStore;
+import dev.tollgate.store.redis.RedisCounterStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,17 +18,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The {@link CounterStore} contract, run over every implementation (the in-process one now; the Redis
- * one joins with the scale-out work).
+ * The {@link CounterStore} contract, run over every implementation: in-process, and Redis (the real
+ * server, a fresh key prefix per test, see {@link TestRedis}).
+ *
+ * <p>Redis drops a key on its own clock at the key's expiry, so the test clock starts in the real future
+ * (a whole hour two days ahead): a window that ends at {@code END} then ends for the store only when the
+ * test moves its clock there, as it does for the in-process store.
  */
 class CounterStoreContractTest {
 
-    private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofDays(2));
     private static final Instant END = NOW.plus(Duration.ofHours(1));
 
     /** A clock tests can move. */
@@ -50,19 +56,39 @@ class CounterStoreContractTest {
     }
 
     enum Impl {
-        IN_MEMORY(InMemoryCounterStore::new);
+        IN_MEMORY {
+            @Override
+            CounterStore open(Clock clock, OpenedResources after) {
+                return new InMemoryCounterStore(clock);
+            }
+        },
+        REDIS {
+            @Override
+            CounterStore open(Clock clock, OpenedResources after) {
+                String prefix = TestRedis.prefix("counters");
+                after.add(TestRedis.deleteAll(prefix));
+                RedisCounterStore store = new RedisCounterStore(new RedisCounterStore.Settings(TestRedis.URL, null, prefix, Duration.ofSeconds(5)), clock);
+                after.add(store);
+                return store;
+            }
+        };
 
-        final Function<Clock, CounterStore> factory;
+        /** Opens a store; what must be released after the test goes to {@code after}, in order. */
+        abstract CounterStore open(Clock clock, OpenedResources after);
+    }
 
-        Impl(Function<Clock, CounterStore> factory) {
-            this.factory = factory;
-        }
+    @RegisterExtension
+    final OpenedResources after = new OpenedResources();
+
+
+    private CounterStore open(Impl impl, Clock clock) {
+        return impl.open(clock, after);
     }
 
     @ParameterizedTest
     @EnumSource(Impl.class)
     void grantedClaimsAddTheirAmountsAndReportTheNewValues(Impl impl) {
-        CounterStore store = impl.factory.apply(new MovableClock());
+        CounterStore store = open(impl, new MovableClock());
         CounterStore.Reservation r = store.reserve(List.of(new Claim("a", 30, 100, END), new Claim("b", 5, 10, END)));
         assertThat(r.granted()).isTrue();
         assertThat(r.values()).containsExactly(30L, 5L);
@@ -72,7 +98,7 @@ class CounterStoreContractTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void aClaimThatWouldPassItsLimitRefusesTheWholeReservationAndChangesNothing(Impl impl) {
-        CounterStore store = impl.factory.apply(new MovableClock());
+        CounterStore store = open(impl, new MovableClock());
         store.reserve(List.of(new Claim("a", 95, 100, END)));
         CounterStore.Reservation r = store.reserve(List.of(new Claim("b", 1, 10, END), new Claim("a", 6, 100, END)));
         assertThat(r.granted()).isFalse();
@@ -87,7 +113,7 @@ class CounterStoreContractTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void adjustSettlesAndReleasesButNeverGoesBelowZero(Impl impl) {
-        CounterStore store = impl.factory.apply(new MovableClock());
+        CounterStore store = open(impl, new MovableClock());
         store.reserve(List.of(new Claim("a", 50, 100, END)));
         store.adjust(List.of(new Claim("a", -20, Claim.NO_LIMIT, END)));
         assertThat(store.values(List.of("a"))).containsExactly(30L);
@@ -101,7 +127,7 @@ class CounterStoreContractTest {
     @EnumSource(Impl.class)
     void aCounterPastItsExpiryReadsZeroAndStartsAfresh(Impl impl) {
         MovableClock clock = new MovableClock();
-        CounterStore store = impl.factory.apply(clock);
+        CounterStore store = open(impl, clock);
         store.reserve(List.of(new Claim("w", 10, 10, END)));
         assertThat(store.reserve(List.of(new Claim("w", 1, 10, END))).granted()).isFalse();
         clock.now.set(END);
@@ -113,7 +139,7 @@ class CounterStoreContractTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void setOverwritesAValue(Impl impl) {
-        CounterStore store = impl.factory.apply(new MovableClock());
+        CounterStore store = open(impl, new MovableClock());
         store.reserve(List.of(new Claim("a", 40, 100, END)));
         store.set("a", 0, END);
         assertThat(store.values(List.of("a"))).containsExactly(0L);
@@ -124,7 +150,7 @@ class CounterStoreContractTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void negativeReservationsAreRefusedAsProgrammingErrors(Impl impl) {
-        CounterStore store = impl.factory.apply(new MovableClock());
+        CounterStore store = open(impl, new MovableClock());
         assertThatThrownBy(() -> store.reserve(List.of(new Claim("a", -1, 10, END))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative amount");
     }
@@ -136,7 +162,7 @@ class CounterStoreContractTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void concurrentReservationsNeverPassTheLimitAndLoseNothing(Impl impl) throws Exception {
-        CounterStore store = impl.factory.apply(new MovableClock());
+        CounterStore store = open(impl, new MovableClock());
         long limit = 10_000;
         int threads = 16;
         int perThread = 2_000;

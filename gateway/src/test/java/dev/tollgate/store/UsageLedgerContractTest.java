@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import dev.tollgate.model.UsageEvent;
 import dev.tollgate.store.journal.JournaledUsageLedger;
 import dev.tollgate.store.memory.InMemoryUsageLedger;
+import dev.tollgate.store.postgres.PostgresUsageLedger;
 import dev.tollgate.store.sqlite.SqliteUsageLedger;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -33,15 +34,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The {@link UsageLedger} contract, run over every implementation: in memory, SQLite, and the journal
- * wrapped around SQLite (what the gateway runs).
+ * The {@link UsageLedger} contract, run over every implementation: in memory, SQLite, PostgreSQL (a fresh
+ * schema per test on the real server, see {@link TestPostgres}), and the journal wrapped around SQLite
+ * and around PostgreSQL (what the gateway runs, embedded and scaled out).
  *
  * <p>Costs in these tests are multiples of 1/1024 dollar, so every sum is exact in binary floating point
  * whatever the order of addition, and totals are compared with {@code equals}, field by field. Expected
@@ -59,24 +61,39 @@ class UsageLedgerContractTest {
     enum Impl {
         IN_MEMORY {
             @Override
-            UsageLedger open(Path dir) {
+            UsageLedger open(Path dir, OpenedResources after) {
                 return new InMemoryUsageLedger();
             }
         },
         SQLITE {
             @Override
-            UsageLedger open(Path dir) {
+            UsageLedger open(Path dir, OpenedResources after) {
                 return new SqliteUsageLedger(dir.resolve("tollgate.db"));
             }
         },
         JOURNALED_SQLITE {
             @Override
-            UsageLedger open(Path dir) {
+            UsageLedger open(Path dir, OpenedResources after) {
                 return new JournaledUsageLedger(new SqliteUsageLedger(dir.resolve("tollgate.db")), dir.resolve("journal"), JSON);
+            }
+        },
+        POSTGRES {
+            @Override
+            UsageLedger open(Path dir, OpenedResources after) {
+                TestPostgres.Schema schema = TestPostgres.open("ledger");
+                after.add(schema);
+                return new PostgresUsageLedger(schema.database(), Duration.ofMillis(2));
+            }
+        },
+        JOURNALED_POSTGRES {
+            @Override
+            UsageLedger open(Path dir, OpenedResources after) {
+                return new JournaledUsageLedger(POSTGRES.open(dir, after), dir.resolve("journal"), JSON);
             }
         };
 
-        abstract UsageLedger open(Path dir);
+        /** Opens a ledger; what must be released after it is closed goes to {@code after}. */
+        abstract UsageLedger open(Path dir, OpenedResources after);
     }
 
     /** Runs a test once per ledger implementation. */
@@ -90,17 +107,11 @@ class UsageLedgerContractTest {
     @TempDir
     Path dir;
 
-    private final List<UsageLedger> opened = new ArrayList<>();
+    @RegisterExtension
+    final OpenedResources after = new OpenedResources();
 
     private UsageLedger open(Impl impl) {
-        UsageLedger ledger = impl.open(dir);
-        opened.add(ledger);
-        return ledger;
-    }
-
-    @AfterEach
-    void closeAll() {
-        opened.forEach(UsageLedger::close);
+        return after.add(impl.open(dir, after));
     }
 
     private static void store(UsageLedger ledger, List<UsageEvent> events) {
@@ -386,6 +397,81 @@ class UsageLedgerContractTest {
                 .containsExactly("r25", "r20", "r15", "r10", "r5", "r0");
         assertThat(ledger.recent(UsageFilter.ALL.withModel("gpt-4o"), 100)).isEmpty();
         assertThat(ledger.recent(100)).containsExactlyElementsOf(events.reversed());
+    }
+
+    @EveryLedger
+    void recentPages_walkTheWholeListingOnce_evenWithTiesInTime_andAnUnknownCursorIsRefused(Impl impl) {
+        UsageLedger ledger = open(impl);
+        List<UsageEvent> events = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            // Three events per second: pages must break ties the same way on every read.
+            events.add(at("p" + i, DAY.plusSeconds(i / 3)).agent(i % 2 == 0 ? "scout" : "imperium").build());
+        }
+        store(ledger, events);
+        List<UsageEvent> listing = ledger.recent(100);
+
+        for (UsageFilter filter : List.of(UsageFilter.ALL, UsageFilter.ALL.withAgent("scout"))) {
+            List<UsageEvent> walked = new ArrayList<>();
+            Optional<String> cursor = Optional.empty();
+            for (int page = 0; page < 20; page++) {
+                List<UsageEvent> got = ledger.recent(filter, 5, cursor);
+                walked.addAll(got);
+                if (got.size() < 5) {
+                    break;
+                }
+                cursor = Optional.of(got.getLast().id());
+            }
+            assertThat(walked).as("%s", filter).containsExactlyElementsOf(ledger.recent(filter, 100));
+        }
+        assertThat(listing).hasSize(23).doesNotHaveDuplicates();
+        assertThat(listing.getFirst().time()).isEqualTo(DAY.plusSeconds(7));
+        assertThat(ledger.recent(UsageFilter.ALL, 2, Optional.of(listing.get(20).id()))).containsExactly(listing.get(21), listing.get(22));
+        assertThat(ledger.recent(UsageFilter.ALL, 2, Optional.of(listing.getLast().id()))).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ledger.recent(UsageFilter.ALL, 5, Optional.of("no-such-event")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no-such-event");
+    }
+
+    // ---------------------------------------------------------------- time series
+
+    @EveryLedger
+    void series_hourlyAndDaily_sumEachBucketsCalls_andAddUpToTheTotalsOfThePeriod(Impl impl) {
+        UsageLedger ledger = open(impl);
+        Random random = new Random(7);
+        List<UsageEvent> events = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            // Over four days around DAY, so a period has partial days at both ends.
+            Instant t = DAY.minus(Duration.ofDays(1)).plusMillis(random.nextLong(Duration.ofDays(4).toMillis()));
+            events.add(at("s" + i, t).org(i % 3 == 0 ? "acme" : "globex").agent(i % 2 == 0 ? "scout" : "imperium")
+                    .input(random.nextInt(1_000)).output(random.nextInt(500)).cost(random.nextInt(4_096) / 1024.0).build());
+        }
+        store(ledger, events);
+        Instant from = DAY.minus(Duration.ofHours(7)).plusSeconds(1_234);
+        Instant to = NEXT_DAY.plus(Duration.ofHours(30)).plusSeconds(99);
+        long[] range = UsageBuckets.range(from, to);
+
+        for (UsageFilter filter : List.of(UsageFilter.ALL, UsageFilter.ALL.withOrg("acme"), UsageFilter.ALL.withOrg("acme").withAgent("scout"))) {
+            for (java.time.temporal.ChronoUnit unit : List.of(java.time.temporal.ChronoUnit.HOURS, java.time.temporal.ChronoUnit.DAYS)) {
+                java.util.Map<Instant, List<UsageEvent>> expected = new java.util.TreeMap<>();
+                for (UsageEvent e : events) {
+                    long ms = e.time().toEpochMilli();
+                    boolean matches = filter.org().map(o -> o.equals(e.orgId())).orElse(true)
+                            && filter.agent().map(a -> a.equals(e.agent())).orElse(true);
+                    if (matches && ms >= range[0] && ms < range[1]) {
+                        expected.computeIfAbsent(e.time().truncatedTo(unit), k -> new ArrayList<>()).add(e);
+                    }
+                }
+                List<UsageBucket> series = ledger.series(filter, from, to, unit);
+
+                assertThat(series).extracting(UsageBucket::start).as("%s %s", filter, unit).containsExactlyElementsOf(expected.keySet());
+                for (UsageBucket b : series) {
+                    assertThat(b.totals()).as("%s %s %s", filter, unit, b.start()).isEqualTo(UsageOracle.sum(expected.get(b.start())));
+                }
+                assertThat(series.stream().map(UsageBucket::totals).reduce(UsageTotals.ZERO, UsageTotals::plus))
+                        .isEqualTo(ledger.totals(filter, from, to));
+            }
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ledger.series(UsageFilter.ALL, from, to, java.time.temporal.ChronoUnit.MINUTES))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     // ---------------------------------------------------------------- concurrency

@@ -191,8 +191,14 @@ public final class JournaledUsageLedger implements UsageLedger {
     }
 
     @Override
-    public List<UsageEvent> recent(dev.tollgate.store.UsageFilter filter, int limit) {
-        return ledger.recent(filter, limit);
+    public List<UsageEvent> recent(dev.tollgate.store.UsageFilter filter, int limit, java.util.Optional<String> before) {
+        return ledger.recent(filter, limit, before);
+    }
+
+    @Override
+    public List<dev.tollgate.store.UsageBucket> series(dev.tollgate.store.UsageFilter filter, java.time.Instant from, java.time.Instant to,
+                                                       java.time.temporal.ChronoUnit unit) {
+        return ledger.series(filter, from, to, unit);
     }
 
     @Override

@@ -32,7 +32,7 @@ public final class InMemoryKeyStore implements KeyStore {
 
     @Override
     public synchronized List<Org> orgs() {
-        return List.copyOf(orgs.values());
+        return orgs.values().stream().sorted(Comparator.comparing(Org::createdAt).thenComparing(Org::id)).toList();
     }
 
     @Override
@@ -83,7 +83,7 @@ public final class InMemoryKeyStore implements KeyStore {
     @Override
     public synchronized void touch(String id, Instant lastUsed) {
         ApiKey k = keys.get(id);
-        if (k != null) {
+        if (k != null && k.lastUsedAt().map(lastUsed::isAfter).orElse(true)) {
             keys.put(id, new ApiKey(k.id(), k.orgId(), k.name(), k.prefix(), k.hash(), k.scopes(), k.allowedModels(), k.defaultAgent(),
                     k.defaultFeature(), k.expiresAt(), k.createdAt(), Optional.of(lastUsed), k.revoked()));
         }

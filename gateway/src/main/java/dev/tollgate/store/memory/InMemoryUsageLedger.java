@@ -1,6 +1,7 @@
 package dev.tollgate.store.memory;
 
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.store.UsageBucket;
 import dev.tollgate.store.UsageBuckets;
 import dev.tollgate.store.UsageDimension;
 import dev.tollgate.store.UsageFilter;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -45,10 +47,33 @@ public final class InMemoryUsageLedger implements UsageLedger {
         return true;
     }
 
+    /** Newest first by time, then the later-stored first, as the SQLite ledger orders them. */
     @Override
-    public synchronized List<UsageEvent> recent(UsageFilter filter, int limit) {
-        return events.values().stream().filter(matches(filter))
-                .sorted(Comparator.comparing(UsageEvent::time).reversed()).limit(limit).toList();
+    public synchronized List<UsageEvent> recent(UsageFilter filter, int limit, Optional<String> before) {
+        List<UsageEvent> stored = new ArrayList<>(events.values());
+        List<UsageEvent> newestFirst = new ArrayList<>(stored.reversed());
+        newestFirst.sort(Comparator.comparing(UsageEvent::time).reversed());
+        int from = 0;
+        if (before.isPresent()) {
+            UsageEvent after = events.get(before.get());
+            if (after == null) {
+                throw new IllegalArgumentException("no stored event has the id " + before.get());
+            }
+            from = newestFirst.indexOf(after) + 1;
+        }
+        return newestFirst.subList(from, newestFirst.size()).stream().filter(matches(filter)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized List<UsageBucket> series(UsageFilter filter, Instant from, Instant to, ChronoUnit unit) {
+        if (unit != ChronoUnit.HOURS && unit != ChronoUnit.DAYS) {
+            throw new IllegalArgumentException("series: unit " + unit + " (expected: HOURS or DAYS)");
+        }
+        java.util.TreeMap<Instant, UsageTotals> buckets = new java.util.TreeMap<>();
+        for (UsageEvent e : inRange(filter, UsageBuckets.range(from, to))) {
+            buckets.merge(e.time().truncatedTo(unit), UsageTotals.of(e), UsageTotals::plus);
+        }
+        return buckets.entrySet().stream().map(b -> new UsageBucket(b.getKey(), b.getValue())).toList();
     }
 
     @Override

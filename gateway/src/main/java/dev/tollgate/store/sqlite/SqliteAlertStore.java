@@ -2,9 +2,9 @@ package dev.tollgate.store.sqlite;
 
 import dev.tollgate.model.Alert;
 import dev.tollgate.store.AlertStore;
+import dev.tollgate.store.jdbc.AlertRows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,17 +36,13 @@ public final class SqliteAlertStore implements AlertStore {
 
     @Override
     public boolean add(Alert a) {
-        return jdbi().withHandle(h -> h.createUpdate("""
+        return jdbi().withHandle(h -> AlertRows.bind(h.createUpdate("""
                         INSERT OR IGNORE INTO alerts (id, created_ms, dedup_key, type, level, org_id, rule_id, rule_name, scope, agent,
                           metric, period, period_start, value, limit_value, message)
                         VALUES (:id, :created, :dedup, :type, :level, :org, :rule, :ruleName, :scope, :agent, :metric, :period, :start,
                           :value, :limit, :message)
-                        """)
-                .bind("id", a.id()).bind("created", a.createdAt().toEpochMilli()).bind("dedup", a.dedupKey()).bind("type", a.type())
-                .bind("level", a.level()).bind("org", a.orgId()).bind("rule", a.ruleId()).bind("ruleName", a.ruleName())
-                .bind("scope", encode(a.scope())).bind("agent", a.agent()).bind("metric", a.metric()).bind("period", a.period())
-                .bind("start", a.periodStart() == null ? null : a.periodStart().toEpochMilli()).bind("value", a.value())
-                .bind("limit", a.limit()).bind("message", a.message())
+                        """), a)
+                .bind("scope", encode(a.scope()))
                 .execute()) == 1;
     }
 
@@ -61,31 +57,11 @@ public final class SqliteAlertStore implements AlertStore {
 
     @Override
     public List<Alert> list(Query q) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM alerts WHERE 1 = 1");
-        q.org().ifPresent(o -> sql.append(" AND org_id = :org"));
-        q.level().ifPresent(l -> sql.append(" AND level = :level"));
-        q.type().ifPresent(t -> sql.append(" AND type = :type"));
-        q.since().ifPresent(s -> sql.append(" AND created_ms >= :since"));
-        q.agent().ifPresent(a -> sql.append(" AND agent = :agent"));
-        sql.append(" ORDER BY created_ms DESC, rowid DESC LIMIT :limit");
-        return jdbi().withHandle(h -> {
-            var query = h.createQuery(sql.toString()).bind("limit", q.limit());
-            q.org().ifPresent(o -> query.bind("org", o));
-            q.level().ifPresent(l -> query.bind("level", l));
-            q.type().ifPresent(t -> query.bind("type", t));
-            q.since().ifPresent(s -> query.bind("since", s.toEpochMilli()));
-            q.agent().ifPresent(a -> query.bind("agent", a));
-            return query.map((rs, ctx) -> alert(rs)).list();
-        });
+        return jdbi().withHandle(h -> AlertRows.list(h, q, "rowid", (rs, ctx) -> alert(rs)));
     }
 
     private static Alert alert(ResultSet rs) throws SQLException {
-        long start = rs.getLong("period_start");
-        Instant periodStart = rs.wasNull() ? null : Instant.ofEpochMilli(start);
-        return new Alert(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("created_ms")), rs.getString("dedup_key"),
-                rs.getString("type"), rs.getString("level"), rs.getString("org_id"), rs.getString("rule_id"), rs.getString("rule_name"),
-                decode(rs.getString("scope")), rs.getString("metric"), rs.getString("period"), periodStart, rs.getLong("value"),
-                rs.getLong("limit_value"), rs.getString("message"));
+        return AlertRows.alert(rs, decode(rs.getString("scope")));
     }
 
     /** {@code k=v} lines; scope keys and values are tags without line breaks. */

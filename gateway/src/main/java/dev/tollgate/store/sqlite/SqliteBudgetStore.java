@@ -1,7 +1,7 @@
 package dev.tollgate.store.sqlite;
 
 import dev.tollgate.store.BudgetStore;
-import java.time.Instant;
+import dev.tollgate.store.jdbc.BudgetRows;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -29,26 +29,18 @@ public final class SqliteBudgetStore implements BudgetStore {
     @Override
     public List<StoredBudget> budgets() {
         return jdbi().withHandle(h -> h.createQuery("SELECT * FROM budgets ORDER BY name")
-                .map((rs, ctx) -> new StoredBudget(rs.getString("name"), rs.getString("org_id"), rs.getString("definition"),
-                        Instant.ofEpochMilli(rs.getLong("updated_ms")))).list());
+                .map((rs, ctx) -> BudgetRows.budget(rs)).list());
     }
 
     @Override
     public Optional<StoredBudget> budget(String name) {
         return jdbi().withHandle(h -> h.createQuery("SELECT * FROM budgets WHERE name = :name").bind("name", name)
-                .map((rs, ctx) -> new StoredBudget(rs.getString("name"), rs.getString("org_id"), rs.getString("definition"),
-                        Instant.ofEpochMilli(rs.getLong("updated_ms")))).findOne());
+                .map((rs, ctx) -> BudgetRows.budget(rs)).findOne());
     }
 
     @Override
     public void put(StoredBudget b) {
-        jdbi().useHandle(h -> h.createUpdate("""
-                        INSERT INTO budgets (name, org_id, definition, updated_ms) VALUES (:name, :org, :definition, :updated)
-                        ON CONFLICT (name) DO UPDATE SET org_id = excluded.org_id, definition = excluded.definition,
-                          updated_ms = excluded.updated_ms
-                        """)
-                .bind("name", b.name()).bind("org", b.orgId()).bind("definition", b.definition())
-                .bind("updated", b.updatedAt().toEpochMilli()).execute());
+        jdbi().useHandle(h -> BudgetRows.bind(h.createUpdate(BudgetRows.PUT), b).execute());
     }
 
     @Override
@@ -58,19 +50,12 @@ public final class SqliteBudgetStore implements BudgetStore {
 
     @Override
     public void reset(CounterReset r) {
-        jdbi().useHandle(h -> h.createUpdate("""
-                        INSERT INTO budget_resets (counter_key, used_before, reset_ms, actor) VALUES (:key, :offset, :at, :actor)
-                        ON CONFLICT (counter_key) DO UPDATE SET used_before = excluded.used_before, reset_ms = excluded.reset_ms,
-                          actor = excluded.actor
-                        """)
-                .bind("key", r.counterKey()).bind("offset", r.offset()).bind("at", r.at().toEpochMilli()).bind("actor", r.actor())
-                .execute());
+        jdbi().useHandle(h -> BudgetRows.bind(h.createUpdate(BudgetRows.RESET), r).execute());
     }
 
     @Override
     public List<CounterReset> resets() {
         return jdbi().withHandle(h -> h.createQuery("SELECT * FROM budget_resets")
-                .map((rs, ctx) -> new CounterReset(rs.getString("counter_key"), rs.getLong("used_before"),
-                        Instant.ofEpochMilli(rs.getLong("reset_ms")), rs.getString("actor"))).list());
+                .map((rs, ctx) -> BudgetRows.reset(rs)).list());
     }
 }

@@ -2,13 +2,13 @@ package dev.tollgate.store.sqlite;
 
 import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
-import dev.tollgate.store.UsageBuckets;
 import dev.tollgate.store.UsageTotals;
+import dev.tollgate.store.jdbc.BatchedWriter;
+import dev.tollgate.store.jdbc.Rollups;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +19,7 @@ import java.util.Map;
  * <p>Owned by the single writer thread: the statements are prepared once on its connection and reused,
  * since compiling SQL per batch would cost more than the inserts themselves.
  */
-final class SqliteEventWriter implements AutoCloseable {
+final class SqliteEventWriter implements BatchedWriter.Sink {
 
     private static final String INSERT = """
             INSERT OR IGNORE INTO usage_events (id, ts_ms, request_id, org_id, key_id, agent, feature, endpoint, source,
@@ -43,13 +43,6 @@ final class SqliteEventWriter implements AutoCloseable {
               estimated = estimated + excluded.estimated, latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum
             """;
 
-    /** The rollup row an event adds to. */
-    private record RollupKey(long bucket, String org, String key, String agent, String feature, String provider, String model) {
-        static RollupKey of(long bucket, UsageEvent e) {
-            return new RollupKey(bucket, tag(e.orgId()), tag(e.keyId()), tag(e.agent()), tag(e.feature()), tag(e.provider()), tag(e.model()));
-        }
-    }
-
     private final Connection connection;
     private final PreparedStatement insert;
     private final PreparedStatement hourly;
@@ -68,26 +61,21 @@ final class SqliteEventWriter implements AutoCloseable {
     }
 
     /** Stores the batch, or nothing: on failure the transaction is rolled back and the exception thrown. */
-    void write(List<UsageEvent> batch) throws SQLException {
+    @Override
+    public void write(List<UsageEvent> batch) throws SQLException {
         try {
             for (UsageEvent e : batch) {
                 bindEvent(e);
                 insert.addBatch();
             }
-            int[] inserted = insert.executeBatch();
-            Map<RollupKey, UsageTotals> hours = new HashMap<>();
-            Map<RollupKey, UsageTotals> days = new HashMap<>();
-            for (int i = 0; i < batch.size(); i++) {
-                if (inserted[i] == 0) {
-                    continue;
-                }
-                UsageEvent e = batch.get(i);
-                UsageTotals t = UsageTotals.of(e);
-                hours.merge(RollupKey.of(UsageBuckets.hour(e.time()), e), t, UsageTotals::plus);
-                days.merge(RollupKey.of(UsageBuckets.day(e.time()), e), t, UsageTotals::plus);
+            int[] counts = insert.executeBatch();
+            boolean[] inserted = new boolean[counts.length];
+            for (int i = 0; i < counts.length; i++) {
+                inserted[i] = counts[i] != 0;
             }
-            upsert(hourly, hours);
-            upsert(daily, days);
+            Rollups rollups = Rollups.of(batch, inserted);
+            upsert(hourly, rollups.hours());
+            upsert(daily, rollups.days());
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             insert.clearBatch();
@@ -98,12 +86,12 @@ final class SqliteEventWriter implements AutoCloseable {
         }
     }
 
-    private static void upsert(PreparedStatement s, Map<RollupKey, UsageTotals> rows) throws SQLException {
+    private static void upsert(PreparedStatement s, Map<Rollups.Key, UsageTotals> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
         for (var row : rows.entrySet()) {
-            RollupKey k = row.getKey();
+            Rollups.Key k = row.getKey();
             UsageTotals t = row.getValue();
             s.setLong(1, k.bucket());
             s.setString(2, k.org());
@@ -168,10 +156,6 @@ final class SqliteEventWriter implements AutoCloseable {
         } else {
             s.setString(index, value);
         }
-    }
-
-    static String tag(String value) {
-        return value == null ? "" : value;
     }
 
     @Override

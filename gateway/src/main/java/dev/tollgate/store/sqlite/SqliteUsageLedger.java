@@ -6,50 +6,37 @@ import dev.tollgate.store.UsageFilter;
 import dev.tollgate.store.UsageGroup;
 import dev.tollgate.store.UsageLedger;
 import dev.tollgate.store.UsageTotals;
+import dev.tollgate.store.jdbc.BatchedWriter;
+import dev.tollgate.store.jdbc.JdbcUsageReader;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.sql.SQLException;
 import org.jdbi.v3.core.Jdbi;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The usage ledger in a SQLite file (WAL). One writer thread drains a queue and stores events in
- * batches of up to {@value #MAX_BATCH} per transaction, rollups included, so request threads never wait
- * for the disk. A failed batch is retried with backoff and nothing queued is dropped; {@link #healthy()}
- * reports the failure meanwhile.
+ * The usage ledger in a SQLite file (WAL). One writer thread ({@link BatchedWriter}) drains a queue and
+ * stores events in batches of up to {@value #MAX_BATCH} per transaction, rollups included, so request
+ * threads never wait for the disk. A failed batch is retried with backoff and nothing queued is dropped;
+ * {@link #healthy()} reports the failure meanwhile.
  *
  * <p>The file is opened and migrated on the writer thread, so start-up does other work meanwhile;
  * {@link #awaitOpen()} waits for it and reports a file that cannot be opened. Appends queue up until then.
  */
 public final class SqliteUsageLedger implements UsageLedger {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SqliteUsageLedger.class);
     private static final int MAX_BATCH = 16_000;
 
     /** How long the writer waits for more events when a batch is small, by default: batches amortize each commit. */
     public static final Duration DEFAULT_LINGER = Duration.ofMillis(5);
 
     private final CompletableFuture<Jdbi> database = new CompletableFuture<>();
-    private final BlockingQueue<UsageEvent> queue = new LinkedBlockingQueue<>(1_000_000);
-    private final AtomicLong appended = new AtomicLong();
-    private final AtomicLong settled = new AtomicLong();
-    private final Object progress = new Object();
-    private final Thread writer;
-    private volatile SqliteUsageReader reader;
-    private volatile boolean running = true;
-    private volatile boolean failing;
-    private final long lingerMillis;
+    private final BatchedWriter writer;
+    private volatile JdbcUsageReader reader;
 
     public SqliteUsageLedger(Path file) {
         this(file, DEFAULT_LINGER);
@@ -61,27 +48,21 @@ public final class SqliteUsageLedger implements UsageLedger {
 
     /** A ledger on a database another part also uses; it waits for {@code db} on its writer thread. */
     public SqliteUsageLedger(CompletableFuture<Jdbi> db, Duration linger) {
-        this.lingerMillis = linger.toMillis();
-        this.writer = Thread.ofPlatform().name("tollgate-ledger-writer").daemon(true).start(() -> {
-            SqliteEventWriter events;
+        this.writer = new BatchedWriter("sqlite", () -> {
             try {
                 Jdbi jdbi = db.join();
-                events = new SqliteEventWriter(jdbi.open().getConnection());
-                reader = new SqliteUsageReader(jdbi);
+                SqliteEventWriter events = new SqliteEventWriter(jdbi.open().getConnection());
+                reader = new JdbcUsageReader(jdbi, JdbcUsageReader.Dialect.SQLITE);
                 database.complete(jdbi);
+                return events;
             } catch (CompletionException e) {
                 database.completeExceptionally(e.getCause());
-                return;
+                throw e;
             } catch (RuntimeException | SQLException e) {
                 database.completeExceptionally(e);
-                return;
+                throw e;
             }
-            try (events) {
-                drain(events);
-            } catch (SQLException e) {
-                LOG.warn("cannot close the ledger's writer connection: {}", e.getMessage());
-            }
-        });
+        }, MAX_BATCH, linger);
     }
 
     /** Waits until the file is open and migrated; throws when it cannot be. */
@@ -94,104 +75,29 @@ public final class SqliteUsageLedger implements UsageLedger {
         return this;
     }
 
-    private SqliteUsageReader reader() {
+    private JdbcUsageReader reader() {
         awaitOpen();
         return reader;
     }
 
     @Override
     public void append(UsageEvent event) {
-        // Counted before it is queued, so the writer can never settle an event flush() does not yet wait for.
-        appended.incrementAndGet();
-        try {
-            queue.put(event);
-        } catch (InterruptedException e) {
-            appended.decrementAndGet();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while queueing a usage event", e);
-        }
-    }
-
-    private void drain(SqliteEventWriter events) {
-        List<UsageEvent> batch = new ArrayList<>(MAX_BATCH);
-        while (running || !queue.isEmpty()) {
-            try {
-                UsageEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                if (batch.size() < MAX_BATCH / 8 && running && lingerMillis > 0) {
-                    Thread.sleep(lingerMillis);
-                    queue.drainTo(batch, MAX_BATCH - batch.size());
-                }
-                writeWithRetry(events, batch);
-                settled.addAndGet(batch.size());
-                batch.clear();
-                synchronized (progress) {
-                    progress.notifyAll();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private void writeWithRetry(SqliteEventWriter events, List<UsageEvent> batch) throws InterruptedException {
-        long backoff = 50;
-        while (true) {
-            try {
-                events.write(batch);
-                if (failing) {
-                    LOG.info("usage ledger writes recovered");
-                }
-                failing = false;
-                return;
-            } catch (SQLException | RuntimeException e) {
-                if (!failing) {
-                    LOG.error("usage ledger write failed; {} events held and retried: {}", batch.size(), e.getMessage());
-                }
-                failing = true;
-                if (!running) {
-                    throw new InterruptedException("closing with unstored events; the journal keeps them");
-                }
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 5_000);
-            }
-        }
+        writer.append(event);
     }
 
     @Override
     public void flush() {
-        flush(Duration.ofDays(365));
+        writer.flush(Duration.ofDays(365));
     }
 
     @Override
     public boolean flush(Duration timeout) {
-        long target = appended.get();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (progress) {
-            while (settled.get() < target && writer.isAlive()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    progress.wait(Math.min(50, Math.max(1, left / 1_000_000)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        return settled.get() >= target;
+        return writer.flush(timeout);
     }
 
     @Override
-    public List<UsageEvent> recent(UsageFilter filter, int limit) {
-        return reader().recent(filter, limit);
+    public List<UsageEvent> recent(UsageFilter filter, int limit, java.util.Optional<String> before) {
+        return reader().recent(filter, limit, before);
     }
 
     @Override
@@ -202,6 +108,11 @@ public final class SqliteUsageLedger implements UsageLedger {
     @Override
     public UsageTotals totals(UsageFilter filter, Instant from, Instant to) {
         return reader().totals(filter, from, to);
+    }
+
+    @Override
+    public List<dev.tollgate.store.UsageBucket> series(UsageFilter filter, Instant from, Instant to, java.time.temporal.ChronoUnit unit) {
+        return reader().series(filter, from, to, unit);
     }
 
     @Override
@@ -223,21 +134,11 @@ public final class SqliteUsageLedger implements UsageLedger {
 
     @Override
     public boolean healthy() {
-        return database.isDone() && !database.isCompletedExceptionally() && !failing && writer.isAlive();
+        return writer.healthy();
     }
 
     @Override
     public void close() {
-        boolean stored = flush(Duration.ofSeconds(10));
-        running = false;
-        if (!stored) {
-            LOG.warn("closing the usage ledger with events not yet stored; the journal replays them on the next start");
-            writer.interrupt();
-        }
-        try {
-            writer.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writer.close();
     }
 }

@@ -33,7 +33,7 @@ final class FailingUsageLedger implements UsageLedger {
     }
 
     @Override
-    public List<UsageEvent> recent(UsageFilter filter, int limit) {
+    public List<UsageEvent> recent(UsageFilter filter, int limit, java.util.Optional<String> before) {
         return List.of();
     }
 
@@ -75,5 +75,11 @@ final class FailingUsageLedger implements UsageLedger {
     @Override
     public void close() {
         // Nothing was stored, nothing to release.
+    }
+
+    @Override
+    public List<dev.tollgate.store.UsageBucket> series(UsageFilter filter, java.time.Instant from, java.time.Instant to,
+                                                       java.time.temporal.ChronoUnit unit) {
+        return List.of();
     }
 }

@@ -77,8 +77,8 @@ final class RecordingUsageLedger implements UsageLedger {
     }
 
     @Override
-    public List<UsageEvent> recent(UsageFilter filter, int limit) {
-        return delegate.recent(filter, limit);
+    public List<UsageEvent> recent(UsageFilter filter, int limit, java.util.Optional<String> before) {
+        return delegate.recent(filter, limit, before);
     }
 
     @Override
@@ -114,5 +114,11 @@ final class RecordingUsageLedger implements UsageLedger {
     @Override
     public void close() {
         releaseFlushes();
+    }
+
+    @Override
+    public List<dev.tollgate.store.UsageBucket> series(UsageFilter filter, java.time.Instant from, java.time.Instant to,
+                                                       java.time.temporal.ChronoUnit unit) {
+        return delegate.series(filter, from, to, unit);
     }
 }

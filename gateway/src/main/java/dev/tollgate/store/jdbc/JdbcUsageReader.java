@@ -1,7 +1,8 @@
-package dev.tollgate.store.sqlite;
+package dev.tollgate.store.jdbc;
 
 import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.store.UsageBucket;
 import dev.tollgate.store.UsageBuckets;
 import dev.tollgate.store.UsageDimension;
 import dev.tollgate.store.UsageFilter;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +21,25 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
-/** The ledger's reads: periods from the rollups, recent calls from the raw events. */
-final class SqliteUsageReader {
+/**
+ * A SQL ledger's reads, for SQLite and PostgreSQL alike: periods from the rollups, recent calls from the
+ * raw events. The two databases differ in how a bucket becomes a month and in what orders calls of the
+ * same millisecond by arrival; a {@link Dialect} says which. Every statement is built from the enum's
+ * column names and bound parameters, never from input.
+ */
+public final class JdbcUsageReader {
+
+    /**
+     * What differs between the databases.
+     *
+     * @param monthOfBucket SQL turning {@code bucket_ms} into its UTC month ({@code 2026-11})
+     * @param arrival       the column that orders raw events of one millisecond by arrival
+     */
+    public record Dialect(String monthOfBucket, String arrival) {
+
+        public static final Dialect SQLITE = new Dialect("strftime('%Y-%m', bucket_ms / 1000, 'unixepoch')", "rowid");
+        public static final Dialect POSTGRES = new Dialect("to_char(to_timestamp(bucket_ms / 1000) AT TIME ZONE 'UTC', 'YYYY-MM')", "seq");
+    }
 
     private static final String SUMS = """
             coalesce(sum(requests),0) AS requests, coalesce(sum(errors),0) AS errors,
@@ -35,18 +54,20 @@ final class SqliteUsageReader {
             + "reasoning_tokens, cost_usd, saved_usd, price_unknown, estimated, latency_ms_sum";
 
     private final Jdbi jdbi;
+    private final Dialect dialect;
 
-    SqliteUsageReader(Jdbi jdbi) {
+    public JdbcUsageReader(Jdbi jdbi, Dialect dialect) {
         this.jdbi = jdbi;
+        this.dialect = dialect;
     }
 
-    UsageTotals totals(UsageFilter filter, Instant from, Instant to) {
+    public UsageTotals totals(UsageFilter filter, Instant from, Instant to) {
         Where where = Where.rollup(filter, null);
         String sql = "SELECT " + SUMS + " FROM " + periodRows(filter, List.of(), from, to);
         return jdbi.withHandle(h -> bindPeriod(where.bind(h.createQuery(sql)), from, to).map((rs, ctx) -> totals(rs)).one());
     }
 
-    List<UsageGroup> breakdown(List<UsageDimension> by, UsageFilter filter, Instant from, Instant to) {
+    public List<UsageGroup> breakdown(List<UsageDimension> by, UsageFilter filter, Instant from, Instant to) {
         Where where = Where.rollup(filter, null);
         String sql = "SELECT " + keys(by) + ", " + SUMS + " FROM " + periodRows(filter, by, from, to)
                 + " GROUP BY " + keys(by) + " ORDER BY cost_usd DESC, requests DESC, " + keys(by);
@@ -62,7 +83,7 @@ final class SqliteUsageReader {
         String cols = (by.isEmpty() ? "" : columns(by) + ", ") + RAW;
         String where = Where.rollup(filter, null).sql().replace(" WHERE 1 = 1", "");
         return "(SELECT " + cols + " FROM usage_hourly WHERE ((bucket_ms >= :h0 AND bucket_ms < :d0) OR (bucket_ms >= :d1 AND bucket_ms < :h1))" + where
-                + " UNION ALL SELECT " + cols + " FROM usage_daily WHERE bucket_ms >= :d0 AND bucket_ms < :d1" + where + ")";
+                + " UNION ALL SELECT " + cols + " FROM usage_daily WHERE bucket_ms >= :d0 AND bucket_ms < :d1" + where + ") AS period";
     }
 
     private static org.jdbi.v3.core.statement.Query bindPeriod(org.jdbi.v3.core.statement.Query q, Instant from, Instant to) {
@@ -70,14 +91,14 @@ final class SqliteUsageReader {
         return q.bind("h0", s.hourStart()).bind("d0", s.dayStart()).bind("d1", s.dayEnd()).bind("h1", s.hourEnd());
     }
 
-    List<UsageGroup> monthly(List<UsageDimension> by, UsageFilter filter, YearMonth from, YearMonth to) {
+    public List<UsageGroup> monthly(List<UsageDimension> by, UsageFilter filter, YearMonth from, YearMonth to) {
         if (by.isEmpty()) {
             throw new IllegalArgumentException("monthly: group by at least one dimension");
         }
         long start = from.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         long end = to.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         Where where = Where.rollup(filter, new long[] {start, end});
-        String sql = "SELECT strftime('%Y-%m', bucket_ms / 1000, 'unixepoch') AS month, " + columns(by) + ", " + SUMS
+        String sql = "SELECT " + dialect.monthOfBucket() + " AS month, " + columns(by) + ", " + SUMS
                 + " FROM usage_daily" + where.sql() + " GROUP BY month, " + keys(by) + " ORDER BY month, cost_usd DESC, " + keys(by);
         return jdbi.withHandle(h -> where.bind(h.createQuery(sql))
                 .map((rs, ctx) -> new UsageGroup(rs.getString("month"), keyValues(rs, by.size()), totals(rs))).list());
@@ -108,13 +129,53 @@ final class SqliteUsageReader {
         return out;
     }
 
-    List<UsageEvent> recent(UsageFilter filter, int limit) {
+    /**
+     * Newest first by time, then by arrival (the dialect's column), which the {@code ts_ms} index keeps in order; a page
+     * after {@code before} starts below that event's (time, arrival), found by its primary key.
+     */
+    public List<UsageEvent> recent(UsageFilter filter, int limit, Optional<String> before) {
         Where where = Where.events(filter);
-        String sql = "SELECT * FROM usage_events" + where.sql() + " ORDER BY ts_ms DESC, rowid DESC LIMIT :limit";
-        return jdbi.withHandle(h -> where.bind(h.createQuery(sql)).bind("limit", limit).map((rs, ctx) -> event(rs)).list());
+        return jdbi.withHandle(h -> {
+            String sql = "SELECT * FROM usage_events" + where.sql();
+            long[] position = null;
+            if (before.isPresent()) {
+                position = h.createQuery("SELECT ts_ms, " + dialect.arrival() + " FROM usage_events WHERE id = :id").bind("id", before.get())
+                        .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).findOne()
+                        .orElseThrow(() -> new IllegalArgumentException("no stored event has the id " + before.get()));
+                sql += " AND (ts_ms < :before_ts OR (ts_ms = :before_ts AND " + dialect.arrival() + " < :before_row))";
+            }
+            Query query = h.createQuery(sql + " ORDER BY ts_ms DESC, " + dialect.arrival() + " DESC LIMIT :limit");
+            if (position != null) {
+                query.bind("before_ts", position[0]).bind("before_row", position[1]);
+            }
+            return where.bind(query).bind("limit", limit).map((rs, ctx) -> event(rs)).list();
+        });
     }
 
-    long count() {
+    /**
+     * Hours straight from {@code usage_hourly}; days from {@code usage_daily}, with the partial days at a
+     * period's edges summed from their hours, exactly as {@link #totals} splits the same period.
+     */
+    public List<UsageBucket> series(UsageFilter filter, Instant from, Instant to, ChronoUnit unit) {
+        Where where = Where.rollup(filter, null);
+        String filters = where.sql().replace(" WHERE 1 = 1", "");
+        String sql;
+        if (unit == ChronoUnit.HOURS) {
+            sql = "SELECT bucket_ms AS b, " + SUMS + " FROM usage_hourly WHERE bucket_ms >= :h0 AND bucket_ms < :h1" + filters
+                    + " GROUP BY bucket_ms ORDER BY bucket_ms";
+        } else if (unit == ChronoUnit.DAYS) {
+            sql = "SELECT b, " + SUMS + " FROM (SELECT (bucket_ms / 86400000) * 86400000 AS b, " + RAW + " FROM usage_hourly"
+                    + " WHERE ((bucket_ms >= :h0 AND bucket_ms < :d0) OR (bucket_ms >= :d1 AND bucket_ms < :h1))" + filters
+                    + " UNION ALL SELECT bucket_ms AS b, " + RAW + " FROM usage_daily WHERE bucket_ms >= :d0 AND bucket_ms < :d1" + filters
+                    + ") AS days GROUP BY b ORDER BY b";
+        } else {
+            throw new IllegalArgumentException("series: unit " + unit + " (expected: HOURS or DAYS)");
+        }
+        return jdbi.withHandle(h -> bindPeriod(where.bind(h.createQuery(sql)), from, to)
+                .map((rs, ctx) -> new UsageBucket(Instant.ofEpochMilli(rs.getLong("b")), totals(rs))).list());
+    }
+
+    public long count() {
         return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM usage_events").mapTo(Long.class).one());
     }
 
@@ -172,14 +233,14 @@ final class SqliteUsageReader {
                 rs.getLong("price_unknown"), rs.getLong("estimated"), rs.getLong("latency_ms_sum"));
     }
 
-    static UsageEvent event(ResultSet rs) throws SQLException {
+    private static UsageEvent event(ResultSet rs) throws SQLException {
         Usage usage = new Usage(rs.getLong("input_tokens"), rs.getLong("output_tokens"), rs.getLong("cached_tokens"),
-                rs.getLong("cache_write_tokens"), rs.getLong("reasoning_tokens"), rs.getInt("estimated") == 1);
+                rs.getLong("cache_write_tokens"), rs.getLong("reasoning_tokens"), rs.getBoolean("estimated"));
         return new UsageEvent(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("ts_ms")), rs.getString("request_id"),
                 rs.getString("org_id"), rs.getString("key_id"), rs.getString("agent"), rs.getString("feature"),
                 rs.getString("endpoint"), rs.getString("source"), rs.getString("provider"), rs.getString("model"), usage,
-                rs.getDouble("cost_usd"), rs.getInt("price_known") == 1, rs.getDouble("saved_usd"), rs.getLong("latency_ms"),
-                rs.getLong("ttft_ms"), rs.getInt("status"), rs.getString("error_code"), rs.getInt("stream") == 1,
+                rs.getDouble("cost_usd"), rs.getBoolean("price_known"), rs.getDouble("saved_usd"), rs.getLong("latency_ms"),
+                rs.getLong("ttft_ms"), rs.getInt("status"), rs.getString("error_code"), rs.getBoolean("stream"),
                 rs.getInt("attempts"), rs.getString("cache_tier"), rs.getString("routing_reason"));
     }
 }
