@@ -10,11 +10,14 @@ import dev.tollgate.model.ChatRequest;
 import dev.tollgate.model.Principal;
 import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.pipeline.Answer;
 import dev.tollgate.pipeline.Endpoint;
 import dev.tollgate.pipeline.Inbound;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.PipelineListener;
-import dev.tollgate.pipeline.ProviderCallStage;
+import dev.tollgate.pipeline.FallbackStage;
+import dev.tollgate.pipeline.UpstreamCallStage;
+import dev.tollgate.policy.budget.BudgetAttemptStage;
 import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.pipeline.Stage;
 import dev.tollgate.policy.budget.BudgetEstimator;
@@ -113,7 +116,8 @@ public class BudgetStageBenchmark {
             ctx.route("gpt-4o-mini", catalog.resolve("gpt-4o-mini"), "explicit");
             return chain.proceed(ctx);
         };
-        return new Pipeline(List.of(route, new BudgetStage(policy), new ProviderCallStage(PipelineListener.NONE)),
+        return new Pipeline(List.of(route, new BudgetStage(policy),
+                new FallbackStage(List.of(new BudgetAttemptStage(), new UpstreamCallStage(PipelineListener.NONE)))),
                 PipelineListener.NONE, prices, clock);
     }
 
@@ -122,8 +126,9 @@ public class BudgetStageBenchmark {
         ctx.principal(principal);
         ctx.tags("imperium", "chat");
         ctx.request(request);
-        ProviderResponse.Complete done = (ProviderResponse.Complete) pipeline.execute(ctx);
-        return pipeline.finish(ctx, Pipeline.Outcome.ok(done.usage()));
+        try (Answer answer = pipeline.execute(ctx)) {
+            return ((Answer.Whole) answer).deliver();
+        }
     }
 
     private final TokenCounter tokens = new TokenCounter().warm();

@@ -12,15 +12,17 @@ import dev.tollgate.model.RateLimits;
 import dev.tollgate.model.Role;
 import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
-import dev.tollgate.pipeline.AttemptGate;
+import dev.tollgate.pipeline.Answer;
+import dev.tollgate.pipeline.AttemptDecision;
+import dev.tollgate.pipeline.AttemptStage;
+import dev.tollgate.pipeline.FallbackStage;
 import dev.tollgate.pipeline.Endpoint;
-import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.pipeline.Inbound;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.PipelineListener;
 import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.pipeline.Stage;
-import dev.tollgate.policy.ratelimit.DeploymentLimitGate;
+import dev.tollgate.policy.ratelimit.DeploymentLimitStage;
 import dev.tollgate.policy.ratelimit.RateLimitPolicy;
 import dev.tollgate.policy.ratelimit.RateLimitStage;
 import dev.tollgate.provider.Deployment;
@@ -53,8 +55,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * The rate-limit stages' cost per request: the key check (rpm + tpm, with the prompt's token estimate),
  * the deployment check in the attempt loop (rpm + rpd + tpm) and the settlement when the call ends,
  * against the same request path with no limits configured ({@code limits=none}). Each operation is one
- * whole call through a pipeline of [rate limit stage, a stage that admits the deployment and answers],
- * then {@code Pipeline.finish}. Run with {@code bench/run-jmh.sh RateLimitBenchmark}.
+ * whole call through a pipeline of [rate limit stage, attempts: the deployment limit stage, an attempt that answers],
+ * delivered (settled) as the HTTP route does it. Run with {@code bench/run-jmh.sh RateLimitBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -95,15 +97,9 @@ public class RateLimitBenchmark {
                 on ? new RateLimits(HUGE, HUGE, tpm, 0) : RateLimits.NONE), "gpt-4o-mini", null);
         request = new ChatRequest(Optional.of("gpt-4o-mini"), false, false, Optional.of(256),
                 List.of(Message.text(Role.USER, "Say this is a test.")), List.of(), JsonNodeFactory.instance.objectNode());
-        AttemptGate gate = new DeploymentLimitGate(policy);
-        Stage answer = (ctx, chain) -> {
-            GatewayException refused = gate.admit(ctx, deployment);
-            if (refused != null) {
-                throw refused;
-            }
-            return ANSWER;
-        };
-        pipeline = new Pipeline(List.of(new RateLimitStage(policy), answer), PipelineListener.NONE,
+        AttemptStage answer = (attempt, chain) -> AttemptDecision.answered(attempt, ANSWER);
+        Stage attempts = new FallbackStage(List.of(new DeploymentLimitStage(policy), answer));
+        pipeline = new Pipeline(List.of(new RateLimitStage(policy), attempts), PipelineListener.NONE,
                 PriceTable.bundled(JsonMapper.builder().build()), clock);
     }
 
@@ -112,7 +108,9 @@ public class RateLimitBenchmark {
         RequestContext ctx = pipeline.newContext("req", Endpoint.CHAT, inbound);
         ctx.principal(principal);
         ctx.request(request);
-        ProviderResponse response = pipeline.execute(ctx);
-        return pipeline.finish(ctx, Pipeline.Outcome.ok(((ProviderResponse.Complete) response).usage()));
+        ctx.route("gpt-4o-mini", List.of(deployment), "explicit: openai serves gpt-4o-mini");
+        try (Answer answer = pipeline.execute(ctx)) {
+            return ((Answer.Whole) answer).deliver();
+        }
     }
 }

@@ -37,7 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  * each, and each protocol (an {@link Upstream} constant scripting its mock) and each client dialect (a
  * constant building requests and reading answers in its shape) is a handful of small methods. Their
  * bodies look alike because the wire formats are alike, but each spells its own protocol. Split across
- * files, the 48 cells could no longer be read side by side.
+ * files, the cells could no longer be read side by side. Scenarios of one protocol's own features
+ * (Anthropic's thinking blocks and citations) run for that upstream only, from both dialects.
  */
 class ProviderMatrixTest {
 
@@ -68,7 +69,25 @@ class ProviderMatrixTest {
             """).env("OPENAI", () -> openaiMock.baseUrl().toString()).env("ANTHROPIC", () -> "http://127.0.0.1:" + anthropicMock.port())
             .env("GEMINI", () -> "http://127.0.0.1:" + geminiMock.port() + "/v1beta");
 
-    enum Scenario { PLAIN, STREAMING, TOOL_CALL, TOOL_RESULT, MULTI_TURN_SYSTEM, IMAGE, UPSTREAM_ERROR, STREAM_CUT }
+    enum Scenario {
+        PLAIN, STREAMING, TOOL_CALL, TOOL_RESULT, MULTI_TURN_SYSTEM, IMAGE, UPSTREAM_ERROR, STREAM_CUT,
+        /** Anthropic's own features: an Anthropic client gets them as Anthropic sent them, an OpenAI client the text. */
+        THINKING, THINKING_STREAMED, CITATIONS, CITATIONS_STREAMED;
+
+        /** Whether {@code upstream} has this scenario at all (thinking blocks and citations are Anthropic's). */
+        boolean servedBy(Upstream upstream) {
+            return ordinal() < THINKING.ordinal() || upstream == Upstream.ANTHROPIC;
+        }
+    }
+
+    private static final List<String> THINKING_PIECES = List.of("Let me solve this step by step:\n\n1. First break down 27 * 453",
+            "\n2. 453 = 400 + 50 + 3");
+    private static final String SIGNATURE = "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds";
+    private static final String CITED_LEAD = "According to the document, ";
+    private static final List<AnthropicFixtures.Cited> CITED = List.of(
+            new AnthropicFixtures.Cited("the grass is green", "The grass is green.", 0, 20),
+            new AnthropicFixtures.Cited(" and the sky is blue", "The sky is blue.", 20, 36));
+    private static final String STOP_SEQUENCE = "\n\nEND";
 
     /** An upstream protocol: its mock, a model it serves, and its wire format for each scripted answer. */
     enum Upstream {
@@ -517,6 +536,7 @@ class ProviderMatrixTest {
                 String tool = null;
                 String stop = null;
                 long[] usage = {-1, -1, -1};
+                ObjectNode counts = JSON.createObjectNode();
                 boolean error = false;
                 for (String line : response.body().split("\n")) {
                     if (!line.startsWith("data: ")) {
@@ -524,6 +544,8 @@ class ProviderMatrixTest {
                     }
                     JsonNode event = JSON.readTree(line.substring(6));
                     switch (event.get("type").asString()) {
+                        // Usage as Anthropic's SDKs read it: message_start's counts, updated by message_delta's.
+                        case "message_start" -> counts.setAll((ObjectNode) event.at("/message/usage"));
                         case "content_block_start" -> {
                             if (event.at("/content_block/type").asString().equals("tool_use")) {
                                 tool = event.at("/content_block/name").asString();
@@ -535,10 +557,10 @@ class ProviderMatrixTest {
                         }
                         case "message_delta" -> {
                             stop = event.at("/delta/stop_reason").asString();
-                            JsonNode u = event.get("usage");
-                            usage = new long[] {u.get("input_tokens").asLong() + u.get("cache_read_input_tokens").asLong()
-                                    + u.get("cache_creation_input_tokens").asLong(), u.get("cache_read_input_tokens").asLong(),
-                                    u.get("output_tokens").asLong()};
+                            counts.setAll((ObjectNode) event.get("usage"));
+                            usage = new long[] {counts.get("input_tokens").asLong() + counts.get("cache_read_input_tokens").asLong()
+                                    + counts.get("cache_creation_input_tokens").asLong(), counts.get("cache_read_input_tokens").asLong(),
+                                    counts.get("output_tokens").asLong()};
                         }
                         case "error" -> error = true;
                         default -> { }
@@ -603,7 +625,9 @@ class ProviderMatrixTest {
         for (Upstream upstream : Upstream.values()) {
             for (Dialect dialect : Dialect.values()) {
                 for (Scenario scenario : Scenario.values()) {
-                    out.add(Arguments.of(upstream, dialect, scenario));
+                    if (scenario.servedBy(upstream)) {
+                        out.add(Arguments.of(upstream, dialect, scenario));
+                    }
                 }
             }
         }
@@ -675,6 +699,8 @@ class ProviderMatrixTest {
                 assertThat(event.status()).isEqualTo(429);
                 assertThat(event.provider()).isEqualTo(upstream == Upstream.OPENAI_COMPATIBLE ? "openai" : upstream.name().toLowerCase());
             }
+            case THINKING, THINKING_STREAMED -> thinking(dialect, scenario == Scenario.THINKING_STREAMED, usage);
+            case CITATIONS, CITATIONS_STREAMED -> citations(dialect, scenario == Scenario.CITATIONS_STREAMED, usage);
             case STREAM_CUT -> {
                 upstream.mock().enqueue(upstream.cut(List.of("One", " two", " three", " four"), usage));
                 Answer answer = call(dialect, dialect.request(model, question, null, true, false), true);
@@ -690,6 +716,94 @@ class ProviderMatrixTest {
                 }
             }
         }
+    }
+
+    /** Extended thinking: the thinking block and its signature reach an Anthropic client intact, an OpenAI client only the text. */
+    private void thinking(Dialect dialect, boolean stream, Usage usage) {
+        String model = Upstream.ANTHROPIC.model;
+        AnthropicFixtures.Tokens tokens = new AnthropicFixtures.Tokens(usage.inputTokens() - usage.cachedTokens(), usage.cachedTokens(), 0,
+                usage.outputTokens());
+        List<String> text = List.of("27 * 453", " = 12,231");
+        anthropicMock.enqueue(stream ? MockResponse.sse(AnthropicFixtures.thinkingStream(model, THINKING_PIECES, SIGNATURE, text, tokens))
+                : MockResponse.json(200, AnthropicFixtures.thinkingMessage(model, String.join("", THINKING_PIECES), SIGNATURE,
+                String.join("", text), tokens)));
+        HttpResponse<String> response = send(dialect, dialect.request(model, List.of(dialect.user("What is 27 * 453?", null)), null, stream, false));
+        assertText(dialect.read(response, stream), "27 * 453 = 12,231", usage);
+        if (dialect == Dialect.OPENAI) {
+            assertThat(response.body()).as("OpenAI's chat shape has no place for thinking").doesNotContain("step by step", SIGNATURE);
+            return;
+        }
+        if (!stream) {
+            JsonNode block = JSON.readTree(response.body()).at("/content/0");
+            assertThat(block.get("type").asString()).isEqualTo("thinking");
+            assertThat(block.get("thinking").asString()).isEqualTo(String.join("", THINKING_PIECES));
+            assertThat(block.get("signature").asString()).isEqualTo(SIGNATURE);
+            return;
+        }
+        StringBuilder thought = new StringBuilder();
+        List<String> signatures = new ArrayList<>();
+        for (JsonNode event : events(response)) {
+            JsonNode delta = event.path("delta");
+            thought.append(delta.path("type").asString("").equals("thinking_delta") ? delta.get("thinking").asString() : "");
+            if (delta.path("type").asString("").equals("signature_delta")) {
+                signatures.add(delta.get("signature").asString());
+            }
+        }
+        assertThat(thought.toString()).isEqualTo(String.join("", THINKING_PIECES));
+        assertThat(signatures).containsExactly(SIGNATURE);
+    }
+
+    /** Citations and the matched stop sequence reach an Anthropic client intact; an OpenAI client gets the whole text. */
+    private void citations(Dialect dialect, boolean stream, Usage usage) {
+        String model = Upstream.ANTHROPIC.model;
+        AnthropicFixtures.Tokens tokens = new AnthropicFixtures.Tokens(usage.inputTokens() - usage.cachedTokens(), usage.cachedTokens(), 0,
+                usage.outputTokens());
+        anthropicMock.enqueue(stream ? MockResponse.sse(AnthropicFixtures.citedStream(model, CITED_LEAD, CITED, STOP_SEQUENCE, tokens))
+                : MockResponse.json(200, AnthropicFixtures.citedMessage(model, CITED_LEAD, CITED, STOP_SEQUENCE, tokens)));
+        HttpResponse<String> response = send(dialect, dialect.request(model, List.of(dialect.user("What colour is the grass?", null)), null,
+                stream, false));
+        Answer answer = dialect.read(response, stream);
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.text()).isEqualTo(CITED_LEAD + "the grass is green and the sky is blue");
+        assertUsage(answer, usage);
+        assertThat(lastEvent().usage()).as("usage in the ledger").isEqualTo(usage);
+        if (dialect == Dialect.OPENAI) {
+            assertThat(answer.finish()).isEqualTo("stop");
+            return;
+        }
+        assertThat(answer.finish()).isEqualTo("stop_sequence");
+        List<JsonNode> citations = new ArrayList<>();
+        String matched;
+        if (!stream) {
+            JsonNode body = JSON.readTree(response.body());
+            body.get("content").forEach(block -> block.path("citations").forEach(citations::add));
+            matched = body.get("stop_sequence").asString();
+        } else {
+            String[] last = {null};
+            for (JsonNode event : events(response)) {
+                if (event.at("/delta/type").asString("").equals("citations_delta")) {
+                    citations.add(event.at("/delta/citation"));
+                }
+                if (event.get("type").asString().equals("message_delta")) {
+                    last[0] = event.at("/delta/stop_sequence").asString();
+                }
+            }
+            matched = last[0];
+        }
+        assertThat(citations).extracting(c -> c.get("cited_text").asString()).containsExactly("The grass is green.", "The sky is blue.");
+        assertThat(citations).extracting(c -> c.get("end_char_index").asInt()).containsExactly(20, 36);
+        assertThat(matched).isEqualTo(STOP_SEQUENCE);
+    }
+
+    /** The data of every event of a streamed answer. */
+    private static List<JsonNode> events(HttpResponse<String> response) {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith("data: ") && !line.equals("data: [DONE]")) {
+                out.add(JSON.readTree(line.substring(6)));
+            }
+        }
+        return out;
     }
 
     private String lastRequestId;

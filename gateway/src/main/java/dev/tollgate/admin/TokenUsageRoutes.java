@@ -9,8 +9,8 @@ import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.model.Principal;
 import dev.tollgate.model.Scope;
-import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.pipeline.Answer;
 import dev.tollgate.pipeline.Endpoint;
 import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.pipeline.Inbound;
@@ -19,7 +19,6 @@ import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.policy.auth.KeyIssuer;
 import dev.tollgate.policy.budget.BudgetCounter;
 import dev.tollgate.policy.budget.BudgetStatus;
-import dev.tollgate.provider.ProviderResponse;
 import dev.tollgate.store.UsageFilter;
 import dev.tollgate.store.UsageLedger;
 import dev.tollgate.store.UsageTotals;
@@ -193,29 +192,22 @@ public final class TokenUsageRoutes {
         Inbound inbound = new Inbound(name -> name.equalsIgnoreCase("x-tollgate-agent") ? Optional.of(agent)
                 : req.headers().first(HeaderNames.create(name)), json.writeValueAsBytes(chat), parser);
         RequestContext ctx = pipeline.newContext(requestId, Endpoint.CHAT, inbound);
-        ProviderResponse response;
-        try {
-            response = pipeline.execute(ctx);
-        } catch (GatewayException e) {
-            if (ctx.principal().isPresent()) {
-                pipeline.finish(ctx, Pipeline.Outcome.failed(e, Usage.NONE));
-            }
-            throw e;
+        try (Answer answer = pipeline.execute(ctx)) {
+            return switch (answer) {
+                case Answer.Failed failed -> throw failed.error();
+                case Answer.Whole whole -> answer(whole.deliver(), ctx, whole.body(), preferred);
+                case Answer.Streamed streamed -> throw new IllegalStateException("a non-streamed test call was answered with a stream");
+            };
         }
-        if (!(response instanceof ProviderResponse.Complete complete)) {
-            throw new IllegalStateException("a non-streamed test call was answered with a stream");
-        }
-        UsageEvent event = pipeline.finish(ctx, Pipeline.Outcome.ok(complete.usage()));
-        return answer(event, ctx, complete, preferred);
     }
 
-    private ObjectNode answer(UsageEvent event, RequestContext ctx, ProviderResponse.Complete complete, Optional<String> preferred) {
+    private ObjectNode answer(UsageEvent event, RequestContext ctx, byte[] completion, Optional<String> preferred) {
         ObjectNode root = json.createObjectNode().put("request_id", event.requestId()).put("ai_name", event.agent())
                 .put("provider", event.provider()).put("model", event.model()).put("preferred_provider", preferred.orElse(null))
                 .put("routing_reason", ctx.routingReason().orElse(null));
         String text = null;
         try {
-            text = json.readTree(complete.body()).path("choices").path(0).path("message").path("content").asString(null);
+            text = json.readTree(completion).path("choices").path(0).path("message").path("content").asString(null);
         } catch (JacksonException e) {
             text = null;
         }

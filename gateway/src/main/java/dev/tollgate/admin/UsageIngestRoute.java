@@ -141,7 +141,7 @@ public final class UsageIngestRoute {
         int status = (int) number(n, at, "status", 200, 100, 599);
         // "estimated": counts the SDK made itself (a stream closed before the provider's usage arrived).
         Usage usage = new Usage(input, output, cached, cacheWrite, reasoning, bool(n, at, "estimated"));
-        PriceTable.Cost cost = prices.cost(kindOf(provider), provider, model, usage);
+        PriceTable.Cost cost = prices.cost(ProviderKind.byName(provider).orElse(null), provider, model, usage);
         return new UsageEvent(id, timestamp(n, at), orDefault(text(n, at, "request_id", ID, false), id), caller.orgId(),
                 caller.keyId(), text(n, at, "agent", TAG, false), text(n, at, "feature", TAG, false),
                 orDefault(text(n, at, "endpoint", TAG, false), "chat"), "sdk", provider, model, usage, cost.usd(), cost.known(), 0,
@@ -233,15 +233,6 @@ public final class UsageIngestRoute {
     private static String shortly(JsonNode v) {
         String text = v.toString();
         return text.length() > 40 ? text.substring(0, 40) + "…" : text;
-    }
-
-    private static ProviderKind kindOf(String provider) {
-        for (ProviderKind kind : ProviderKind.values()) {
-            if (kind.configName().equals(provider)) {
-                return kind;
-            }
-        }
-        return null;
     }
 
 }

@@ -1,139 +1,120 @@
 package dev.tollgate.api;
 
-import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.pipeline.Answer;
 import dev.tollgate.pipeline.Endpoint;
 import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.pipeline.Inbound;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.RequestContext;
-import dev.tollgate.provider.ProviderResponse;
+import dev.tollgate.pipeline.StreamEncoder;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every proxied route does whatever its dialect (OpenAI's routes, Anthropic's {@code /v1/messages}):
- * reads the body, runs the pipeline, and sends errors, each in the dialect's shape with the headers the
- * policies set ({@code Retry-After}, {@code x-ratelimit-*}); settles every call that got past
- * authentication with exactly one usage event. The route's handler writes the answer in its dialect.
+ * What every proxied route does whatever its dialect (OpenAI's routes, Anthropic's {@code /v1/messages},
+ * and any later one): runs the call through the pipeline and writes its {@link Answer} over HTTP with the
+ * {@code x-tollgate-*} and policy headers ({@code Retry-After}, {@code x-ratelimit-*}). The pipeline
+ * settles the call; the route's {@link Dialect} only encodes: whole answers, stream events, errors.
  */
 public final class ProxyRoute {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyRoute.class);
 
-    /** How a dialect writes an error body, and the error type it gives the gateway's own failures. */
-    public interface ErrorShape {
+    /** How one inbound dialect writes answers and errors. */
+    public interface Dialect {
 
-        byte[] body(GatewayException e);
+        /** An error as this dialect's JSON body; also the data of the error event that ends a broken stream. */
+        byte[] errorBody(GatewayException e);
 
-        String internalErrorType();
-    }
+        /** The body of a whole answer, written once the call is settled ({@code settled} is what it was billed). */
+        byte[] whole(Answer.Whole answer, UsageEvent settled);
 
-    /** A call the pipeline answered: its context and the provider's response, still to be written. */
-    public record Answered(RequestContext ctx, ProviderResponse response) {
+        /** The encoder of a streamed answer, writing to {@code out}. */
+        StreamEncoder stream(Answer.Streamed answer, OutputStream out);
     }
 
     private final Pipeline pipeline;
     private final HttpBodies bodies;
-    private final ErrorShape errors;
+    private final Dialect dialect;
 
-    public ProxyRoute(Pipeline pipeline, HttpBodies bodies, ErrorShape errors) {
+    public ProxyRoute(Pipeline pipeline, HttpBodies bodies, Dialect dialect) {
         this.pipeline = pipeline;
         this.bodies = bodies;
-        this.errors = errors;
+        this.dialect = dialect;
     }
 
-    /** Writes an answered call in the route's dialect; settles it (through {@link #sendComplete} or a stream writer). */
-    @FunctionalInterface
-    public interface AnswerWriter {
-        void write(Answered call);
-    }
-
-    /**
-     * Serves one request: runs the pipeline, then has {@code writer} write the answer. A call whose
-     * writing ended without settling it (an unexpected failure while answering) is still ended once, as
-     * {@code abandoned}, so its reservations are released and it is recorded.
-     */
-    public void serve(ServerRequest req, ServerResponse res, Endpoint endpoint, Inbound.RequestParser parser, AnswerWriter writer) {
-        Optional<Answered> answered = run(req, res, endpoint, parser);
-        if (answered.isEmpty()) {
-            return;
-        }
-        RequestContext ctx = answered.get().ctx();
-        try {
-            writer.write(answered.get());
-        } finally {
-            if (!ctx.finished()) {
-                LOG.warn("request {} ended without being settled; recording it as abandoned", ctx.requestId());
-                pipeline.finish(ctx, new Pipeline.Outcome(499, Usage.NONE, "abandoned"));
+    /** Serves one request of {@code endpoint}, its body parsed by {@code parser}. */
+    public void serve(ServerRequest req, ServerResponse res, Endpoint endpoint, Inbound.RequestParser parser) {
+        String requestId = ResponseHeaders.requestId(req.headers().first(HeaderNames.create(ResponseHeaders.REQUEST_ID)).orElse(null));
+        res.header(ResponseHeaders.REQUEST_ID, requestId);
+        Inbound inbound = Inbound.reading(name -> req.headers().first(HeaderNames.create(name)), () -> bodies.read(req), parser);
+        RequestContext ctx = pipeline.newContext(requestId, endpoint, inbound);
+        try (Answer answer = pipeline.execute(ctx)) {
+            ResponseHeaders.routed(res, ctx);
+            switch (answer) {
+                case Answer.Failed failed -> sendError(res, failed.error());
+                case Answer.Whole whole -> sendWhole(res, whole);
+                case Answer.Streamed streamed -> relay(res, streamed);
             }
         }
     }
 
-    /**
-     * Reads the request and runs the pipeline. Returns the answered call, its routing and policy headers
-     * already set; or empty when it failed, the error already sent (and settled).
-     */
-    private Optional<Answered> run(ServerRequest req, ServerResponse res, Endpoint endpoint, Inbound.RequestParser parser) {
-        String requestId = ResponseHeaders.requestId(req.headers().first(HeaderNames.create(ResponseHeaders.REQUEST_ID)).orElse(null));
-        res.header(ResponseHeaders.REQUEST_ID, requestId);
+    /** Settles the answer, then sends it: a client that saw the answer is always billed. */
+    private void sendWhole(ServerResponse res, Answer.Whole whole) {
+        ResponseHeaders.passOn(res, whole.headers());
+        UsageEvent event = whole.deliver();
         byte[] body;
         try {
-            body = bodies.read(req);
-        } catch (GatewayException e) {
-            sendError(res, e);
-            return Optional.empty();
-        }
-        Inbound inbound = new Inbound(name -> req.headers().first(HeaderNames.create(name)), body, parser);
-        RequestContext ctx = pipeline.newContext(requestId, endpoint, inbound);
-        ProviderResponse response;
-        try {
-            response = pipeline.execute(ctx);
-        } catch (GatewayException e) {
-            fail(ctx, res, e);
-            return Optional.empty();
+            body = dialect.whole(whole, event);
         } catch (RuntimeException e) {
-            LOG.error("request {} failed inside the gateway", requestId, e);
-            fail(ctx, res, new GatewayException(500, errors.internalErrorType(), "internal_error", null,
-                    "the gateway failed to handle this request (request id " + requestId + ")", Map.of()));
-            return Optional.empty();
+            LOG.error("request {} was answered, but the answer could not be written", whole.ctx().requestId(), e);
+            sendError(res, new GatewayException(500, "server_error", "internal_error", null,
+                    "the gateway failed to write the answer (request id " + whole.ctx().requestId() + ")", Map.of()));
+            return;
         }
-        ResponseHeaders.routed(res, ctx);
-        ResponseHeaders.passOn(res, response.headers());
-        return Optional.of(new Answered(ctx, response));
-    }
-
-    /** Settles a whole answer, then sends {@code body}: a client that saw the answer is always billed. */
-    public void sendComplete(RequestContext ctx, ServerResponse res, Usage usage, byte[] body) {
-        UsageEvent event = pipeline.finish(ctx, Pipeline.Outcome.ok(usage));
         ResponseHeaders.settled(res, event);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.status(Status.OK_200);
         try {
             res.send(body);
         } catch (RuntimeException e) {
-            LOG.debug("client of request {} went away before the answer was sent: {}", ctx.requestId(), e.toString());
+            LOG.debug("client of request {} went away before the answer was sent: {}", whole.ctx().requestId(), e.toString());
         }
     }
 
-    private void fail(RequestContext ctx, ServerResponse res, GatewayException e) {
-        if (ctx.principal().isPresent()) {
-            pipeline.finish(ctx, Pipeline.Outcome.failed(e, Usage.NONE));
+    private void relay(ServerResponse res, Answer.Streamed streamed) {
+        ResponseHeaders.passOn(res, streamed.headers());
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header("x-accel-buffering", "no");
+        OutputStream out = res.outputStream();
+        try {
+            streamed.relay(dialect.stream(streamed, out));
+        } catch (RuntimeException e) {
+            // Not the client going away (the relay settles that): a fault of the gateway, settled as abandoned.
+            LOG.error("stream {} failed inside the gateway", streamed.ctx().requestId(), e);
+        } finally {
+            try {
+                out.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("stream {} ended while closing: {}", streamed.ctx().requestId(), e.toString());
+            }
         }
-        ResponseHeaders.routed(res, ctx);
-        sendError(res, e);
     }
 
     private void sendError(ServerResponse res, GatewayException e) {
         res.status(Status.create(e.status()));
         e.headers().forEach(res::header);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(errors.body(e));
+        res.send(dialect.errorBody(e));
     }
 }

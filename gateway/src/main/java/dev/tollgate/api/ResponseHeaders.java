@@ -31,7 +31,7 @@ public final class ResponseHeaders {
             res.header("x-tollgate-provider", safe(d.providerName()));
             res.header("x-tollgate-model", safe(d.upstreamModel()));
         });
-        res.header("x-tollgate-cache", "miss");
+        res.header("x-tollgate-cache", safe(ctx.cacheTier()));
         ctx.routingReason().ifPresent(reason -> res.header("x-tollgate-routing-reason", safe(reason)));
         ctx.responseHeaders().forEach(res::header); // the x-ratelimit-* family where limits apply
     }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -145,18 +144,16 @@ final class ConfigBinder {
     }
 
     private static ProviderKind kind(ConfigTree t, String text) {
-        try {
-            return ProviderKind.valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
+        return ProviderKind.byName(text).orElseGet(() -> {
             t.problem("kind", "'" + text + "' (expected one of: " + ProviderKind.choices() + ")");
             return null;
-        }
+        });
     }
 
     private static URI baseUrl(ConfigTree t, ProviderKind kind) {
         String text = t.string("base_url", kind.defaultBaseUrl());
         if (text == null) {
-            if (kind != ProviderKind.SIMULATED) {
+            if (kind.needsBaseUrl()) {
                 t.problem("base_url", "missing (expected: the upstream's OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1)");
             }
             return null;
@@ -201,12 +198,6 @@ final class ConfigBinder {
             }
         }
         // A local server's models are unknown until asked: there is no honest guess, so no default.
-        return switch (first.kind()) {
-            case OPENAI -> "gpt-4o-mini";
-            case GEMINI -> "gemini-2.5-flash";
-            case SIMULATED -> "tollgate-sim";
-            case ANTHROPIC -> "claude-haiku-4-5";
-            default -> "";
-        };
+        return first.kind().defaultModel();
     }
 }

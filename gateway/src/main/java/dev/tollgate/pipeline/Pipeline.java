@@ -1,30 +1,32 @@
 package dev.tollgate.pipeline;
 
-import dev.tollgate.model.Principal;
-import dev.tollgate.model.Usage;
-import dev.tollgate.model.UsageEvent;
-import dev.tollgate.provider.Deployment;
 import dev.tollgate.provider.ProviderResponse;
 import dev.tollgate.usage.PriceTable;
 import java.time.Clock;
 import java.util.List;
-import dev.tollgate.model.TimeOrderedId;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The request path as one list of stages, and the end of every call: {@link #finish} turns a context
- * and its outcome into exactly one {@link UsageEvent} for the listeners (ledger, metrics, alerts).
+ * The request path as one list of stages, and the owner of every call's end. {@link #execute} reads the
+ * body, runs the stages and returns an {@link Answer}; the call is settled exactly once, inside this
+ * package, however it ends ({@link Ending}): one usage event to the listeners (ledger, metrics, alerts),
+ * every policy's reservation settled, a delivered answer handed to the {@link DeliveredHook}s.
  */
 public final class Pipeline {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
     private final List<Stage> stages;
     private final PipelineListener listener;
-    private final PriceTable prices;
+    private final CallSettler settler;
     private final Clock clock;
 
     public Pipeline(List<Stage> stages, PipelineListener listener, PriceTable prices, Clock clock) {
         this.stages = List.copyOf(stages);
         this.listener = listener;
-        this.prices = prices;
+        this.settler = new CallSettler(listener, prices);
         this.clock = clock;
     }
 
@@ -32,77 +34,35 @@ public final class Pipeline {
         return new RequestContext(requestId, endpoint, clock.instant(), System.nanoTime(), inbound);
     }
 
-    /** Runs the stages; returns the upstream's answer or throws {@link GatewayException}. */
-    public ProviderResponse execute(RequestContext ctx) {
-        return new Chain(stages, 0).proceed(ctx);
+    /**
+     * Runs the call: reads its body (a body over the limit is refused with 413 before authentication,
+     * while the client still sends it), then the stages. A refusal or failure is returned as an
+     * {@link Answer.Failed}, already settled; so is a failure inside the gateway (500, logged).
+     */
+    public Answer execute(RequestContext ctx) {
+        ProviderResponse response;
+        try {
+            ctx.inbound().body();
+            response = new Chain(stages, 0).proceed(ctx);
+        } catch (GatewayException e) {
+            return failed(ctx, ctx.attempts() == 0 ? Ending.REFUSED : Ending.FAILED, e);
+        } catch (RuntimeException e) {
+            LOG.error("request {} failed inside the gateway", ctx.requestId(), e);
+            return failed(ctx, Ending.FAILED, new GatewayException(500, "server_error", "internal_error", null,
+                    "the gateway failed to handle this request (request id " + ctx.requestId() + ")", Map.of()));
+        }
+        return switch (response) {
+            case ProviderResponse.Complete complete -> new Answer.Whole(ctx, complete, settler);
+            case ProviderResponse.Streaming streaming -> new Answer.Streamed(ctx, streaming, settler);
+        };
+    }
+
+    private Answer failed(RequestContext ctx, Ending ending, GatewayException error) {
+        settler.settle(ctx, Outcome.failed(ending, error));
+        return new Answer.Failed(ctx, error);
     }
 
     public PipelineListener listener() {
         return listener;
-    }
-
-    /** Marks the first content token of a stream as sent. */
-    public void firstToken(RequestContext ctx) {
-        if (ctx.firstTokenNanos() < 0) {
-            ctx.markFirstToken(System.nanoTime());
-            listener.firstToken(ctx);
-        }
-    }
-
-    /** How a call ended, as the client saw it. */
-    public record Outcome(int status, Usage usage, String errorCode) {
-
-        public static Outcome ok(Usage usage) {
-            return new Outcome(200, usage, null);
-        }
-
-        public static Outcome failed(GatewayException e, Usage usage) {
-            return new Outcome(e.status(), usage, e.code());
-        }
-    }
-
-    /** Ends the call: builds its usage event and hands it to the listeners. Call exactly once per call. */
-    public UsageEvent finish(RequestContext ctx, Outcome outcome) {
-        ctx.markFinished();
-        Principal principal = ctx.principal().orElse(null);
-        String provider = ctx.deployment().map(Deployment::providerName).orElse(null);
-        String model = ctx.deployment().map(Deployment::upstreamModel)
-                .or(ctx::requestedModel)
-                .or(() -> ctx.request().flatMap(r -> r.model()))
-                .orElse(null);
-        PriceTable.Cost cost = ctx.deployment().isEmpty() || model == null ? PriceTable.Cost.NONE
-                : prices.cost(ctx.deployment().get().provider().kind(), provider, model, outcome.usage());
-        long latencyMs = (System.nanoTime() - ctx.startNanos()) / 1_000_000;
-        long ttft = ctx.firstTokenNanos();
-        UsageEvent event = new UsageEvent(
-                TimeOrderedId.next(ctx.startedAt().toEpochMilli()).toString(),
-                ctx.startedAt(),
-                ctx.requestId(),
-                principal == null ? null : principal.orgId(),
-                principal == null ? null : principal.keyId(),
-                ctx.agent().orElse(null),
-                ctx.feature().orElse(null),
-                ctx.endpoint().wireName(),
-                "proxy",
-                provider,
-                model,
-                outcome.usage(),
-                cost.usd(),
-                cost.known(),
-                0,
-                latencyMs,
-                ttft < 0 ? -1 : ttft / 1_000_000,
-                outcome.status(),
-                outcome.errorCode(),
-                ctx.request().map(r -> r.stream()).orElse(false),
-                ctx.attempts(),
-                "miss",
-                ctx.routingReason().orElse(null));
-        try {
-            ctx.settle(event);
-        } finally {
-            listener.completed(event);
-        }
-        return event;
     }
 }

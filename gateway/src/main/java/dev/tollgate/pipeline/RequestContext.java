@@ -23,8 +23,7 @@ public final class RequestContext {
     private String agent;
     private String feature;
     private CanonicalRequest request;
-    private String requestedModel;
-    private List<Deployment> route = List.of();
+    private RoutePlan plan;
     private String routingReason;
     private Deployment deployment;
     private int attempts;
@@ -32,8 +31,11 @@ public final class RequestContext {
     private int promptTokensEstimate = -1;
     private List<Settlement> settlements;
     private java.util.Map<String, String> responseHeaders;
-    private AttemptGuard guard = AttemptGuard.NONE;
-    private boolean finished;
+    private java.util.Map<ContextKey<?>, Object> attributes;
+    private List<DeliveredHook> deliveredHooks;
+    private String cacheTier = "miss";
+    private double savedUsd;
+    private Ending ending;
 
     RequestContext(String requestId, Endpoint endpoint, Instant startedAt, long startNanos, Inbound inbound) {
         this.requestId = requestId;
@@ -95,22 +97,37 @@ public final class RequestContext {
 
     /** The model the route resolved to, as the client named it (or the default). */
     public Optional<String> requestedModel() {
-        return Optional.ofNullable(requestedModel);
+        return plan().map(RoutePlan::model);
     }
 
-    /** Deployments to try in order; the first that answers serves the call. */
-    public List<Deployment> route() {
-        return route;
+    /** Where the call may go, in order; set by routing, transformed by later stages (budgets). */
+    public Optional<RoutePlan> plan() {
+        return Optional.ofNullable(plan);
     }
 
+    /** Sets (or replaces) the plan; the routing reason becomes the plan's. */
+    public void plan(RoutePlan value) {
+        this.plan = value;
+        this.routingReason = value.reason();
+    }
+
+    /** A plan of {@code deployments} in order, each for {@code reason} (tests and benchmarks route by hand). */
     public void route(String model, List<Deployment> deployments, String reason) {
-        this.requestedModel = model;
-        this.route = List.copyOf(deployments);
-        this.routingReason = reason;
+        plan(RoutePlan.of(model, deployments, reason));
     }
 
+    /** Deployments to try in order, as planned; empty before routing. */
+    public List<Deployment> route() {
+        return plan == null ? List.of() : plan.deployments();
+    }
+
+    /** Why the call went where it went: the plan's reason, or the story of every attempt once several were made. */
     public Optional<String> routingReason() {
         return Optional.ofNullable(routingReason);
+    }
+
+    void routingReason(String reason) {
+        this.routingReason = reason;
     }
 
     /** The deployment of the latest attempt. */
@@ -123,34 +140,36 @@ public final class RequestContext {
         this.attempts++;
     }
 
-    void fellBack(String reason) {
-        this.routingReason = reason;
-    }
-
-    /** Sets the routing reason (a budget reordered the route, or skipped a deployment). */
-    public void routingReason(String reason) {
-        this.routingReason = reason;
-    }
-
-    /** Admits upstream attempts and settles the call; {@link AttemptGuard#NONE} unless a stage set one. */
-    public AttemptGuard guard() {
-        return guard;
-    }
-
-    public void guard(AttemptGuard value) {
-        this.guard = value;
-    }
-
-    /** Whether {@link Pipeline#finish} ran for this call. */
-    public boolean finished() {
-        return finished;
-    }
-
-    void markFinished() {
-        if (finished) {
-            throw new IllegalStateException("Pipeline.finish must run exactly once per call (request " + requestId + ")");
+    /** Keeps {@code value} for this call under {@code key}, for a later stage of the policy that owns the key. */
+    public <T> void put(ContextKey<T> key, T value) {
+        if (attributes == null) {
+            attributes = new java.util.HashMap<>(2);
         }
-        finished = true;
+        attributes.put(key, value);
+    }
+
+    /** What a stage kept under {@code key} for this call. */
+    @SuppressWarnings("unchecked")
+    public <T> Optional<T> get(ContextKey<T> key) {
+        return attributes == null ? Optional.empty() : Optional.ofNullable((T) attributes.get(key));
+    }
+
+    /** Whether the call is settled: it ended, and {@link #ending()} says how. */
+    public boolean settled() {
+        return ending != null;
+    }
+
+    /** How the call ended, once it is settled. */
+    public java.util.Optional<Ending> ending() {
+        return java.util.Optional.ofNullable(ending);
+    }
+
+    void markSettled(Ending how) {
+        if (ending != null) {
+            throw new IllegalStateException("a call is settled exactly once (request " + requestId + " ended " + ending
+                    + ", then again " + how + ")");
+        }
+        ending = how;
     }
 
     public int attempts() {
@@ -178,8 +197,8 @@ public final class RequestContext {
     }
 
     /**
-     * What a policy reserved for this call and must settle when it ends (rate limits, budgets): run once by
-     * {@link Pipeline#finish}, whichever way the call ended, with the usage event the call was billed by.
+     * What a policy reserved for this call and must settle when it ends (rate limits, budgets): run once when
+     * the pipeline settles the call, whichever way it ended, with the usage event the call was billed by.
      */
     @FunctionalInterface
     public interface Settlement {
@@ -194,7 +213,7 @@ public final class RequestContext {
     }
 
     /** Runs the settlements once; later calls find none. */
-    void settle(dev.tollgate.model.UsageEvent billed) {
+    void runSettlements(dev.tollgate.model.UsageEvent billed) {
         List<Settlement> pending = settlements;
         settlements = null;
         if (pending != null) {
@@ -218,5 +237,47 @@ public final class RequestContext {
 
     public java.util.Map<String, String> responseHeaders() {
         return responseHeaders == null ? java.util.Map.of() : responseHeaders;
+    }
+
+    /** Asks for the answer of this call if it ends {@link Ending#DELIVERED} (a cache stage fills from it). */
+    public void onDelivered(DeliveredHook hook) {
+        if (deliveredHooks == null) {
+            deliveredHooks = new java.util.ArrayList<>(1);
+        }
+        deliveredHooks.add(hook);
+    }
+
+    /** Whether a hook wants the delivered answer, so the relay keeps the chunks it writes. */
+    boolean keepsDeliveredAnswers() {
+        return deliveredHooks != null;
+    }
+
+    void runDeliveredHooks(DeliveredAnswer answer, dev.tollgate.model.UsageEvent billed) {
+        for (DeliveredHook hook : deliveredHooks) {
+            try {
+                hook.delivered(this, answer, billed);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(RequestContext.class).error("a delivered-answer hook of request {} failed", requestId, e);
+            }
+        }
+    }
+
+    /**
+     * A stage answered the call from a cache: {@code tier} ({@code exact}, {@code semantic}, {@code workflow})
+     * goes to the {@code x-tollgate-cache} header and the usage event, with what the call would have cost.
+     */
+    public void servedFromCache(String tier, double costAvoidedUsd) {
+        this.cacheTier = tier;
+        this.savedUsd = costAvoidedUsd;
+    }
+
+    /** {@code miss} unless a stage answered from a cache. */
+    public String cacheTier() {
+        return cacheTier;
+    }
+
+    /** What the call would have cost without the cache (0 on a miss). */
+    public double savedUsd() {
+        return savedUsd;
     }
 }

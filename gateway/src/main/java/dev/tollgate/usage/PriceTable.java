@@ -39,7 +39,6 @@ public final class PriceTable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PriceTable.class);
     private static final String RESOURCE = "/dev/tollgate/usage/prices/model_prices_and_context_window.json";
-    private static final Set<ProviderKind> LOCAL = Set.of(ProviderKind.OLLAMA, ProviderKind.VLLM, ProviderKind.LMSTUDIO);
 
     /** Prices of one model, per token. Absent cache and reasoning prices fall back to the input / output price. */
     public record ModelPrice(String model, String provider, String mode, double input, double output,
@@ -143,14 +142,14 @@ public final class PriceTable {
         if (kind != null && exact != null && !servedBy(exact, kind)) {
             // LiteLLM lists some names twice: gemini-2.5-flash under Vertex AI, gemini/gemini-2.5-flash under
             // Google AI Studio. The entry of the provider's own kind wins when the table has one.
-            ModelPrice own = prices.get(kind.configName() + "/" + model);
+            ModelPrice own = prices.get(kind.priceNamespace() + "/" + model);
             exact = own != null ? own : exact;
         }
         if (exact == null && providerName != null) {
             exact = prices.get(providerName + "/" + model);
         }
         if (exact == null && kind != null) {
-            exact = prices.get(kind.configName() + "/" + model);
+            exact = prices.get(kind.priceNamespace() + "/" + model);
         }
         return Optional.ofNullable(exact);
     }
@@ -173,12 +172,12 @@ public final class PriceTable {
         if (override != null) {
             return new Cost(usd(override, usage), true);
         }
-        if (kind != null && LOCAL.contains(kind)) {
+        if (kind != null && kind.pricing() == ProviderKind.Pricing.FREE) {
             return Cost.FREE;
         }
         Optional<ModelPrice> price = find(kind, providerName, model);
         if (price.isEmpty()) {
-            if (kind == ProviderKind.SIMULATED) {
+            if (kind != null && kind.pricing() == ProviderKind.Pricing.LIKE_NAMED_MODEL) {
                 return Cost.FREE;
             }
             if (warned.add(providerName + "/" + model)) {
@@ -198,16 +197,16 @@ public final class PriceTable {
     }
 
     private static boolean servedBy(ModelPrice price, ProviderKind kind) {
-        return price.provider().equals(kind.configName());
+        return price.provider().equals(kind.priceNamespace());
     }
 
     /**
      * Chat and embedding models of a provider kind ({@code litellm_provider}), for listing: bare names,
-     * and {@code provider/name} entries listed by their bare name. Gemini models are listed by LiteLLM
-     * under Vertex AI too ({@code vertex_ai-language-models}); for {@code gemini} those count as well.
+     * and {@code provider/name} entries listed by their bare name; a kind listed under several of the
+     * map's providers ({@link ProviderKind#listedUnder}: Gemini under Vertex AI too) gets all of them.
      */
     public List<String> modelsOf(String provider) {
-        Set<String> providers = provider.equals("gemini") ? Set.of("gemini", "vertex_ai-language-models") : Set.of(provider);
+        Set<String> providers = ProviderKind.byName(provider).map(k -> Set.copyOf(k.listedUnder())).orElse(Set.of(provider));
         java.util.TreeSet<String> out = new java.util.TreeSet<>();
         for (ModelPrice p : prices.values()) {
             if (!providers.contains(p.provider()) || !(p.mode().equals("chat") || p.mode().equals("embedding"))) {

@@ -16,6 +16,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code text_delta} or {@code input_json_delta}, {@code content_block_stop}, {@code message_delta} with
  * the stop reason and cumulative {@code output_tokens}, {@code message_stop}); and the error object
  * {@code {"type":"error","error":{"type":…,"message":…}}}, also sent as an {@code error} event mid-stream.
+ * The extended-thinking and citations shapes follow the guides of those names: a {@code thinking} block
+ * with its {@code signature} before the text (streamed as {@code thinking_delta} pieces and one
+ * {@code signature_delta}), and text blocks with {@code char_location} citations of a document
+ * (streamed as {@code citations_delta}), here ending at a matched {@code stop_sequence}.
  */
 public final class AnthropicFixtures {
 
@@ -117,6 +121,89 @@ public final class AnthropicFixtures {
         delta.putObject("delta").put("stop_reason", stopReason).putNull("stop_sequence");
         delta.putObject("usage").put("output_tokens", tokens.output());
         return List.of(event("message_delta", delta.toString()), event("message_stop", "{\"type\":\"message_stop\"}"));
+    }
+
+    /** Extended thinking, not streamed: the thinking block with its signature, then the answer's text. */
+    public static String thinkingMessage(String model, String thinking, String signature, String text, Tokens tokens) {
+        ObjectNode root = head(model);
+        var content = root.putArray("content");
+        content.addObject().put("type", "thinking").put("thinking", thinking).put("signature", signature);
+        content.addObject().put("type", "text").put("text", text);
+        tail(root, "end_turn", tokens);
+        return root.toString();
+    }
+
+    /** Extended thinking, streamed: {@code thinking_delta} pieces and a {@code signature_delta}, then the text block. */
+    public static List<String> thinkingStream(String model, List<String> thinking, String signature, List<String> text, Tokens tokens) {
+        List<String> out = new ArrayList<>();
+        out.add(messageStart(model, tokens));
+        out.add(event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}"));
+        for (String piece : thinking) {
+            ObjectNode delta = JSON.createObjectNode().put("type", "content_block_delta").put("index", 0);
+            delta.putObject("delta").put("type", "thinking_delta").put("thinking", piece);
+            out.add(event("content_block_delta", delta.toString()));
+        }
+        ObjectNode signed = JSON.createObjectNode().put("type", "content_block_delta").put("index", 0);
+        signed.putObject("delta").put("type", "signature_delta").put("signature", signature);
+        out.add(event("content_block_delta", signed.toString()));
+        out.add(event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"));
+        out.add(event("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+        for (String piece : text) {
+            out.add(textDelta(1, piece));
+        }
+        out.add(event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":1}"));
+        out.addAll(end("end_turn", tokens));
+        return out;
+    }
+
+    /** A cited statement: the citation of {@link #citedMessage}, located in the document by characters. */
+    public record Cited(String text, String citedText, int start, int end) {
+
+        ObjectNode citation() {
+            return JSON.createObjectNode().put("type", "char_location").put("cited_text", citedText).put("document_index", 0)
+                    .put("document_title", "Example Document").put("start_char_index", start).put("end_char_index", end);
+        }
+    }
+
+    /** Text blocks as Claude cites a document: plain text between cited statements, ending at a matched stop sequence. */
+    public static String citedMessage(String model, String lead, List<Cited> cited, String stopSequence, Tokens tokens) {
+        ObjectNode root = head(model);
+        var content = root.putArray("content");
+        content.addObject().put("type", "text").put("text", lead);
+        for (Cited c : cited) {
+            ObjectNode block = content.addObject().put("type", "text").put("text", c.text());
+            block.putArray("citations").add(c.citation());
+        }
+        root.put("stop_reason", "stop_sequence").put("stop_sequence", stopSequence);
+        usage(root, tokens);
+        return root.toString();
+    }
+
+    /** The same streamed: each cited block opens with empty citations, gets a {@code citations_delta}, then its text. */
+    public static List<String> citedStream(String model, String lead, List<Cited> cited, String stopSequence, Tokens tokens) {
+        List<String> out = new ArrayList<>();
+        out.add(messageStart(model, tokens));
+        out.add(event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+        out.add(textDelta(0, lead));
+        out.add(event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"));
+        int index = 1;
+        for (Cited c : cited) {
+            ObjectNode start = JSON.createObjectNode().put("type", "content_block_start").put("index", index);
+            start.putObject("content_block").put("type", "text").put("text", "").putArray("citations");
+            out.add(event("content_block_start", start.toString()));
+            ObjectNode delta = JSON.createObjectNode().put("type", "content_block_delta").put("index", index);
+            delta.putObject("delta").put("type", "citations_delta").set("citation", c.citation());
+            out.add(event("content_block_delta", delta.toString()));
+            out.add(textDelta(index, c.text()));
+            out.add(event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + index + "}"));
+            index++;
+        }
+        ObjectNode end = JSON.createObjectNode().put("type", "message_delta");
+        end.putObject("delta").put("stop_reason", "stop_sequence").put("stop_sequence", stopSequence);
+        end.putObject("usage").put("output_tokens", tokens.output());
+        out.add(event("message_delta", end.toString()));
+        out.add(event("message_stop", "{\"type\":\"message_stop\"}"));
+        return out;
     }
 
     /** An error event, as Anthropic sends one mid-stream (for example when overloaded). */

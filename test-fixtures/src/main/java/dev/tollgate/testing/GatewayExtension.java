@@ -1,10 +1,12 @@
 package dev.tollgate.testing;
 
 import dev.tollgate.Gateway;
+import dev.tollgate.StoreFactory;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.pipeline.PipelineListener;
 import dev.tollgate.store.UsageLedger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +48,8 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     private Path dataDir;
     private Gateway gateway;
     private java.time.Clock clock = java.time.Clock.systemUTC();
+    private final List<PipelineListener> listeners = new java.util.ArrayList<>();
+    private StoreFactory stores;
 
     private GatewayExtension(String yaml) {
         this.yaml = yaml;
@@ -72,6 +76,18 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         return this;
     }
 
+    /** A listener that hears every call, after the gateway's own (ledger, alerts). */
+    public GatewayExtension listener(PipelineListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** The stores to open instead of the configured ones (a test wraps them to watch what is reserved and settled). */
+    public GatewayExtension stores(StoreFactory factory) {
+        this.stores = factory;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         dataDir = Files.createTempDirectory("tollgate-test-");
@@ -84,8 +100,8 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         env.forEach((k, v) -> values.put(k, v.get()));
         TollgateConfig config = new ConfigLoader(values).load(file);
         ServerConfig s = config.server();
-        gateway = Gateway.start(config.withServer(new ServerConfig("127.0.0.1", 0, s.maxBodyBytes(), s.maxHeaderBytes())).withDataDir(dataDir),
-                List.of(), clock);
+        TollgateConfig local = config.withServer(new ServerConfig("127.0.0.1", 0, s.maxBodyBytes(), s.maxHeaderBytes())).withDataDir(dataDir);
+        gateway = Gateway.start(local, listeners, clock, stores == null ? StoreFactory.forConfig(local) : stores);
     }
 
     @Override

@@ -194,6 +194,50 @@ class AnthropicSdkTest {
         assertThat(event.usage()).isEqualTo(expected.ledger());
     }
 
+    @Test
+    void anAnthropicUpstream_reachesTheSdkWithItsThinkingBlock_plainAndStreamed() {
+        String model = Upstream.ANTHROPIC.model;
+        Tokens tokens = new Tokens(30, 0, 0, 90);
+        anthropic.enqueue(MockResponse.json(200, AnthropicFixtures.thinkingMessage(model, "27 * 453: 453 = 400 + 50 + 3", "EqQBCgIYAhIM1gbc",
+                "12,231", tokens)));
+        anthropic.enqueue(MockResponse.sse(AnthropicFixtures.thinkingStream(model, List.of("27 * 453:", " 453 = 400 + 50 + 3"), "EqQBCgIYAhIM1gbc",
+                List.of("12,", "231"), tokens)));
+        MessageCreateParams params = MessageCreateParams.builder().model(model).maxTokens(2048).addUserMessage("What is 27 * 453?").build();
+
+        Message plain = client.messages().create(params);
+        MessageAccumulator accumulator = MessageAccumulator.create();
+        try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(params)) {
+            stream.stream().forEach(accumulator::accumulate);
+        }
+
+        for (Message message : List.of(plain, accumulator.message())) {
+            assertThat(message.content()).hasSize(2);
+            assertThat(message.content().get(0).asThinking().thinking()).isEqualTo("27 * 453: 453 = 400 + 50 + 3");
+            assertThat(message.content().get(0).asThinking().signature()).isEqualTo("EqQBCgIYAhIM1gbc");
+            assertThat(message.content().get(1).asText().text()).isEqualTo("12,231");
+            assertThat(message.usage().outputTokens()).isEqualTo(90);
+        }
+    }
+
+    @Test
+    void anAnthropicUpstream_reachesTheSdkWithItsCitationsAndTheMatchedStopSequence() {
+        String model = Upstream.ANTHROPIC.model;
+        anthropic.enqueue(MockResponse.json(200, AnthropicFixtures.citedMessage(model, "According to the document, ",
+                List.of(new AnthropicFixtures.Cited("the grass is green", "The grass is green.", 0, 20)), "\n\nEND", new Tokens(40, 0, 0, 12))));
+
+        HttpResponseFor<Message> raw = client.messages().withRawResponse()
+                .create(MessageCreateParams.builder().model(model).maxTokens(256).addUserMessage("What colour is the grass?").build());
+        Message message = raw.parse();
+
+        assertThat(message.stopReason()).contains(StopReason.STOP_SEQUENCE);
+        assertThat(message.stopSequence()).contains("\n\nEND");
+        var citation = message.content().get(1).asText().citations().orElseThrow().getFirst().asCharLocation();
+        assertThat(citation.citedText()).isEqualTo("The grass is green.");
+        assertThat(citation.endCharIndex()).isEqualTo(20);
+        UsageEvent event = gateway.event(raw.headers().values("x-tollgate-request-id").getFirst());
+        assertThat(event.usage()).isEqualTo(new Usage(40, 12, 0, 0, 0, false));
+    }
+
     @ParameterizedTest
     @EnumSource(Upstream.class)
     void toolUse_returnsTheToolCallWithItsInput(Upstream upstream) {

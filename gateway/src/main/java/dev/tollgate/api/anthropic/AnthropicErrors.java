@@ -1,6 +1,5 @@
 package dev.tollgate.api.anthropic;
 
-import dev.tollgate.api.ProxyRoute;
 import dev.tollgate.pipeline.GatewayException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -12,7 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code request_too_large} (413), {@code rate_limit_error} (429), {@code overloaded_error} (503, 529),
  * {@code api_error} (other 5xx).
  */
-public final class AnthropicErrors implements ProxyRoute.ErrorShape {
+public final class AnthropicErrors {
 
     private final JsonMapper json;
 
@@ -21,7 +20,6 @@ public final class AnthropicErrors implements ProxyRoute.ErrorShape {
     }
 
     /** The error as a JSON body; also the data of the {@code error} event that ends a broken stream. */
-    @Override
     public byte[] body(GatewayException e) {
         ObjectNode root = json.createObjectNode().put("type", "error");
         root.putObject("error").put("type", type(e.status())).put("message", e.getMessage());
@@ -38,10 +36,5 @@ public final class AnthropicErrors implements ProxyRoute.ErrorShape {
             case 503, 529 -> "overloaded_error";
             default -> status >= 500 ? "api_error" : "invalid_request_error";
         };
-    }
-
-    @Override
-    public String internalErrorType() {
-        return "api_error";
     }
 }

@@ -4,8 +4,6 @@ import dev.tollgate.api.HttpBodies;
 import dev.tollgate.api.ProxyRoute;
 import dev.tollgate.pipeline.Endpoint;
 import dev.tollgate.pipeline.Pipeline;
-import dev.tollgate.provider.Deployment;
-import dev.tollgate.provider.ProviderResponse;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -22,26 +20,14 @@ public final class AnthropicMessagesHandler implements Handler {
 
     private final ProxyRoute route;
     private final AnthropicMessagesParser parser;
-    private final AnthropicResponseWriter messages;
-    private final AnthropicStreamWriter streams;
 
     public AnthropicMessagesHandler(Pipeline pipeline, HttpBodies bodies, JsonMapper json) {
-        AnthropicErrors errors = new AnthropicErrors(json);
-        this.route = new ProxyRoute(pipeline, bodies, errors);
+        this.route = new ProxyRoute(pipeline, bodies, new AnthropicDialect(json));
         this.parser = new AnthropicMessagesParser(json);
-        this.messages = new AnthropicResponseWriter(json);
-        this.streams = new AnthropicStreamWriter(pipeline, errors, json);
     }
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        route.serve(req, res, Endpoint.CHAT, parser, call -> {
-            String model = call.ctx().deployment().map(Deployment::upstreamModel).orElse("");
-            switch (call.response()) {
-                case ProviderResponse.Complete complete -> route.sendComplete(call.ctx(), res, complete.usage(),
-                        messages.message(complete.body(), complete.usage(), model));
-                case ProviderResponse.Streaming streaming -> streams.relay(call.ctx(), res, streaming, model);
-            }
-        });
+        route.serve(req, res, Endpoint.CHAT, parser);
     }
 }

@@ -1,7 +1,6 @@
 package dev.tollgate.api.anthropic;
 
 import dev.tollgate.model.Usage;
-import dev.tollgate.provider.anthropic.wire.StopReason;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,7 +45,7 @@ final class AnthropicResponseWriter {
                     .put("name", call.path("function").path("name").asString(""))
                     .set("input", input(call.path("function").path("arguments").asString("")));
         }
-        out.put("stop_reason", StopReason.ofFinishReason(choice.path("finish_reason").asString(null)));
+        out.put("stop_reason", StopReasons.of(choice.path("finish_reason").asString(null)));
         out.putNull("stop_sequence");
         usage(out.putObject("usage"), usage);
         return json.writeValueAsBytes(out);

@@ -1,12 +1,11 @@
 package dev.tollgate.api.openai;
 
-import dev.tollgate.api.ProxyRoute;
 import dev.tollgate.pipeline.GatewayException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Renders errors in OpenAI's shape: {@code {"error":{"message","type","param","code"}}}. */
-public final class OpenAiErrors implements ProxyRoute.ErrorShape {
+public final class OpenAiErrors {
 
     private final JsonMapper json;
 
@@ -15,7 +14,6 @@ public final class OpenAiErrors implements ProxyRoute.ErrorShape {
     }
 
     /** The error as a JSON body; also the data of the error event that ends a broken stream. */
-    @Override
     public byte[] body(GatewayException e) {
         return json.writeValueAsBytes(node(e));
     }
@@ -36,10 +34,5 @@ public final class OpenAiErrors implements ProxyRoute.ErrorShape {
             error.put("code", e.code());
         }
         return root;
-    }
-
-    @Override
-    public String internalErrorType() {
-        return "server_error";
     }
 }

@@ -1,7 +1,6 @@
 package dev.tollgate.policy.budget;
 
 import dev.tollgate.config.BudgetRuleConfig.Metric;
-import dev.tollgate.config.ProviderKind;
 import dev.tollgate.model.CanonicalRequest;
 import dev.tollgate.model.ChatRequest;
 import dev.tollgate.model.EmbeddingRequest;
@@ -10,20 +9,19 @@ import dev.tollgate.model.UsageEvent;
 import dev.tollgate.provider.Deployment;
 import dev.tollgate.usage.PriceTable;
 import dev.tollgate.usage.TokenCounter;
+import java.util.OptionalInt;
 
 /**
  * The worst case of a call, reserved before it runs, and the actual amounts it settles with. The worst
  * case is the prompt as Tollgate counts it plus {@code max_tokens} (or the model's output limit from the
- * price map, or {@value #DEFAULT_MAX_OUTPUT} when the map does not know the model; for an Anthropic upstream at most
- * the {@code max_tokens} its adapter sends for the client), priced like a real call.
+ * price map, or {@value #DEFAULT_MAX_OUTPUT} when the map does not know the model; for an upstream whose adapter
+ * must send {@code max_tokens} (Anthropic) at most the kind's default it sends), priced like a real call.
  * The prompt count is an estimate (Anthropic's and Gemini's tokenizers differ from OpenAI's), so a call
  * may settle a little above what it reserved; the next reservation then sees the true total.
  */
 public final class BudgetEstimator {
 
     static final int DEFAULT_MAX_OUTPUT = 4_096;
-    /** The {@code max_tokens} the Anthropic adapter sends when the client gave none ({@code AnthropicRequestMapper.DEFAULT_MAX_TOKENS}). */
-    static final int ANTHROPIC_DEFAULT_MAX_TOKENS = 4_096;
 
     private final TokenCounter tokens;
     private final PriceTable prices;
@@ -57,8 +55,9 @@ public final class BudgetEstimator {
         }
         long modelLimit = prices.find(target.provider().kind(), target.upstreamModel())
                 .map(PriceTable.ModelPrice::maxOutputTokens).filter(n -> n > 0).orElse(DEFAULT_MAX_OUTPUT);
-        // Anthropic requires max_tokens: without the client's, the adapter asks for its default, and no more can come back.
-        return target.provider().kind() == ProviderKind.ANTHROPIC ? Math.min(modelLimit, ANTHROPIC_DEFAULT_MAX_TOKENS) : modelLimit;
+        // An adapter that must send max_tokens (Anthropic's) sends its kind's default: no more can come back.
+        OptionalInt sent = target.provider().kind().defaultMaxTokens();
+        return sent.isPresent() ? Math.min(modelLimit, sent.getAsInt()) : modelLimit;
     }
 
     /** The worst case of one call on {@code target}, in {@code metric}'s unit. */

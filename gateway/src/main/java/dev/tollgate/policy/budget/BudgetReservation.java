@@ -1,8 +1,6 @@
 package dev.tollgate.policy.budget;
 
-import dev.tollgate.model.CanonicalRequest;
 import dev.tollgate.model.UsageEvent;
-import dev.tollgate.pipeline.AttemptGuard;
 import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.pipeline.PipelineListener;
 import dev.tollgate.pipeline.RequestContext;
@@ -13,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The budget side of one call. Before each attempt it reserves the attempt's worst case against every
@@ -21,7 +20,7 @@ import java.util.Map;
  * counter by {@code actual - reserved} and reports the budgets' standing. At most one reservation is held
  * at a time, and settling happens once, so nothing is ever released twice or leaked.
  */
-final class BudgetReservation implements AttemptGuard {
+final class BudgetReservation implements BudgetPolicy.Reservation {
 
     private final List<Candidate> order;
     private final CounterStore counters;
@@ -39,23 +38,24 @@ final class BudgetReservation implements AttemptGuard {
     }
 
     @Override
-    public CanonicalRequest admit(RequestContext ctx, Deployment target, CanonicalRequest request) {
+    public Optional<BudgetPolicy.Refusal> reserve(Deployment target) {
         Candidate c = find(target);
         if (c == null) {
-            return request;
+            return Optional.empty();
         }
         if (held != null) {
-            throw new IllegalStateException("a reservation is still held for " + held.provider() + "; failed() must release it first");
+            throw new IllegalStateException("a reservation is still held for " + held.provider() + "; release() must come first");
         }
         if (c.behind != null && c.behind.refusal != null) {
             c.refusal = c.provider() + ": kept in reserve past its prefer_fallback threshold";
             refused.add(c);
-            throw refusal();
+            return Optional.of(new BudgetPolicy.Refusal("budget: " + c.refusal, refusal()));
         }
         if (c.emergency != null) {
             c.refusal = c.emergency;
             refused.add(c);
-            throw new GatewayException(429, "budget_exceeded", "budget_emergency", null, c.emergency, Map.of());
+            return Optional.of(new BudgetPolicy.Refusal("budget: " + c.refusal,
+                    new GatewayException(429, "budget_exceeded", "budget_emergency", null, c.emergency, Map.of())));
         }
         if (!c.counters.isEmpty()) {
             CounterStore.Reservation r = counters.reserve(c.claims());
@@ -64,18 +64,15 @@ final class BudgetReservation implements AttemptGuard {
                 BudgetWindow w = c.counters.get(r.refused()).window();
                 c.refusalEnds = w.ends() ? w.end() : null;
                 refused.add(c);
-                throw refusal();
+                return Optional.of(new BudgetPolicy.Refusal("budget: " + c.refusal, refusal()));
             }
         }
         held = c;
-        if (!refused.isEmpty()) {
-            ctx.routingReason("budget: " + refused.getLast().refusal + "; tried " + c.provider());
-        }
-        return c.request;
+        return Optional.empty();
     }
 
     @Override
-    public void failed(RequestContext ctx, Deployment target) {
+    public void release(Deployment target) {
         if (held != null && held.deployment.equals(target)) {
             release(held);
             held = null;
@@ -83,6 +80,7 @@ final class BudgetReservation implements AttemptGuard {
     }
 
     /** The call is over and {@code event} is what it is billed: settles what is still held, once. */
+    @Override
     public void settle(RequestContext ctx, UsageEvent event) {
         if (settled) {
             return;

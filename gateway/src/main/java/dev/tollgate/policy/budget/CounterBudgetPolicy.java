@@ -8,6 +8,8 @@ import dev.tollgate.model.ChatRequest;
 import dev.tollgate.model.Principal;
 import dev.tollgate.pipeline.PipelineListener;
 import dev.tollgate.pipeline.RequestContext;
+import dev.tollgate.pipeline.RoutePlan;
+import dev.tollgate.pipeline.RouteStep;
 import dev.tollgate.policy.routing.ModelCatalog;
 import dev.tollgate.provider.Deployment;
 import dev.tollgate.store.CounterStore;
@@ -25,8 +27,9 @@ import tools.jackson.databind.node.ObjectNode;
  * route: a deployment past a {@code prefer_fallback} threshold gives its place to the rule's fallback
  * target (the request rewritten for it) and moves behind it, kept only for upstream failures of the
  * fallback, never to get around the fallback's own exhausted budget; a deployment in {@code emergency}
- * is refused to callers that are not priority. The {@link BudgetReservation} then reserves atomically
- * per attempt. The plan's reads are advisory; only the reservation decides whether a call fits.
+ * is refused to callers that are not priority. The routing plan is transformed into that order (a value;
+ * its reasons are not rewritten), and the {@link BudgetReservation} then reserves atomically per attempt.
+ * The plan's reads are advisory; only the reservation decides whether a call fits.
  */
 public final class CounterBudgetPolicy implements BudgetPolicy {
 
@@ -59,7 +62,7 @@ public final class CounterBudgetPolicy implements BudgetPolicy {
     }
 
     @Override
-    public Optional<Decision> decide(RequestContext ctx) {
+    public Optional<Decision> decide(RequestContext ctx, RoutePlan routed) {
         if (rules.rules().isEmpty()) {
             return Optional.empty();
         }
@@ -67,20 +70,35 @@ public final class CounterBudgetPolicy implements BudgetPolicy {
         Principal p = ctx.principal().orElseThrow(() -> new IllegalStateException("auth must run before budgets"));
         CallScope scope = new CallScope(p.orgId(), p.keyId(), ctx.agent().orElse(null), ctx.feature().orElse(null), null, null);
         CanonicalRequest request = ctx.request().orElseThrow(() -> new IllegalStateException("limits must run before budgets"));
-        String model = ctx.requestedModel().orElseGet(() -> ctx.route().getFirst().upstreamModel());
         // One prompt estimate per call: the key's rate limits may have counted it already, and may count on it.
         long[] prompt = {ctx.promptTokensEstimate()};
-        Plan plan = plan(scope, ctx.route(), request, model, prompt, clock.instant());
+        Plan plan = plan(scope, routed.deployments(), request, routed.model(), prompt, clock.instant());
         if (prompt[0] >= 0 && ctx.promptTokensEstimate() < 0) {
             ctx.promptTokensEstimate((int) Math.min(Integer.MAX_VALUE, prompt[0]));
         }
         if (plan == null) {
             return Optional.empty();
         }
-        List<Deployment> route = new ArrayList<>(plan.order.size());
-        plan.order.forEach(c -> route.add(c.deployment));
         BudgetReservation reservation = new BudgetReservation(plan.order, counters, listener, clock);
-        return Optional.of(new Decision(route, Optional.ofNullable(plan.reason), reservation, reservation::settle));
+        return Optional.of(new Decision(transformed(routed, plan, request), reservation));
+    }
+
+    /**
+     * The routed plan in the budgets' order: steps keep their reasons, a fallback target routing did not
+     * choose is there for the budget's reason with its own request, and when budgets changed the route
+     * the first step says why ({@code budget: anthropic at 95.2% of 140000 tokens …, fallback openai}).
+     */
+    private static RoutePlan transformed(RoutePlan routed, Plan plan, CanonicalRequest call) {
+        List<RouteStep> steps = new ArrayList<>(plan.order.size());
+        for (Candidate c : plan.order) {
+            Optional<RouteStep> before = routed.steps().stream().filter(s -> s.target().equals(c.deployment)).findFirst();
+            Optional<CanonicalRequest> own = c.request == call ? before.flatMap(RouteStep::request) : Optional.of(c.request);
+            steps.add(new RouteStep(c.deployment, before.map(RouteStep::reason).orElse(plan.reason), own));
+        }
+        if (plan.reason != null) {
+            steps.set(0, steps.getFirst().withReason(plan.reason));
+        }
+        return new RoutePlan(routed.model(), steps);
     }
 
     /**

@@ -12,7 +12,7 @@ import dev.tollgate.provider.ProviderResponse;
  * The caller's key limits (requests and tokens per minute), after the request is parsed and before
  * routing. Short-circuits with 429 ({@code rate_limit_error} / {@code rate_limit_exceeded}, {@code Retry-After},
  * {@code x-ratelimit-*}) when a window is full; otherwise proceeds once. Deployment limits are applied per
- * attempt by {@link DeploymentLimitGate}, where a deployment at its limit makes the route's next one serve.
+ * attempt by {@link DeploymentLimitStage}, where a deployment at its limit makes the plan's next step serve.
  */
 public final class RateLimitStage implements Stage {
 

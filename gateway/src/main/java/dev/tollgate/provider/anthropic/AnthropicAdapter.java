@@ -6,6 +6,7 @@ import dev.tollgate.model.ChatRequest;
 import dev.tollgate.provider.ProviderAdapter;
 import dev.tollgate.provider.ProviderResponse;
 import dev.tollgate.provider.UpstreamHttp;
+import dev.tollgate.provider.Wire;
 import dev.tollgate.usage.TokenCounter;
 import java.net.URI;
 import java.time.Clock;
@@ -17,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The adapter for Anthropic's Messages API ({@code POST {base_url}/v1/messages}, {@code x-api-key},
  * {@code anthropic-version: 2023-06-01}). Requests are translated from the canonical form (or forwarded
  * as the client wrote them when it spoke Anthropic's dialect); answers and streams come back in OpenAI's
- * shape, the gateway's inner response language. The HTTP exchange, its timeouts and transport failures
+ * shape, the gateway's inner response language, or as Anthropic sent them to a client of Anthropic's dialect. The HTTP exchange, its timeouts and transport failures
  * are {@link UpstreamHttp}'s, shared with the other adapters.
  */
 public final class AnthropicAdapter implements ProviderAdapter {
@@ -49,17 +50,24 @@ public final class AnthropicAdapter implements ProviderAdapter {
         this.headers = Map.copyOf(h);
     }
 
+    /**
+     * A client that spoke Anthropic's dialect gets Anthropic's answer as it came (thinking blocks,
+     * citations and the matched stop sequence intact); any other client gets it in OpenAI's shape.
+     */
     @Override
     public ProviderResponse chat(ChatRequest request, String upstreamModel) {
         byte[] body = requests.body(request, upstreamModel);
+        boolean sameDialect = request.anthropicBody().isPresent();
+        Wire wire = sameDialect ? Wire.ANTHROPIC : Wire.OPENAI;
         if (!request.stream()) {
-            AnthropicResponseMapper.Translated answer = responses.completion(http.complete(messagesUri, body, headers));
-            return new ProviderResponse.Complete(answer.body(), answer.usage(), Map.of());
+            byte[] raw = http.complete(messagesUri, body, headers);
+            AnthropicResponseMapper.Translated answer = sameDialect ? responses.passthrough(raw) : responses.completion(raw);
+            return new ProviderResponse.Complete(answer.body(), answer.usage(), Map.of(), wire);
         }
         UpstreamHttp.Exchange exchange = http.stream(messagesUri, body, headers);
         var source = new AnthropicStreamDecoder.Source(exchange.body(), exchange::abort, request, upstreamModel,
-                clock.instant().getEpochSecond());
-        return new ProviderResponse.Streaming(new AnthropicStreamDecoder(source, json, tokens, errors), Map.of());
+                clock.instant().getEpochSecond(), sameDialect);
+        return new ProviderResponse.Streaming(new AnthropicStreamDecoder(source, json, tokens, errors), Map.of(), wire);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.tollgate.provider.anthropic;
 
+import dev.tollgate.config.ProviderKind;
 import dev.tollgate.model.ChatRequest;
 import dev.tollgate.model.ContentPart;
 import dev.tollgate.model.Message;
@@ -27,7 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class AnthropicRequestMapper {
 
-    static final int DEFAULT_MAX_TOKENS = 4096;
+    /** Anthropic requires {@code max_tokens}; budgets reserve with the same number ({@link ProviderKind#defaultMaxTokens}). */
+    static final int DEFAULT_MAX_TOKENS = ProviderKind.ANTHROPIC.defaultMaxTokens().orElseThrow();
 
     private final JsonMapper json;
 

@@ -16,7 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
  * shape: text blocks joined into {@code content}, {@code tool_use} blocks into {@code tool_calls} with
  * their input as a JSON string, the stop reason into a {@code finish_reason}, and the usage with the
  * whole prompt as {@code prompt_tokens} (cache reads in {@code prompt_tokens_details.cached_tokens}).
- * Thinking blocks are not carried over: OpenAI's chat shape has no place for them.
+ * Thinking blocks are not carried over: OpenAI's chat shape has no place for them. A client that speaks
+ * Anthropic's dialect gets the message as it came ({@link #passthrough}).
  */
 final class AnthropicResponseMapper {
 
@@ -32,17 +33,19 @@ final class AnthropicResponseMapper {
     record Translated(byte[] body, Usage usage) {
     }
 
+    /**
+     * The message as Anthropic sent it, for a client that speaks Anthropic's dialect: nothing dropped
+     * (thinking blocks, citations, {@code stop_sequence}), and its usage.
+     *
+     * @throws UpstreamException of kind {@code PROTOCOL} when the body is not an Anthropic message
+     */
+    Translated passthrough(byte[] body) {
+        return new Translated(body, AnthropicUsage.of(message(body).get("usage")).toUsage());
+    }
+
     /** @throws UpstreamException of kind {@code PROTOCOL} when the body is not an Anthropic message */
     Translated completion(byte[] body) {
-        JsonNode message;
-        try {
-            message = json.readTree(body);
-        } catch (JacksonException e) {
-            throw UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream answered with malformed JSON");
-        }
-        if (!message.isObject() || !message.path("content").isArray()) {
-            throw UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream answered with something other than an Anthropic message");
-        }
+        JsonNode message = message(body);
         Usage usage = AnthropicUsage.of(message.get("usage")).toUsage();
         ObjectNode root = json.createObjectNode();
         root.put("id", message.path("id").asString("msg"));
@@ -77,6 +80,19 @@ final class AnthropicResponseMapper {
         choice.put("finish_reason", StopReason.finishReasonOf(message.path("stop_reason").asString(null)));
         usage(root, usage);
         return new Translated(json.writeValueAsBytes(root), usage);
+    }
+
+    private JsonNode message(byte[] body) {
+        JsonNode message;
+        try {
+            message = json.readTree(body);
+        } catch (JacksonException e) {
+            throw UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream answered with malformed JSON");
+        }
+        if (!message.isObject() || !message.path("content").isArray()) {
+            throw UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream answered with something other than an Anthropic message");
+        }
+        return message;
     }
 
     /** OpenAI's usage object for {@code usage}; also the usage of a stream's last chunk. */

@@ -18,16 +18,21 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Decodes Anthropic's Messages stream into OpenAI {@code chat.completion.chunk}s as the events arrive:
+ * Decodes Anthropic's Messages stream as the events arrive, in one of two ways.
+ *
+ * <p>Translated (for clients of any other dialect), into OpenAI {@code chat.completion.chunk}s:
  * {@code message_start} → the role chunk; text deltas → content chunks; a {@code tool_use} block → a
  * tool call (id and name first, then its {@code input_json_delta} pieces as argument pieces, indexed
  * per tool call); {@code message_delta} → the finish chunk; {@code message_stop} → the usage-only chunk.
  * {@code ping}, thinking and signature deltas and unknown events carry nothing for an OpenAI client.
- * An {@code error} event fails the stream ({@code BROKEN}).
  *
- * <p>Usage is exact once {@code message_start} (input and cache tokens) and {@code message_delta}
- * (cumulative output tokens) arrived; a stream cut before the end is billed its exact prompt and an
- * estimate of the output delivered so far.
+ * <p>Passed through (for a client of Anthropic's own dialect): every event as Anthropic sent it, thinking,
+ * signatures, citations and events of later API versions included, named by its {@code type}; only
+ * {@code message_stop} is held back, for the relay to write once the call is settled.
+ *
+ * <p>Either way an {@code error} event fails the stream ({@code BROKEN}), and usage is exact once
+ * {@code message_start} (input and cache tokens) and {@code message_delta} (cumulative output tokens)
+ * arrived; a stream cut before the end is billed its exact prompt and an estimate of the output delivered.
  */
 final class AnthropicStreamDecoder implements ChunkStream {
 
@@ -36,6 +41,7 @@ final class AnthropicStreamDecoder implements ChunkStream {
     private final JsonMapper json;
     private final AnthropicErrorMapper errors;
     private final long created;
+    private final boolean passthrough;
     /** Content block index → the OpenAI tool-call index of a {@code tool_use} block. */
     private final Map<Integer, Integer> toolIndexes = new HashMap<>();
     private String id = "msg";
@@ -44,8 +50,17 @@ final class AnthropicStreamDecoder implements ChunkStream {
     private boolean sawDelta;
     private boolean ended;
 
-    /** Where the stream comes from and what it answers. */
-    record Source(InputStream in, Runnable abort, ChatRequest request, String model, long created) {
+    /**
+     * Where the stream comes from and what it answers.
+     *
+     * @param passthrough relay Anthropic's events as they are, for a client of Anthropic's dialect
+     */
+    record Source(InputStream in, Runnable abort, ChatRequest request, String model, long created, boolean passthrough) {
+
+        /** A stream translated into OpenAI chunks. */
+        Source(InputStream in, Runnable abort, ChatRequest request, String model, long created) {
+            this(in, abort, request, model, created, false);
+        }
     }
 
     AnthropicStreamDecoder(Source source, JsonMapper json, TokenCounter tokens, AnthropicErrorMapper errors) {
@@ -53,6 +68,7 @@ final class AnthropicStreamDecoder implements ChunkStream {
         this.streamUsage = new StreamUsage(tokens, source.request(), source.model());
         this.upstreamModel = source.model();
         this.created = source.created();
+        this.passthrough = source.passthrough();
         this.json = json;
         this.errors = errors;
     }
@@ -65,7 +81,10 @@ final class AnthropicStreamDecoder implements ChunkStream {
                 ended = true;
                 throw UpstreamException.of(UpstreamException.Kind.BROKEN, "upstream stream ended before it was complete");
             }
-            Chunk chunk = decode(events.object(data));
+            JsonNode event = events.object(data);
+            String type = event.path("type").asString("");
+            track(type, event);
+            Chunk chunk = passthrough ? relayed(type, event, data) : translated(type, event);
             if (chunk != null) {
                 return chunk;
             }
@@ -73,14 +92,55 @@ final class AnthropicStreamDecoder implements ChunkStream {
         return null;
     }
 
-    /** The chunk an event becomes, or {@code null} for events that carry nothing for the client. */
-    private Chunk decode(JsonNode event) {
-        return switch (event.path("type").asString("")) {
+    /** What every event means for the stream's state, in both ways: usage, ids, what was delivered, its end. */
+    private void track(String type, JsonNode event) {
+        switch (type) {
             case "message_start" -> {
                 JsonNode message = event.path("message");
                 id = message.path("id").asString(id);
                 upstreamModel = message.path("model").asString(upstreamModel);
                 usage = AnthropicUsage.of(message.get("usage"));
+            }
+            case "message_delta" -> {
+                usage = (usage == null ? AnthropicUsage.NONE : usage).merge(event.get("usage"));
+                sawDelta = true;
+            }
+            case "message_stop" -> ended = true;
+            case "error" -> {
+                ended = true;
+                throw errors.streamError(event);
+            }
+            default -> {
+                // content events are counted where they are delivered
+            }
+        }
+    }
+
+    /** An event for a client of Anthropic's dialect: as it came, counted for the estimate of a cut stream. */
+    private Chunk relayed(String type, JsonNode event, byte[] data) {
+        if (type.equals("message_stop")) {
+            return null; // written by the relay after the call is settled
+        }
+        boolean content = false;
+        if (type.equals("content_block_start")) {
+            JsonNode block = event.path("content_block");
+            String delivered = block.path("text").asString("") + block.path("name").asString("");
+            streamUsage.delivered(delivered);
+            content = !delivered.isEmpty();
+        } else if (type.equals("content_block_delta")) {
+            JsonNode delta = event.path("delta");
+            String delivered = delta.path("text").asString("") + delta.path("partial_json").asString("")
+                    + delta.path("thinking").asString("");
+            streamUsage.delivered(delivered);
+            content = !delivered.isEmpty();
+        }
+        return new Chunk(data, false, content, type);
+    }
+
+    /** The chunk an event becomes for an OpenAI-shaped client, or {@code null} for events that carry nothing for it. */
+    private Chunk translated(String type, JsonNode event) {
+        return switch (type) {
+            case "message_start" -> {
                 ObjectNode chunk = chunk();
                 Chunk.choiceDelta(chunk).put("role", "assistant").put("content", "");
                 yield new Chunk(json.writeValueAsBytes(chunk), false, false);
@@ -88,8 +148,6 @@ final class AnthropicStreamDecoder implements ChunkStream {
             case "content_block_start" -> blockStart(event.path("index").asInt(0), event.path("content_block"));
             case "content_block_delta" -> blockDelta(event.path("index").asInt(0), event.path("delta"));
             case "message_delta" -> {
-                usage = (usage == null ? AnthropicUsage.NONE : usage).merge(event.get("usage"));
-                sawDelta = true;
                 ObjectNode chunk = chunk();
                 Chunk.choiceDelta(chunk);
                 ((ObjectNode) chunk.get("choices").get(0)).put("finish_reason",
@@ -97,15 +155,10 @@ final class AnthropicStreamDecoder implements ChunkStream {
                 yield new Chunk(json.writeValueAsBytes(chunk), false, false);
             }
             case "message_stop" -> {
-                ended = true;
                 ObjectNode chunk = chunk();
                 chunk.putArray("choices");
                 AnthropicResponseMapper.usage(chunk, usage());
                 yield new Chunk(json.writeValueAsBytes(chunk), true, false);
-            }
-            case "error" -> {
-                ended = true;
-                throw errors.streamError(event);
             }
             default -> null; // ping, content_block_stop, and events a later API version adds
         };

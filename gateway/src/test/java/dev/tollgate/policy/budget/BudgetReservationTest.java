@@ -20,12 +20,15 @@ import dev.tollgate.model.Message;
 import dev.tollgate.model.Principal;
 import dev.tollgate.model.Scope;
 import dev.tollgate.model.Usage;
+import dev.tollgate.pipeline.Answer;
+import dev.tollgate.pipeline.CallEnds;
 import dev.tollgate.pipeline.Endpoint;
 import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.pipeline.Inbound;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.PipelineListener;
-import dev.tollgate.pipeline.ProviderCallStage;
+import dev.tollgate.pipeline.FallbackStage;
+import dev.tollgate.pipeline.UpstreamCallStage;
 import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.policy.routing.ModelCatalog;
 import dev.tollgate.provider.ProviderAdapter;
@@ -124,7 +127,8 @@ class BudgetReservationTest {
                     return chain.proceed(ctx);
                 },
                 new BudgetStage(policy),
-                new ProviderCallStage(PipelineListener.NONE)), PipelineListener.NONE, PRICES, CLOCK);
+                new FallbackStage(List.of(new BudgetAttemptStage(), new UpstreamCallStage(PipelineListener.NONE)))),
+                PipelineListener.NONE, PRICES, CLOCK);
     }
 
     private Pipeline pipeline(BudgetRuleConfig... rules) {
@@ -146,13 +150,12 @@ class BudgetReservationTest {
 
     /** Runs a call to its end as the HTTP handler would; returns the error, or null when it was answered. */
     private static GatewayException run(Pipeline pipeline, RequestContext ctx) {
-        try {
-            ProviderResponse response = pipeline.execute(ctx);
-            pipeline.finish(ctx, Pipeline.Outcome.ok(((ProviderResponse.Complete) response).usage()));
+        try (Answer answer = pipeline.execute(ctx)) {
+            if (answer instanceof Answer.Failed failed) {
+                return failed.error();
+            }
+            ((Answer.Whole) answer).deliver();
             return null;
-        } catch (GatewayException e) {
-            pipeline.finish(ctx, Pipeline.Outcome.failed(e, Usage.NONE));
-            return e;
         }
     }
 
@@ -169,9 +172,9 @@ class BudgetReservationTest {
         openai.usage = new Usage(PROMPT_TOKENS, 40, 0, 0, false);
         RequestContext ctx = call(p, "imperium", "gpt-4o-mini", 500);
 
-        ProviderResponse response = p.execute(ctx);
+        Answer answer = p.execute(ctx);
         during[0] = value(IMPERIUM_TOKENS);
-        p.finish(ctx, Pipeline.Outcome.ok(((ProviderResponse.Complete) response).usage()));
+        ((Answer.Whole) answer).deliver();
 
         assertThat(during[0]).isEqualTo(PROMPT_TOKENS + 500);
         assertThat(value(IMPERIUM_TOKENS)).isEqualTo(PROMPT_TOKENS + 40);
@@ -201,9 +204,9 @@ class BudgetReservationTest {
         RequestContext ctx = call(p, "imperium", "gpt-4o-mini", 10_000);
         String key = "budget|usd|cost_usd|agent=imperium|2026-11";
 
-        ProviderResponse response = p.execute(ctx);
+        Answer answer = p.execute(ctx);
         long reserved = value(key);
-        p.finish(ctx, Pipeline.Outcome.ok(((ProviderResponse.Complete) response).usage()));
+        ((Answer.Whole) answer).deliver();
 
         // gpt-4o-mini: $0.15 / 1M input, $0.60 / 1M output.
         assertThat(reserved).isEqualTo(Math.round((PROMPT_TOKENS * 0.15 + 10_000 * 0.60)));
@@ -220,7 +223,7 @@ class BudgetReservationTest {
 
         assertThat(e.status()).isEqualTo(502);
         assertThat(value(IMPERIUM_TOKENS)).isZero();
-        assertThat(catchThrowableOfType(IllegalStateException.class, () -> p.finish(ctx, Pipeline.Outcome.ok(Usage.NONE)))).isNotNull();
+        assertThat(catchThrowableOfType(IllegalStateException.class, () -> CallEnds.delivered(ctx, Usage.NONE))).isNotNull();
         assertThat(value(IMPERIUM_TOKENS)).isZero();
     }
 

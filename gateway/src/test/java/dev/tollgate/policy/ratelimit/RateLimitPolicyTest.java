@@ -15,6 +15,7 @@ import dev.tollgate.model.RateLimits;
 import dev.tollgate.model.Role;
 import dev.tollgate.model.Scope;
 import dev.tollgate.model.Usage;
+import dev.tollgate.pipeline.CallEnds;
 import dev.tollgate.pipeline.Endpoint;
 import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.pipeline.Inbound;
@@ -102,14 +103,14 @@ class RateLimitPolicyTest {
         assertThat(prompt).isPositive();
         assertThat(first.responseHeaders()).containsEntry("x-ratelimit-remaining-tokens", Long.toString(1_000 - prompt - 300));
 
-        pipeline.finish(first, Pipeline.Outcome.ok(new Usage(20, 5, 0, 0, false)));
+        CallEnds.delivered(first, new Usage(20, 5, 0, 0, false));
         RequestContext second = call(Optional.of(300));
         assertThat(policy.admitKey(second, "key_1", limits)).isNull();
         assertThat(second.responseHeaders()).containsEntry("x-ratelimit-remaining-tokens", Long.toString(1_000 - 25 - prompt - 300));
 
-        pipeline.finish(second, Pipeline.Outcome.failed(GatewayException.badRequest(null, "x"), Usage.NONE));
-        // A second finish is a programming error: refused, and it settles nothing again.
-        assertThatThrownBy(() -> pipeline.finish(second, Pipeline.Outcome.ok(new Usage(999, 0, 0, 0, false))))
+        CallEnds.refused(second, GatewayException.badRequest(null, "x"));
+        // A second settlement is a programming error: refused, and it settles nothing again.
+        assertThatThrownBy(() -> CallEnds.delivered(second, new Usage(999, 0, 0, 0, false)))
                 .isInstanceOf(IllegalStateException.class);
         RequestContext third = call(Optional.of(0));
         assertThat(policy.admitKey(third, "key_1", limits)).isNull();
@@ -178,7 +179,7 @@ class RateLimitPolicyTest {
         Deployment tried = deployment("tried", new RateLimits(0, 0, 10_000, 0));
         RequestContext ctx = call(Optional.of(100));
         assertThat(policy.admitDeployment(ctx, tried)).isNull();
-        pipeline.finish(ctx, Pipeline.Outcome.ok(new Usage(50, 50, 0, 0, false))); // no deployment attempted in ctx
+        CallEnds.delivered(ctx, new Usage(50, 50, 0, 0, false)); // no deployment attempted in ctx
         RequestContext next = call(Optional.of(0));
         assertThat(policy.admitDeployment(next, tried)).isNull();
         assertThat(next.responseHeaders()).containsEntry("x-ratelimit-remaining-tokens", Long.toString(10_000 - next.promptTokensEstimate()));

@@ -96,4 +96,24 @@ class AnthropicResponseMapperTest {
         assertThat(catchThrowableOfType(UpstreamException.class, () -> map("{\"choices\":[]}")).kind())
                 .isEqualTo(UpstreamException.Kind.PROTOCOL);
     }
+
+    @Test
+    void passthrough_keepsThinkingCitationsAndTheStopSequence_byteForByte_andReadsTheUsage() {
+        String message = """
+                {"id":"msg_01","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[
+                 {"type":"thinking","thinking":"Let me analyze this step by step...","signature":"WaUjzkypQ2mUEVM36O2TxuC06KN8xyfbJwyem2dw3URve"},
+                 {"type":"text","text":"the grass is green","citations":[{"type":"char_location","cited_text":"The grass is green.",
+                  "document_index":0,"document_title":"Example Document","start_char_index":0,"end_char_index":20}]}],
+                 "stop_reason":"stop_sequence","stop_sequence":"\\n\\nEND",
+                 "usage":{"input_tokens":10,"cache_creation_input_tokens":5,"cache_read_input_tokens":100,"output_tokens":42}}
+                """;
+        byte[] body = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        AnthropicResponseMapper.Translated kept = mapper.passthrough(body);
+
+        assertThat(kept.body()).isSameAs(body);
+        assertThat(kept.usage()).isEqualTo(new dev.tollgate.model.Usage(115, 42, 100, 5, 0, false));
+        assertThat(catchThrowableOfType(UpstreamException.class, () -> mapper.passthrough("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .kind()).isEqualTo(UpstreamException.Kind.PROTOCOL);
+    }
 }

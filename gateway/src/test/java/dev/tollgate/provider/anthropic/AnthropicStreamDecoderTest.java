@@ -66,8 +66,12 @@ class AnthropicStreamDecoderTest {
     private final AtomicInteger aborts = new AtomicInteger();
 
     private AnthropicStreamDecoder decoder(String wire) {
+        return decoder(wire, false);
+    }
+
+    private AnthropicStreamDecoder decoder(String wire, boolean passthrough) {
         var in = new ByteArrayInputStream(wire.getBytes(StandardCharsets.UTF_8));
-        var source = new AnthropicStreamDecoder.Source(in, aborts::incrementAndGet, REQUEST, MODEL, 1_700_000_000L);
+        var source = new AnthropicStreamDecoder.Source(in, aborts::incrementAndGet, REQUEST, MODEL, 1_700_000_000L, passthrough);
         return new AnthropicStreamDecoder(source, JSON, TOKENS, new AnthropicErrorMapper(JSON, "anthropic", "sk-ant-secret"));
     }
 
@@ -81,6 +85,55 @@ class AnthropicStreamDecoderTest {
 
     private static JsonNode json(Chunk chunk) {
         return JSON.readTree(chunk.json());
+    }
+
+    /** The extended-thinking guide's streamed example: thinking deltas and a signature before the text. */
+    private static final String THINKING = """
+            event: content_block_start
+            data: {"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": ""}}
+
+            event: content_block_delta
+            data: {"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": "Let me solve this step by step"}}
+
+            event: content_block_delta
+            data: {"type": "content_block_delta", "index": 0, "delta": {"type": "signature_delta", "signature": "EqQBCgIYAhIM1gbcDa9GJwZA2b3h"}}
+
+            event: content_block_stop
+            data: {"type": "content_block_stop", "index": 0}
+
+            """;
+
+    @Test
+    void passedThrough_everyEventKeepsItsDataAndName_andMessageStopIsLeftForTheRelay() {
+        AnthropicStreamDecoder decoder = decoder(START + THINKING + TEXT + END, true);
+
+        List<Chunk> chunks = drain(decoder);
+
+        assertThat(chunks).extracting(Chunk::event).containsExactly("message_start", "content_block_start", "content_block_delta",
+                "content_block_delta", "content_block_stop", "content_block_start", "ping", "content_block_delta", "content_block_delta",
+                "content_block_stop", "message_delta");
+        assertThat(json(chunks.get(2)).at("/delta/thinking").asString()).isEqualTo("Let me solve this step by step");
+        assertThat(json(chunks.get(3)).at("/delta/signature").asString()).isEqualTo("EqQBCgIYAhIM1gbcDa9GJwZA2b3h");
+        assertThat(new String(chunks.get(7).json(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"type\": \"content_block_delta\", \"index\": 0, \"delta\": {\"type\": \"text_delta\", \"text\": \"Hello\"}}");
+        assertThat(chunks).extracting(Chunk::hasContent)
+                .containsExactly(false, false, true, false, false, false, false, true, true, false, false);
+        assertThat(chunks).noneMatch(Chunk::usageOnly);
+        assertThat(decoder.usage()).as("exact, as translated streams are").isEqualTo(new Usage(2125, 15, 2000, 100, 0, false));
+        decoder.close();
+        assertThat(aborts.get()).as("read to its end").isZero();
+    }
+
+    @Test
+    void passedThrough_aStreamCutMidWay_isBilledItsPromptAndTheDeliveredThinkingAndText() {
+        AnthropicStreamDecoder decoder = decoder(START + THINKING + TEXT, true);
+
+        assertThat(catchThrowableOfType(UpstreamException.class, () -> drain(decoder)).kind()).isEqualTo(UpstreamException.Kind.BROKEN);
+
+        Usage usage = decoder.usage();
+        assertThat(usage.estimated()).isTrue();
+        assertThat(usage.inputTokens()).isEqualTo(2125);
+        assertThat(usage.outputTokens()).isEqualTo(TOKENS.count(MODEL, "Let me solve this step by stepHello!"));
     }
 
     @Test

@@ -31,14 +31,4 @@ public enum StopReason {
         }
         return "stop";
     }
-
-    /** Anthropic's {@code stop_reason} for an OpenAI {@code finish_reason}. */
-    public static String ofFinishReason(String finishReason) {
-        return switch (finishReason == null ? "stop" : finishReason) {
-            case "length" -> MAX_TOKENS.wireName;
-            case "tool_calls", "function_call" -> TOOL_USE.wireName;
-            case "content_filter" -> REFUSAL.wireName;
-            default -> END_TURN.wireName;
-        };
-    }
 }

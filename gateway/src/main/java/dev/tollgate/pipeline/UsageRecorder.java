@@ -1,10 +1,12 @@
-package dev.tollgate.usage;
+package dev.tollgate.pipeline;
 
 import dev.tollgate.model.UsageEvent;
-import dev.tollgate.pipeline.PipelineListener;
 import dev.tollgate.store.UsageLedger;
 
-/** Listens for finished calls and hands their events to the ledger. */
+/**
+ * Hands every finished call's event to the ledger. Lives beside the listener interface it implements,
+ * so that {@code usage} (pricing, token counts, reports) never depends on the pipeline.
+ */
 public final class UsageRecorder implements PipelineListener {
 
     private final UsageLedger ledger;

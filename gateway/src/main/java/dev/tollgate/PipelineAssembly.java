@@ -1,0 +1,143 @@
+package dev.tollgate;
+
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.model.Scope;
+import dev.tollgate.pipeline.Pipeline;
+import dev.tollgate.pipeline.PipelineListener;
+import dev.tollgate.pipeline.AttemptStage;
+import dev.tollgate.pipeline.FallbackStage;
+import dev.tollgate.pipeline.Stage;
+import dev.tollgate.pipeline.UpstreamCallStage;
+import dev.tollgate.policy.auth.AuthStage;
+import dev.tollgate.policy.auth.Authenticator;
+import dev.tollgate.policy.auth.FirstMatchAuthenticator;
+import dev.tollgate.policy.auth.MasterKeyAuthenticator;
+import dev.tollgate.policy.auth.OpenAuthenticator;
+import dev.tollgate.policy.auth.StoredKeyAuthenticator;
+import dev.tollgate.policy.budget.BudgetAttemptStage;
+import dev.tollgate.policy.budget.BudgetChargeListener;
+import dev.tollgate.policy.budget.BudgetEstimator;
+import dev.tollgate.policy.budget.BudgetRuleSet;
+import dev.tollgate.policy.budget.BudgetStage;
+import dev.tollgate.policy.budget.CounterBudgetPolicy;
+import dev.tollgate.policy.limits.RequestLimitsStage;
+import dev.tollgate.policy.ratelimit.DeploymentLimitStage;
+import dev.tollgate.policy.ratelimit.RateLimitPolicy;
+import dev.tollgate.policy.ratelimit.RateLimitStage;
+import dev.tollgate.policy.routing.DefaultModelRouting;
+import dev.tollgate.policy.routing.ModelCatalog;
+import dev.tollgate.policy.routing.RoutingStage;
+import dev.tollgate.policy.routing.RoutingStrategy;
+import dev.tollgate.usage.PriceTable;
+import dev.tollgate.usage.TokenCounter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The request path, assembled: the policies over their stores, the listeners as one, and the stages in
+ * order ({@link #stages}, the one place that shows it).
+ */
+final class PipelineAssembly {
+
+    /** What the pipeline is built from. */
+    record Parts(TollgateConfig config, Stores stores, ModelCatalog catalog, PriceTable prices, TokenCounter tokens, Clock clock) {
+    }
+
+    private final Pipeline pipeline;
+    private final PipelineListener listener;
+    private final Authenticator authenticator;
+    private final StoredKeyAuthenticator issuedKeys;
+    private final CounterBudgetPolicy budgets;
+
+    private PipelineAssembly(Parts parts, List<PipelineListener> listeners) {
+        TollgateConfig config = parts.config();
+        Clock clock = parts.clock();
+        BudgetRuleSet budgetRules = new BudgetRuleSet(config.budgets());
+        List<PipelineListener> all = new ArrayList<>(listeners);
+        // Calls reported by SDKs are charged to budgets as they arrive, so counters agree with the ledger.
+        all.add(new BudgetChargeListener(budgetRules, parts.stores().counters(), clock));
+        this.listener = PipelineListener.all(all);
+        this.issuedKeys = new StoredKeyAuthenticator(parts.stores().keys(), clock);
+        this.authenticator = authenticator(config, issuedKeys);
+        this.budgets = new CounterBudgetPolicy(new CounterBudgetPolicy.Parts(budgetRules, parts.stores().counters(),
+                new BudgetEstimator(parts.tokens(), parts.prices()), parts.catalog(), config.budgetSettings(), listener, clock));
+        RateLimitPolicy rateLimits = new RateLimitPolicy(parts.stores().counters(), parts.tokens(), config.rateLimits(), clock);
+        this.pipeline = new Pipeline(stages(parts, rateLimits), listener, parts.prices(), clock);
+    }
+
+    /** The pipeline of a gateway; {@code listeners} hear every call (the ledger's recorder first). */
+    static PipelineAssembly assemble(Parts parts, List<PipelineListener> listeners) {
+        return new PipelineAssembly(parts, listeners);
+    }
+
+    /**
+     * The request path, in order; each stage may answer or refuse instead of proceeding:
+     * <ol>
+     *   <li>auth: the key and the route's scope (401, 403);</li>
+     *   <li>request limits: parse the body, the call's tags (400);</li>
+     *   <li>key rate limit: the key's rpm and tpm, before routing (429);</li>
+     *   <li>routing: a {@link dev.tollgate.pipeline.RoutePlan} from the strategy the model name picks (400, 403, 404);</li>
+     *   <li>[cache]: answers from a stored answer, or fills itself when the call is delivered;</li>
+     *   <li>budgets: transform the plan (a fallback provider) and keep the call's reservation;</li>
+     *   <li>attempts: per step of the plan, budget reservation, deployment rate limit, [circuit breaker],
+     *       upstream call; the next step when one is skipped or fails before the first byte.</li>
+     * </ol>
+     */
+    private List<Stage> stages(Parts parts, RateLimitPolicy rateLimits) {
+        ModelCatalog catalog = parts.catalog();
+        // Autopilot (model auto, tollgate or none): the default model, until the learned router takes this seat.
+        RoutingStrategy autopilot = new DefaultModelRouting(catalog, parts.config().defaultModel());
+        return List.of(
+                new AuthStage(authenticator, Scope.INFER),
+                new RequestLimitsStage(),
+                new RateLimitStage(rateLimits),
+                new RoutingStage(catalog, autopilot),
+                // Cache slot: the exact and semantic cache stage goes here, after routing (its keys use the
+                // resolved model) and before budgets (a hit reserves nothing and calls no upstream).
+                new BudgetStage(budgets),
+                new FallbackStage(attemptStages(rateLimits)));
+    }
+
+    /** One attempt on one step of the plan, in order; the last stage calls the upstream. */
+    private List<AttemptStage> attemptStages(RateLimitPolicy rateLimits) {
+        return List.of(
+                new BudgetAttemptStage(),
+                new DeploymentLimitStage(rateLimits),
+                // Circuit breaker slot: a per-deployment breaker (and retries with backoff) goes here, so an
+                // open breaker skips the deployment as a full rate limit does.
+                new UpstreamCallStage(listener));
+    }
+
+    /**
+     * With a master key, calls need it or an issued key. Without one the gateway is open: an issued key
+     * still identifies its org, and any other call acts as the default org with every scope.
+     */
+    private static Authenticator authenticator(TollgateConfig config, StoredKeyAuthenticator issuedKeys) {
+        return config.masterKey()
+                .<Authenticator>map(master -> new FirstMatchAuthenticator(List.of(new MasterKeyAuthenticator(master), issuedKeys)))
+                .orElseGet(() -> new FirstMatchAuthenticator(List.of(issuedKeys, new OpenAuthenticator())));
+    }
+
+    Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /** Every listener as one. */
+    PipelineListener listener() {
+        return listener;
+    }
+
+    Authenticator authenticator() {
+        return authenticator;
+    }
+
+    /** Issued keys, as the authenticator knows them (governance drops a revoked key from its cache). */
+    StoredKeyAuthenticator issuedKeys() {
+        return issuedKeys;
+    }
+
+    CounterBudgetPolicy budgets() {
+        return budgets;
+    }
+}

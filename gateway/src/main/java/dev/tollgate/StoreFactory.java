@@ -1,0 +1,22 @@
+package dev.tollgate;
+
+import dev.tollgate.config.TollgateConfig;
+import java.time.Clock;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Builds every store a gateway uses from its configuration: the usage ledger, keys and orgs, budget
+ * rules, alerts and the shared counters. {@link #forConfig} is the one switch between the embedded stores
+ * (SQLite and in-process counters, zero setup) and the scale-out ones (PostgreSQL and Redis, shared by
+ * many instances), which implement the same store interfaces.
+ */
+public interface StoreFactory {
+
+    /** Opens the stores; what takes time (opening and migrating a database) may finish in {@link Stores#awaitReady}. */
+    Stores open(TollgateConfig config, Clock clock, JsonMapper json);
+
+    /** The factory the configuration asks for: the embedded one, until configuration can name scale-out stores. */
+    static StoreFactory forConfig(TollgateConfig config) {
+        return new EmbeddedStoreFactory();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.tollgate.api.anthropic;
+
+import dev.tollgate.api.ProxyRoute;
+import dev.tollgate.model.UsageEvent;
+import dev.tollgate.pipeline.Answer;
+import dev.tollgate.pipeline.GatewayException;
+import dev.tollgate.pipeline.StreamEncoder;
+import dev.tollgate.provider.Deployment;
+import java.io.OutputStream;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Anthropic's Messages dialect: an Anthropic upstream's answer is passed through as it came (thinking,
+ * citations, {@code stop_sequence} intact); an answer in the gateway's inner shape becomes an Anthropic
+ * {@code message} or event stream; errors are Anthropic's error object, typed by status.
+ */
+final class AnthropicDialect implements ProxyRoute.Dialect {
+
+    private final AnthropicErrors errors;
+    private final AnthropicResponseWriter messages;
+    private final JsonMapper json;
+
+    AnthropicDialect(JsonMapper json) {
+        this.errors = new AnthropicErrors(json);
+        this.messages = new AnthropicResponseWriter(json);
+        this.json = json;
+    }
+
+    @Override
+    public byte[] errorBody(GatewayException e) {
+        return errors.body(e);
+    }
+
+    @Override
+    public byte[] whole(Answer.Whole answer, UsageEvent settled) {
+        return switch (answer.wire()) {
+            case ANTHROPIC -> answer.body();
+            case OPENAI -> messages.message(answer.body(), answer.usage(), model(answer));
+        };
+    }
+
+    @Override
+    public StreamEncoder stream(Answer.Streamed answer, OutputStream out) {
+        return switch (answer.wire()) {
+            case ANTHROPIC -> new AnthropicPassthroughEncoder(out, errors);
+            case OPENAI -> new AnthropicEventEncoder(out, answer::usageSoFar, model(answer), errors, json);
+        };
+    }
+
+    /** The model as the upstream knows it: named in the answer when the upstream's answer names none. */
+    private static String model(Answer answer) {
+        return answer.ctx().deployment().map(Deployment::upstreamModel).orElse("");
+    }
+}
