@@ -25,12 +25,18 @@ public final class MiniLmSemanticCacheProvider implements SemanticCacheProvider 
 
     @Override
     public SemanticIndex open(SemanticIndexOptions options) {
-        return new LuceneSemanticIndex(MiniLmEmbedder.shared(), HitDecision.shipped(), options);
+        HitDecision decision = decision(options);
+        return new LuceneSemanticIndex(MiniLmEmbedder.shared(), decision, options);
     }
 
     @Override
-    public PairJudge pairJudge(Strictness strictness) {
-        return judge(new MemoizingEmbedder(MiniLmEmbedder.shared()), HitDecision.shipped(), strictness);
+    public PairJudge pairJudge(SemanticIndexOptions options) {
+        HitDecision decision = decision(options);
+        return judge(new MemoizingEmbedder(MiniLmEmbedder.shared()), decision, options.strictness());
+    }
+
+    private static HitDecision decision(SemanticIndexOptions options) {
+        return options.decision().map(HitDecision::read).orElseGet(HitDecision::shipped);
     }
 
     /** The decision on two single prompts, with any embedder (tests and the trainer bring their own). */

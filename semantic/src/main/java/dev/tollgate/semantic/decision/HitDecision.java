@@ -27,17 +27,16 @@ public final class HitDecision {
     public static final String RESOURCE = "decision.json";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    private final double[] mean;
-    private final double[] scale;
-    private final double[] weights;
-    private final double bias;
+    private final Model model;
     private final Map<Strictness, Double> thresholds;
 
     public HitDecision(Model model, Map<Strictness, Double> thresholds) {
-        this.mean = model.mean().clone();
-        this.scale = model.scale().clone();
-        this.weights = model.weights().clone();
-        this.bias = model.bias();
+        if (model.weights().length != PairFeatures.NAMES.size() || model.mean().length != PairFeatures.NAMES.size()
+                || model.scale().length != PairFeatures.NAMES.size()) {
+            throw new IllegalArgumentException("decision: " + model.weights().length + " weights (expected: "
+                    + PairFeatures.NAMES.size() + ", one per feature)");
+        }
+        this.model = new Model(model.mean().clone(), model.scale().clone(), model.weights().clone(), model.bias());
         this.thresholds = new EnumMap<>(thresholds);
         for (Strictness s : Strictness.values()) {
             if (!this.thresholds.containsKey(s)) {
@@ -113,7 +112,7 @@ public final class HitDecision {
     }
 
     double probability(TextProfile cached, TextProfile asked, double cosine) {
-        return new Model(mean, scale, weights, bias).probability(PairFeatures.of(cached, asked, cosine));
+        return model.probability(PairFeatures.of(cached, asked, cosine));
     }
 
     /** The decision as the JSON the shipped resource holds; {@code about} is kept as its provenance. */
@@ -122,10 +121,10 @@ public final class HitDecision {
         root.set("about", about);
         var features = root.putArray("features");
         PairFeatures.NAMES.forEach(features::add);
-        put(root, "mean", mean);
-        put(root, "scale", scale);
-        put(root, "weights", weights);
-        root.put("bias", bias);
+        put(root, "mean", model.mean());
+        put(root, "scale", model.scale());
+        put(root, "weights", model.weights());
+        root.put("bias", model.bias());
         ObjectNode t = root.putObject("thresholds");
         thresholds.forEach((s, v) -> t.put(s.wireName(), v));
         return root;

@@ -28,7 +28,7 @@ final class Lexicon {
             "nada", "non", "nao", "não", "niet", "geen");
 
     static final Map<String, String> NUMBER_WORDS = Map.ofEntries(
-            Map.entry("zero", "0"), Map.entry("one", "1"), Map.entry("two", "2"), Map.entry("three", "3"),
+            Map.entry("zero", "0"), Map.entry("two", "2"), Map.entry("three", "3"),
             Map.entry("four", "4"), Map.entry("five", "5"), Map.entry("six", "6"), Map.entry("seven", "7"),
             Map.entry("eight", "8"), Map.entry("nine", "9"), Map.entry("ten", "10"), Map.entry("eleven", "11"),
             Map.entry("twelve", "12"), Map.entry("thirteen", "13"), Map.entry("fourteen", "14"), Map.entry("fifteen", "15"),
@@ -36,9 +36,32 @@ final class Lexicon {
             Map.entry("twenty", "20"), Map.entry("thirty", "30"), Map.entry("forty", "40"), Map.entry("fifty", "50"),
             Map.entry("sixty", "60"), Map.entry("seventy", "70"), Map.entry("eighty", "80"), Map.entry("ninety", "90"),
             Map.entry("hundred", "100"), Map.entry("thousand", "1000"), Map.entry("million", "1000000"),
-            Map.entry("billion", "1000000000"), Map.entry("first", "1st"), Map.entry("second", "2nd"),
-            Map.entry("third", "3rd"), Map.entry("fourth", "4th"), Map.entry("fifth", "5th"), Map.entry("half", "0.5"),
-            Map.entry("dozen", "12"));
+            Map.entry("billion", "1000000000"), Map.entry("third", "3rd"), Map.entry("fourth", "4th"),
+            Map.entry("fifth", "5th"), Map.entry("dozen", "12"));
+    // "one", "first", "second" and "half" are left out: far more often a pronoun, an order or a figure of speech.
+
+    /** Words whose swap turns a question into another one ("similar" for "differ", "buy" for "sell"). */
+    static final Map<String, String> ANTONYMS = antonyms(
+            "similar:different", "similar:differ", "same:different", "love:hate", "like:dislike", "best:worst",
+            "good:bad", "true:false", "buy:sell", "increase:decrease", "rise:fall", "before:after", "advantages:disadvantages",
+            "pros:cons", "male:female", "men:women", "man:woman", "boy:girl", "boys:girls", "boyfriend:girlfriend",
+            "husband:wife", "start:stop", "open:close", "win:lose", "gain:lose", "cheap:expensive", "cheapest:expensive",
+            "fast:slow", "hot:cold", "high:low", "big:small", "positive:negative", "legal:illegal", "possible:impossible",
+            "safe:unsafe", "happy:sad", "rich:poor", "old:new", "old:young", "easy:hard", "easy:difficult", "import:export",
+            "upload:download", "enable:disable", "install:uninstall", "encrypt:decrypt", "add:remove", "minimum:maximum",
+            "min:max", "inside:outside", "above:below", "north:south", "east:west", "left:right", "up:down", "more:less",
+            "most:least", "first:last", "always:never", "accept:reject", "allow:deny", "include:exclude", "success:failure",
+            "sunrise:sunset", "asleep:awake", "lowest:highest", "beginner:advanced", "send:receive", "push:pull");
+
+    private static Map<String, String> antonyms(String... pairs) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String pair : pairs) {
+            String[] w = pair.split(":");
+            out.merge(w[0], w[1], (x, y) -> x + " " + y);
+            out.merge(w[1], w[0], (x, y) -> x + " " + y);
+        }
+        return Map.copyOf(out);
+    }
 
     /** The interrogatives whose change usually changes the question ("how" against "why"). */
     static final Map<String, Integer> QUESTION_WORDS = Map.of(

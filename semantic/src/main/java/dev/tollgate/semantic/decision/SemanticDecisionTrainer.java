@@ -30,7 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>How: every pair gets its {@link PairFeatures} (the MiniLM cosine plus lexical and critical-token features);
  * pairs a veto refuses score 0. A logistic regression is fitted in k folds, pairs that share a text kept in one
  * fold (so a question never trains and tests at once); the out-of-fold scores choose each strictness's threshold:
- * the lowest threshold above which every cut keeps the cross-validated precision at its target. The final weights
+ * the lowest threshold whose cross-validated precision still meets its target. The final weights
  * are fitted on the whole file. Deterministic for a given file, seed and model.
  *
  * <pre>
@@ -41,7 +41,7 @@ public final class SemanticDecisionTrainer {
 
     /** The cross-validated precision each strictness aims at. */
     public static final Map<Strictness, Double> TARGETS = Map.of(
-            Strictness.STRICT, 0.99, Strictness.BALANCED, 0.975, Strictness.LENIENT, 0.94);
+            Strictness.STRICT, 0.99, Strictness.BALANCED, 0.97, Strictness.LENIENT, 0.95);
 
     static final int FOLDS = 5;
     static final long SEED = 1729;
@@ -172,8 +172,8 @@ public final class SemanticDecisionTrainer {
     }
 
     /**
-     * The lowest threshold at which the precision of every higher cut (over {@link #MIN_HITS} hits or more) meets
-     * the target; 1.0 (never hit) when none does.
+     * The lowest threshold whose hits (at least {@link #MIN_HITS} of them) are right at the target precision or
+     * better: the most recall the target allows. 1.0 (never hit) when no threshold meets it.
      */
     static double threshold(double[] scores, boolean[] labels, double target) {
         Integer[] order = new Integer[scores.length];
@@ -192,10 +192,7 @@ public final class SemanticDecisionTrainer {
             if (tieNext || scores[i] <= 0) {
                 continue;
             }
-            if (hits >= MIN_HITS && tp / (double) hits < target) {
-                break;
-            }
-            if (hits >= MIN_HITS) {
+            if (hits >= MIN_HITS && tp / (double) hits >= target) {
                 best = scores[i];
             }
         }

@@ -20,14 +20,16 @@ import java.util.TreeSet;
  * @param bigrams   hashes of adjacent content-word pairs, in order
  * @param numbers   hashes of the numbers, digits and number words alike ("ten" = "10", "10k" = "10000")
  * @param entities  hashes of the names: capitalised words inside a sentence, acronyms, words with digits in them
+ * @param antonyms  hashes of the opposites of its words ("differ" for "similar"), to find a swap in the other text
  * @param negations how many negating words
  * @param questions the question words present, as a bit set
+ * @param question  whether it ends with a question mark
  * @param script    the dominant writing system
  * @param language  a Latin-script language guessed from function words, or {@code ""} when unsure
  * @param length    how many words
  */
-public record TextProfile(int[] words, int[] content, int[] bigrams, int[] numbers, int[] entities, int negations,
-                          int questions, UnicodeScript script, String language, int length) {
+public record TextProfile(int[] words, int[] content, int[] bigrams, int[] numbers, int[] entities, int[] antonyms,
+                          int negations, int questions, boolean question, UnicodeScript script, String language, int length) {
 
     /** Text beyond this many characters is not profiled (the index refuses such prompts anyway). */
     public static final int MAX_CHARS = 32_000;
@@ -40,6 +42,7 @@ public record TextProfile(int[] words, int[] content, int[] bigrams, int[] numbe
         Set<String> bigrams = new TreeSet<>();
         Set<String> numbers = new TreeSet<>();
         Set<String> entities = new TreeSet<>();
+        Set<String> antonyms = new TreeSet<>();
         int negations = 0;
         int questions = 0;
         String previous = null;
@@ -57,8 +60,12 @@ public record TextProfile(int[] words, int[] content, int[] bigrams, int[] numbe
             if (t.entity()) {
                 entities.add(w);
             }
+            String opposite = Lexicon.ANTONYMS.get(w);
+            if (opposite != null) {
+                antonyms.addAll(List.of(opposite.split(" ")));
+            }
             if (number != null || !Lexicon.STOP_WORDS.contains(w)) {
-                String word = number != null ? number : w;
+                String word = number != null ? number : stem(w);
                 content.add(word);
                 if (previous != null) {
                     bigrams.add(previous + ' ' + word);
@@ -67,12 +74,12 @@ public record TextProfile(int[] words, int[] content, int[] bigrams, int[] numbe
             }
         }
         return new TextProfile(hashes(words), hashes(content), hashes(bigrams), hashes(numbers), hashes(entities),
-                negations, questions, script(cut), language(words), tokens.size());
+                hashes(antonyms), negations, questions, cut.strip().endsWith("?"), script(cut), language(words), tokens.size());
     }
 
     /** Bytes this profile keeps on the heap, roughly. */
     public long bytes() {
-        return 96L + 4L * (words.length + content.length + bigrams.length + numbers.length + entities.length);
+        return 96L + 4L * (words.length + content.length + bigrams.length + numbers.length + entities.length + antonyms.length);
     }
 
     record Token(String lower, boolean entity) {
@@ -112,11 +119,40 @@ public record TextProfile(int[] words, int[] content, int[] bigrams, int[] numbe
                 j += Character.charCount(d);
             }
             String raw = word.toString();
-            out.add(new Token(raw.toLowerCase(Locale.ROOT), !sentenceStart && isName(raw) || isAcronymOrCode(raw)));
+            out.add(new Token(fold(raw), !sentenceStart && isName(raw) || isAcronymOrCode(raw)));
             sentenceStart = false;
             i = j;
         }
         return out;
+    }
+
+    /** A light suffix stripper, so "services" meets "service" and "drawing" meets "draw". */
+    static String stem(String w) {
+        int n = w.length();
+        if (n > 5 && w.endsWith("ing")) {
+            return w.substring(0, n - 3);
+        }
+        if (n > 4 && w.endsWith("ies")) {
+            return w.substring(0, n - 3) + "y";
+        }
+        if (n > 4 && w.endsWith("ed") && !w.endsWith("eed")) {
+            return w.substring(0, n - 2);
+        }
+        if (n > 3 && w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us") && !w.endsWith("is")) {
+            return w.substring(0, n - 1);
+        }
+        return w;
+    }
+
+    /** Lower case without accents, so "Pokémon" and "pokemon" are one word. */
+    static String fold(String raw) {
+        String lower = raw.toLowerCase(Locale.ROOT);
+        for (int k = 0; k < lower.length(); k++) {
+            if (lower.charAt(k) > 0x7f) {
+                return java.text.Normalizer.normalize(lower, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}+", "");
+            }
+        }
+        return lower;
     }
 
     private static boolean isName(String raw) {

@@ -25,7 +25,7 @@ public interface SemanticCacheProvider {
      * The hit decision alone, on two texts, for evaluating it on a labelled pair file
      * ({@code tollgate cache eval}). Thread-safe.
      */
-    PairJudge pairJudge(Strictness strictness);
+    PairJudge pairJudge(SemanticIndexOptions options);
 
     /** Decides whether a cached answer to one prompt may answer another. */
     interface PairJudge {

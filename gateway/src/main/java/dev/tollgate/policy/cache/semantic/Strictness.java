@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * How sure the hit decision must be before it serves a stored answer for a different prompt. Each maps to an
  * operating point chosen on the training pairs by cross-validation (see the module's decision resource):
- * {@code strict} aims at precision 0.99, {@code balanced} at 0.97, {@code lenient} at 0.93.
+ * {@code strict} aims at precision 0.99, {@code balanced} at 0.97, {@code lenient} at 0.95.
  */
 public enum Strictness {
     STRICT, BALANCED, LENIENT;
