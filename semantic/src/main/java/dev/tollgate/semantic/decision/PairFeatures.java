@@ -72,7 +72,7 @@ public final class PairFeatures {
     /**
      * Why the pair must not share an answer whatever its similarity, or empty: they are in different scripts or
      * languages, each has a number the other lacks ("5" for "10"), or, in short texts (up to {@link #SHORT} words),
-     * one negates what the other states, each names something the other does not ("Python" for "Java"), or a word is
+     * one has a number the other lacks ("the capital in 1800"), one negates what the other states, each names something the other does not ("Python" for "Java"), or a word is
      * swapped for its opposite ("buy" for "sell"). In longer texts those three are features the decision weighs.
      */
     public static Optional<String> veto(TextProfile a, TextProfile b) {
@@ -86,6 +86,10 @@ public final class PairFeatures {
             return Optional.of("different numbers");
         }
         boolean small = Math.max(a.length(), b.length()) <= SHORT;
+        if (small && a.numbers().length + b.numbers().length > 0
+                && TextProfile.missing(a.numbers(), b.numbers()) + TextProfile.missing(b.numbers(), a.numbers()) > 0) {
+            return Optional.of("a number on one side only");
+        }
         if (small && (a.negations() & 1) != (b.negations() & 1)) {
             return Optional.of("one negates, the other does not");
         }
