@@ -12,6 +12,7 @@ import dev.tollgate.semantic.decision.HitDecision;
 import dev.tollgate.semantic.embed.Embedder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -236,7 +237,7 @@ public final class LuceneSemanticIndex implements SemanticIndex {
             TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, CANDIDATES,
                     new TermQuery(new Term(NAMESPACE, key(namespace)))), CANDIDATES);
             List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-            java.util.ArrayList<Entry> found = new java.util.ArrayList<>(top.scoreDocs.length);
+            List<Entry> found = new ArrayList<>(top.scoreDocs.length);
             for (ScoreDoc hit : top.scoreDocs) {
                 LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(hit.doc, leaves));
                 NumericDocValues ids = DocValues.getNumeric(leaf.reader(), ID);
