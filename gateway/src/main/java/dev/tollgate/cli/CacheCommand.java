@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -118,17 +117,8 @@ final class CacheCommand implements Runnable {
 
     /** What a plain cosine threshold scores at the lowest threshold that reaches {@code recall}. */
     static String cosineAtRecall(double[] cosines, boolean[] same, double recall) {
-        double[] sorted = cosines.clone();
-        Arrays.sort(sorted);
-        for (int k = sorted.length - 1; k >= 0; k--) {
-            PairScore s = PairScore.EMPTY;
-            for (int i = 0; i < cosines.length; i++) {
-                s = s.add(cosines[i] >= sorted[k], same[i]);
-            }
-            if (s.recall() >= recall) {
-                return String.format(Locale.ROOT, "cosine >= %.4f: %s", sorted[k], s.summary());
-            }
-        }
-        return "n/a";
+        return PairScore.atRecall(cosines, same, recall)
+                .map(t -> String.format(Locale.ROOT, "cosine >= %.4f: %s", t.threshold(), t.score().summary()))
+                .orElse("n/a (no pair should hit)");
     }
 }

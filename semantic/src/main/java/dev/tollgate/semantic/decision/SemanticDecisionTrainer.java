@@ -209,16 +209,7 @@ public final class SemanticDecisionTrainer {
 
     /** The plain cosine threshold that reaches at least {@code recall}, and what it scores. */
     static PairScore atRecall(double[] cosines, boolean[] labels, double recall) {
-        double[] sorted = cosines.clone();
-        Arrays.sort(sorted);
-        PairScore found = PairScore.EMPTY;
-        for (int k = sorted.length - 1; k >= 0; k--) {
-            found = score(cosines, labels, sorted[k]);
-            if (found.recall() >= recall) {
-                return found;
-            }
-        }
-        return found;
+        return PairScore.atRecall(cosines, labels, recall).map(PairScore.AtThreshold::score).orElse(PairScore.EMPTY);
     }
 
     private static boolean[] labels(List<Example> examples) {

@@ -70,4 +70,15 @@ class SemanticTextTest {
         assertThat(s.summary()).isEqualTo("precision 0.667  recall 0.667  F1 0.667  (5 pairs: 3 hits, 1 wrong)");
         assertThat(PairScore.EMPTY.precision()).isEqualTo(1);
     }
+
+    @Test
+    void atRecall_findsTheHighestThresholdThatReachesIt_tiesIncluded() {
+        double[] cosines = {0.99, 0.95, 0.95, 0.90, 0.80, 0.70};
+        boolean[] same = {true, false, true, true, false, true};
+        PairScore.AtThreshold half = PairScore.atRecall(cosines, same, 0.5).orElseThrow();
+        assertThat(half.threshold()).isEqualTo(0.95);
+        assertThat(half.score()).isEqualTo(new PairScore(2, 1, 2, 1));
+        assertThat(PairScore.atRecall(cosines, same, 1.0).orElseThrow().threshold()).isEqualTo(0.70);
+        assertThat(PairScore.atRecall(cosines, new boolean[6], 0.5)).isEmpty();
+    }
 }
