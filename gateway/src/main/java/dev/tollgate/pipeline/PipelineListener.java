@@ -35,32 +35,48 @@ public interface PipelineListener {
     default void budgetSettled(BudgetSnapshot snapshot) {
     }
 
+    /**
+     * All of {@code listeners}, in order. One that throws despite the contract is logged and the others
+     * still run: a failing usage recorder must not keep budgets from being charged, nor fail an answer the
+     * upstream was already paid for.
+     */
     static PipelineListener all(List<PipelineListener> listeners) {
         List<PipelineListener> copy = List.copyOf(listeners);
         return new PipelineListener() {
             @Override
             public void upstreamAttempt(RequestContext ctx, Deployment deployment) {
-                copy.forEach(l -> l.upstreamAttempt(ctx, deployment));
+                each(l -> l.upstreamAttempt(ctx, deployment));
             }
 
             @Override
             public void upstreamFailed(RequestContext ctx, Deployment deployment, UpstreamException failure) {
-                copy.forEach(l -> l.upstreamFailed(ctx, deployment, failure));
+                each(l -> l.upstreamFailed(ctx, deployment, failure));
             }
 
             @Override
             public void firstToken(RequestContext ctx) {
-                copy.forEach(l -> l.firstToken(ctx));
+                each(l -> l.firstToken(ctx));
             }
 
             @Override
             public void completed(UsageEvent event) {
-                copy.forEach(l -> l.completed(event));
+                each(l -> l.completed(event));
             }
 
             @Override
             public void budgetSettled(BudgetSnapshot snapshot) {
-                copy.forEach(l -> l.budgetSettled(snapshot));
+                each(l -> l.budgetSettled(snapshot));
+            }
+
+            private void each(java.util.function.Consumer<PipelineListener> call) {
+                for (PipelineListener l : copy) {
+                    try {
+                        call.accept(l);
+                    } catch (RuntimeException e) {
+                        org.slf4j.LoggerFactory.getLogger(PipelineListener.class)
+                                .error("pipeline listener {} failed; the others still ran", l.getClass().getSimpleName(), e);
+                    }
+                }
             }
         };
     }

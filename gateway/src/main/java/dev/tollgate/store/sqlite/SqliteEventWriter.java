@@ -67,7 +67,11 @@ final class SqliteEventWriter implements AutoCloseable {
         this.daily = connection.prepareStatement(UPSERT.formatted("usage_daily"));
     }
 
-    /** Stores the batch, or nothing: on failure the transaction is rolled back and the exception thrown. */
+    /**
+     * Stores the batch, or nothing: on failure the transaction is rolled back and the exception thrown.
+     * After a failure the connection's state is not to be trusted (the driver and SQLite may disagree on
+     * whether a transaction is open): the caller replaces this writer with a new one.
+     */
     void write(List<UsageEvent> batch) throws SQLException {
         try {
             for (UsageEvent e : batch) {
@@ -90,10 +94,16 @@ final class SqliteEventWriter implements AutoCloseable {
             upsert(daily, days);
             connection.commit();
         } catch (SQLException | RuntimeException e) {
-            insert.clearBatch();
-            hourly.clearBatch();
-            daily.clearBatch();
-            connection.rollback();
+            // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL): the rollback may then
+            // fail with "no transaction is active", which must not hide why the write failed.
+            try {
+                insert.clearBatch();
+                hourly.clearBatch();
+                daily.clearBatch();
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
             throw e;
         }
     }

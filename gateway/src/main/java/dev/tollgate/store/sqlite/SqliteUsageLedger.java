@@ -47,6 +47,8 @@ public final class SqliteUsageLedger implements UsageLedger {
     private final Object progress = new Object();
     private final Thread writer;
     private volatile SqliteUsageReader reader;
+    /** The writer thread's connection and statements; replaced after a failed write. */
+    private SqliteEventWriter events;
     private volatile boolean running = true;
     private volatile boolean failing;
     private final long lingerMillis;
@@ -63,9 +65,9 @@ public final class SqliteUsageLedger implements UsageLedger {
     public SqliteUsageLedger(CompletableFuture<Jdbi> db, Duration linger) {
         this.lingerMillis = linger.toMillis();
         this.writer = Thread.ofPlatform().name("tollgate-ledger-writer").daemon(true).start(() -> {
-            SqliteEventWriter events;
+            Jdbi jdbi;
             try {
-                Jdbi jdbi = db.join();
+                jdbi = db.join();
                 events = new SqliteEventWriter(jdbi.open().getConnection());
                 reader = new SqliteUsageReader(jdbi);
                 database.complete(jdbi);
@@ -76,10 +78,10 @@ public final class SqliteUsageLedger implements UsageLedger {
                 database.completeExceptionally(e);
                 return;
             }
-            try (events) {
-                drain(events);
-            } catch (SQLException e) {
-                LOG.warn("cannot close the ledger's writer connection: {}", e.getMessage());
+            try {
+                drain(jdbi);
+            } finally {
+                closeWriter();
             }
         });
     }
@@ -112,7 +114,7 @@ public final class SqliteUsageLedger implements UsageLedger {
         }
     }
 
-    private void drain(SqliteEventWriter events) {
+    private void drain(Jdbi jdbi) {
         List<UsageEvent> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
             try {
@@ -126,7 +128,7 @@ public final class SqliteUsageLedger implements UsageLedger {
                     Thread.sleep(lingerMillis);
                     queue.drainTo(batch, MAX_BATCH - batch.size());
                 }
-                writeWithRetry(events, batch);
+                writeWithRetry(jdbi, batch);
                 settled.addAndGet(batch.size());
                 batch.clear();
                 synchronized (progress) {
@@ -139,13 +141,21 @@ public final class SqliteUsageLedger implements UsageLedger {
         }
     }
 
-    private void writeWithRetry(SqliteEventWriter events, List<UsageEvent> batch) throws InterruptedException {
+    /**
+     * Writes the batch, retrying with backoff until it is stored (a full disk, a locked file). Each retry
+     * uses a fresh connection: after SQLITE_FULL the old one can refuse every later transaction
+     * ("cannot rollback - no transaction is active"), so the writer would never recover without a restart.
+     */
+    private void writeWithRetry(Jdbi jdbi, List<UsageEvent> batch) throws InterruptedException {
         long backoff = 50;
         while (true) {
             try {
+                if (events == null) {
+                    events = new SqliteEventWriter(jdbi.open().getConnection());
+                }
                 events.write(batch);
                 if (failing) {
-                    LOG.info("usage ledger writes recovered");
+                    LOG.info("usage ledger writes recovered; {} held events stored", batch.size());
                 }
                 failing = false;
                 return;
@@ -154,13 +164,26 @@ public final class SqliteUsageLedger implements UsageLedger {
                     LOG.error("usage ledger write failed; {} events held and retried: {}", batch.size(), e.getMessage());
                 }
                 failing = true;
+                closeWriter();
                 if (!running) {
                     throw new InterruptedException("closing with unstored events; the journal keeps them");
                 }
                 Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 5_000);
+                backoff = Math.min(backoff * 2, 1_000);
             }
         }
+    }
+
+    private void closeWriter() {
+        if (events == null) {
+            return;
+        }
+        try {
+            events.close();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("closing the ledger's writer connection: {}", e.getMessage());
+        }
+        events = null;
     }
 
     @Override
