@@ -3,6 +3,7 @@ package dev.tollgate.provider.anthropic;
 import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.Secret;
 import dev.tollgate.model.ChatRequest;
+import dev.tollgate.model.Usage;
 import dev.tollgate.provider.ProviderAdapter;
 import dev.tollgate.provider.ProviderResponse;
 import dev.tollgate.provider.UpstreamHttp;
@@ -53,7 +54,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
     public ProviderResponse chat(ChatRequest request, String upstreamModel) {
         byte[] body = requests.body(request, upstreamModel);
         if (!request.stream()) {
-            AnthropicResponseMapper.Translated answer = responses.completion(http.complete(messagesUri, body, headers));
+            AnthropicResponseMapper.Translated answer = responses.completion(http.complete(messagesUri, body, headers),
+                    delivered -> Usage.estimated(tokens.countPrompt(upstreamModel, request.messages()), tokens.count(upstreamModel, delivered)));
             return new ProviderResponse.Complete(answer.body(), answer.usage(), Map.of());
         }
         UpstreamHttp.Exchange exchange = http.stream(messagesUri, body, headers);

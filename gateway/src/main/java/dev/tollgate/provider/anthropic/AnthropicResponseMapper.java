@@ -32,8 +32,12 @@ final class AnthropicResponseMapper {
     record Translated(byte[] body, Usage usage) {
     }
 
-    /** @throws UpstreamException of kind {@code PROTOCOL} when the body is not an Anthropic message */
-    Translated completion(byte[] body) {
+    /**
+     * @param unreported the usage of an answer whose upstream reported none, from the content delivered
+     *                   (Tollgate's own count: a call is never billed zero because a field was missing)
+     * @throws UpstreamException of kind {@code PROTOCOL} when the body is not an Anthropic message
+     */
+    Translated completion(byte[] body, java.util.function.Function<String, Usage> unreported) {
         JsonNode message;
         try {
             message = json.readTree(body);
@@ -43,7 +47,7 @@ final class AnthropicResponseMapper {
         if (!message.isObject() || !message.path("content").isArray()) {
             throw UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream answered with something other than an Anthropic message");
         }
-        Usage usage = AnthropicUsage.of(message.get("usage")).toUsage();
+        JsonNode reported = message.path("usage").isObject() ? message.get("usage") : null;
         ObjectNode root = json.createObjectNode();
         root.put("id", message.path("id").asString("msg"));
         root.put("object", "chat.completion");
@@ -75,6 +79,7 @@ final class AnthropicResponseMapper {
         out.putNull("refusal");
         choice.putNull("logprobs");
         choice.put("finish_reason", StopReason.finishReasonOf(message.path("stop_reason").asString(null)));
+        Usage usage = reported != null ? AnthropicUsage.of(reported).toUsage() : unreported.apply(text + calls.toString());
         usage(root, usage);
         return new Translated(json.writeValueAsBytes(root), usage);
     }

@@ -41,6 +41,8 @@ final class AnthropicStreamDecoder implements ChunkStream {
     private String id = "msg";
     private String upstreamModel;
     private AnthropicUsage usage;
+    /** Whether {@code message_start} carried the prompt's usage. */
+    private boolean startReported;
     private boolean sawDelta;
     private boolean ended;
 
@@ -80,7 +82,8 @@ final class AnthropicStreamDecoder implements ChunkStream {
                 JsonNode message = event.path("message");
                 id = message.path("id").asString(id);
                 upstreamModel = message.path("model").asString(upstreamModel);
-                usage = AnthropicUsage.of(message.get("usage"));
+                startReported = message.path("usage").isObject();
+                usage = startReported ? AnthropicUsage.of(message.get("usage")) : usage;
                 ObjectNode chunk = chunk();
                 Chunk.choiceDelta(chunk).put("role", "assistant").put("content", "");
                 yield new Chunk(json.writeValueAsBytes(chunk), false, false);
@@ -88,8 +91,10 @@ final class AnthropicStreamDecoder implements ChunkStream {
             case "content_block_start" -> blockStart(event.path("index").asInt(0), event.path("content_block"));
             case "content_block_delta" -> blockDelta(event.path("index").asInt(0), event.path("delta"));
             case "message_delta" -> {
-                usage = (usage == null ? AnthropicUsage.NONE : usage).merge(event.get("usage"));
-                sawDelta = true;
+                if (event.path("usage").isObject()) {
+                    usage = (usage == null ? AnthropicUsage.NONE : usage).merge(event.get("usage"));
+                    sawDelta = true;
+                }
                 ObjectNode chunk = chunk();
                 Chunk.choiceDelta(chunk);
                 ((ObjectNode) chunk.get("choices").get(0)).put("finish_reason",
@@ -169,7 +174,8 @@ final class AnthropicStreamDecoder implements ChunkStream {
     @Override
     public Usage usage() {
         // message_start brings the prompt's counts, message_delta the cumulative output: both mean complete.
-        return streamUsage.of(usage == null ? null : usage.toUsage(), sawDelta);
+        // An upstream that left either out is counted locally for what it did not report.
+        return streamUsage.of(usage == null ? null : usage.toUsage(), startReported && sawDelta);
     }
 
     @Override

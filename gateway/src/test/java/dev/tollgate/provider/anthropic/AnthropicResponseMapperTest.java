@@ -23,7 +23,7 @@ class AnthropicResponseMapperTest {
             Clock.fixed(Instant.ofEpochSecond(1_741_570_283L), ZoneOffset.UTC));
 
     private AnthropicResponseMapper.Translated map(String body) {
-        return mapper.completion(body.getBytes(StandardCharsets.UTF_8));
+        return mapper.completion(body.getBytes(StandardCharsets.UTF_8), delivered -> dev.tollgate.model.Usage.estimated(1, delivered.length()));
     }
 
     @Test
