@@ -64,7 +64,14 @@ public final class UsageIngestRoute {
     }
 
     public JsonNode ingest(ServerRequest req, Principal caller) {
-        JsonNode events = events(parse(bodies.read(req)));
+        List<UsageEvent> valid = validate(bodies.read(req), caller);
+        valid.forEach(listener::completed);
+        return json.createObjectNode().put("accepted", valid.size());
+    }
+
+    /** The batch of {@code body} as usage events of {@code caller}, all valid, or a 4xx naming the first bad field. */
+    List<UsageEvent> validate(byte[] body, Principal caller) {
+        JsonNode events = events(parse(body));
         List<UsageEvent> valid = new ArrayList<>(events.size());
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < events.size(); i++) {
@@ -75,8 +82,7 @@ public final class UsageIngestRoute {
             }
             valid.add(e);
         }
-        valid.forEach(listener::completed);
-        return json.createObjectNode().put("accepted", valid.size());
+        return valid;
     }
 
     private JsonNode parse(byte[] body) {

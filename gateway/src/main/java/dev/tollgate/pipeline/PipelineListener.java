@@ -41,43 +41,6 @@ public interface PipelineListener {
      * upstream was already paid for.
      */
     static PipelineListener all(List<PipelineListener> listeners) {
-        List<PipelineListener> copy = List.copyOf(listeners);
-        return new PipelineListener() {
-            @Override
-            public void upstreamAttempt(RequestContext ctx, Deployment deployment) {
-                each(l -> l.upstreamAttempt(ctx, deployment));
-            }
-
-            @Override
-            public void upstreamFailed(RequestContext ctx, Deployment deployment, UpstreamException failure) {
-                each(l -> l.upstreamFailed(ctx, deployment, failure));
-            }
-
-            @Override
-            public void firstToken(RequestContext ctx) {
-                each(l -> l.firstToken(ctx));
-            }
-
-            @Override
-            public void completed(UsageEvent event) {
-                each(l -> l.completed(event));
-            }
-
-            @Override
-            public void budgetSettled(BudgetSnapshot snapshot) {
-                each(l -> l.budgetSettled(snapshot));
-            }
-
-            private void each(java.util.function.Consumer<PipelineListener> call) {
-                for (PipelineListener l : copy) {
-                    try {
-                        call.accept(l);
-                    } catch (RuntimeException e) {
-                        org.slf4j.LoggerFactory.getLogger(PipelineListener.class)
-                                .error("pipeline listener {} failed; the others still ran", l.getClass().getSimpleName(), e);
-                    }
-                }
-            }
-        };
+        return new CompositeListener(listeners);
     }
 }

@@ -1,7 +1,12 @@
 package dev.tollgate.store.journal;
 
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.store.PrivateFiles;
+import dev.tollgate.store.UsageDimension;
+import dev.tollgate.store.UsageFilter;
+import dev.tollgate.store.UsageGroup;
 import dev.tollgate.store.UsageLedger;
+import dev.tollgate.store.UsageTotals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -9,10 +14,13 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import dev.tollgate.store.PrivateFiles;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -43,7 +51,7 @@ public final class JournaledUsageLedger implements UsageLedger {
     static final long SEGMENT_BYTES = 64L * 1024 * 1024;
     /** Lines held in memory while the journal cannot be written: about 60 MB of events, minutes of heavy traffic. */
     static final int MAX_HELD = 100_000;
-    private static final java.time.Duration REPLAY_WAIT = java.time.Duration.ofSeconds(30);
+    private static final Duration REPLAY_WAIT = Duration.ofSeconds(30);
     private static final long RETRY_MIN_MILLIS = 50;
     private static final long RETRY_MAX_MILLIS = 1_000;
     private static final String PREFIX = "usage-";
@@ -60,7 +68,7 @@ public final class JournaledUsageLedger implements UsageLedger {
     private final UsageEventCodec codec;
     private final SegmentOpener opener;
     private final ReentrantLock lock = new ReentrantLock();
-    private final java.util.concurrent.locks.Condition startedHolding = lock.newCondition();
+    private final Condition startedHolding = lock.newCondition();
     private final long segmentBytes;
     /** Lines not yet in the journal, oldest first; guarded by {@link #lock}. */
     private final ArrayDeque<byte[]> held = new ArrayDeque<>();
@@ -332,34 +340,34 @@ public final class JournaledUsageLedger implements UsageLedger {
     }
 
     @Override
-    public boolean flush(java.time.Duration timeout) {
+    public boolean flush(Duration timeout) {
         return ledger.flush(timeout);
     }
 
     @Override
-    public List<UsageEvent> recent(dev.tollgate.store.UsageFilter filter, int limit) {
+    public List<UsageEvent> recent(UsageFilter filter, int limit) {
         return ledger.recent(filter, limit);
     }
 
     @Override
-    public dev.tollgate.store.UsageTotals totals(dev.tollgate.store.UsageFilter filter, java.time.Instant from, java.time.Instant to) {
+    public UsageTotals totals(UsageFilter filter, Instant from, Instant to) {
         return ledger.totals(filter, from, to);
     }
 
     @Override
-    public List<dev.tollgate.store.UsageGroup> breakdown(List<dev.tollgate.store.UsageDimension> by, dev.tollgate.store.UsageFilter filter,
-                                                         java.time.Instant from, java.time.Instant to) {
+    public List<UsageGroup> breakdown(List<UsageDimension> by, UsageFilter filter,
+                                                         Instant from, Instant to) {
         return ledger.breakdown(by, filter, from, to);
     }
 
     @Override
-    public List<dev.tollgate.store.UsageGroup> monthly(List<dev.tollgate.store.UsageDimension> by, dev.tollgate.store.UsageFilter filter,
-                                                       java.time.YearMonth from, java.time.YearMonth to) {
+    public List<UsageGroup> monthly(List<UsageDimension> by, UsageFilter filter,
+                                                       YearMonth from, YearMonth to) {
         return ledger.monthly(by, filter, from, to);
     }
 
     @Override
-    public long pruneBefore(java.time.Instant before) {
+    public long pruneBefore(Instant before) {
         return ledger.pruneBefore(before);
     }
 
@@ -387,7 +395,7 @@ public final class JournaledUsageLedger implements UsageLedger {
             if (holding) {
                 writeHeld();
             }
-            boolean stored = ledger.flush(java.time.Duration.ofSeconds(10));
+            boolean stored = ledger.flush(Duration.ofSeconds(10));
             ledger.close();
             if (segment != null) {
                 segment.close();
