@@ -1,6 +1,7 @@
 package dev.tollgate.store.journal;
 
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.store.FailureLog;
 import dev.tollgate.store.PrivateFiles;
 import dev.tollgate.store.UsageDimension;
 import dev.tollgate.store.UsageFilter;
@@ -74,6 +75,7 @@ public final class JournaledUsageLedger implements UsageLedger {
     private final ArrayDeque<byte[]> held = new ArrayDeque<>();
     private final Thread retrier;
     private volatile boolean holding;
+    private final FailureLog failureLog = new FailureLog();
     private volatile boolean running = true;
     private long unjournaled;
     private FileChannel segment;
@@ -179,9 +181,11 @@ public final class JournaledUsageLedger implements UsageLedger {
             segmentSize += line.length;
             return true;
         } catch (IOException e) {
-            if (!holding) {
+            if (!holding && failureLog.failed()) {
                 LOG.error("cannot write the usage journal in {} ({}); holding events in memory (at most {}) until it can, "
                         + "/ready reports not ready meanwhile", dir, e.getMessage(), MAX_HELD);
+            } else if (!holding) {
+                LOG.debug("cannot write the usage journal again ({}); holding events in memory", e.getMessage());
             }
             cutBack();
             return false;
@@ -233,7 +237,9 @@ public final class JournaledUsageLedger implements UsageLedger {
         }
         if (held.isEmpty()) {
             holding = false;
-            LOG.info("the usage journal is writable again: wrote {} held events", written);
+            if (failureLog.recovered()) {
+                LOG.info("the usage journal is writable again: wrote {} held events", written);
+            }
         }
     }
 

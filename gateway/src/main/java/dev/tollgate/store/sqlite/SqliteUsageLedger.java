@@ -1,6 +1,7 @@
 package dev.tollgate.store.sqlite;
 
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.store.FailureLog;
 import dev.tollgate.store.UsageDimension;
 import dev.tollgate.store.UsageFilter;
 import dev.tollgate.store.UsageGroup;
@@ -51,6 +52,7 @@ public final class SqliteUsageLedger implements UsageLedger {
     private SqliteEventWriter events;
     private volatile boolean running = true;
     private volatile boolean failing;
+    private final FailureLog failureLog = new FailureLog();
     private final long lingerMillis;
 
     public SqliteUsageLedger(Path file) {
@@ -154,14 +156,16 @@ public final class SqliteUsageLedger implements UsageLedger {
                     events = new SqliteEventWriter(jdbi.open().getConnection());
                 }
                 events.write(batch);
-                if (failing) {
+                if (failing && failureLog.recovered()) {
                     LOG.info("usage ledger writes recovered; {} held events stored", batch.size());
                 }
                 failing = false;
                 return;
             } catch (SQLException | RuntimeException e) {
-                if (!failing) {
+                if (!failing && failureLog.failed()) {
                     LOG.error("usage ledger write failed; {} events held and retried: {}", batch.size(), e.getMessage());
+                } else if (!failing) {
+                    LOG.debug("usage ledger write failed again; {} events held and retried: {}", batch.size(), e.getMessage());
                 }
                 failing = true;
                 closeWriter();
