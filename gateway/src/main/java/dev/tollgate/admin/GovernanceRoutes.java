@@ -259,7 +259,7 @@ public final class GovernanceRoutes {
             throw GatewayException.badRequest("expires_at", "give expires_at or expires_in_days, not both");
         }
         if (days != null && !days.isNull()) {
-            if (!days.isIntegralNumber() || days.asLong() < 1 || days.asLong() > 36_500) {
+            if (!days.isIntegralNumber() || !days.canConvertToLong() || days.asLong() < 1 || days.asLong() > 36_500) {
                 throw GatewayException.badRequest("expires_in_days", "expires_in_days: expected a whole number from 1 to 36500");
             }
             return Optional.of(clock.instant().plus(Duration.ofDays(days.asLong())));

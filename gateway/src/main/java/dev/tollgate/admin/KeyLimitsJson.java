@@ -50,7 +50,7 @@ final class KeyLimitsJson {
         if (v == null || v.isNull()) {
             return 0;
         }
-        if (!v.isIntegralNumber() || v.asLong() < 0 || v.asLong() > MAX) {
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0 || v.asLong() > MAX) {
             throw GatewayException.badRequest("limits." + name, "limits." + name + ": expected a whole number from 1 to " + MAX
                     + " (or 0 / null for no limit)");
         }

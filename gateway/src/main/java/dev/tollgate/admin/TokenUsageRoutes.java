@@ -183,7 +183,7 @@ public final class TokenUsageRoutes {
         chat.putArray("messages").addObject().put("role", "user").put("content", prompt);
         JsonNode maxTokens = body.get("max_tokens");
         if (maxTokens != null && !maxTokens.isNull()) {
-            if (!maxTokens.isIntegralNumber() || maxTokens.asLong() < 1 || maxTokens.asLong() > 1_000_000) {
+            if (!maxTokens.isIntegralNumber() || !maxTokens.canConvertToLong() || maxTokens.asLong() < 1 || maxTokens.asLong() > 1_000_000) {
                 throw GatewayException.badRequest("max_tokens", "max_tokens: expected a whole number from 1 to 1000000");
             }
             chat.put("max_tokens", maxTokens.asInt());

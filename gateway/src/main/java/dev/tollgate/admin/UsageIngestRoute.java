@@ -64,7 +64,14 @@ public final class UsageIngestRoute {
     }
 
     public JsonNode ingest(ServerRequest req, Principal caller) {
-        JsonNode events = events(parse(bodies.read(req)));
+        List<UsageEvent> valid = validate(bodies.read(req), caller);
+        valid.forEach(listener::completed);
+        return json.createObjectNode().put("accepted", valid.size());
+    }
+
+    /** The batch of {@code body} as usage events of {@code caller}, all valid, or a 4xx naming the first bad field. */
+    List<UsageEvent> validate(byte[] body, Principal caller) {
+        JsonNode events = events(parse(body));
         List<UsageEvent> valid = new ArrayList<>(events.size());
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < events.size(); i++) {
@@ -75,8 +82,7 @@ public final class UsageIngestRoute {
             }
             valid.add(e);
         }
-        valid.forEach(listener::completed);
-        return json.createObjectNode().put("accepted", valid.size());
+        return valid;
     }
 
     private JsonNode parse(byte[] body) {
@@ -157,17 +163,17 @@ public final class UsageIngestRoute {
         }
         Instant t;
         try {
-            t = v.isIntegralNumber() ? Instant.ofEpochMilli(v.asLong()) : v.isString() ? Instant.parse(v.asString()) : null;
+            t = v.isIntegralNumber() ? (v.canConvertToLong() ? Instant.ofEpochMilli(v.asLong()) : null) : v.isString() ? Instant.parse(v.asString()) : null;
         } catch (DateTimeParseException e) {
             t = null;
         }
         Instant oldest = retention.isZero() ? Instant.parse("2000-01-01T00:00:00Z") : now.minus(retention);
         if (t != null && t.isBefore(oldest)) {
-            throw GatewayException.badRequest(at + ".timestamp", at + ".timestamp: " + v + " is older than the ledger keeps raw events ("
+            throw GatewayException.badRequest(at + ".timestamp", at + ".timestamp: " + shortly(v) + " is older than the ledger keeps raw events ("
                     + retention.toDays() + " days, ledger.retention_days), so it could not be stored exactly once");
         }
         if (t == null || t.isAfter(now.plus(MAX_CLOCK_SKEW))) {
-            throw GatewayException.badRequest(at + ".timestamp", at + ".timestamp: " + v
+            throw GatewayException.badRequest(at + ".timestamp", at + ".timestamp: " + shortly(v)
                     + " (expected: an ISO-8601 instant such as 2026-11-23T10:15:30Z, or epoch milliseconds, not in the future)");
         }
         return t;

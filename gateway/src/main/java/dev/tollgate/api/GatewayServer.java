@@ -16,8 +16,16 @@ import java.util.function.Consumer;
 /**
  * The HTTP listener (Helidon SE on virtual threads). TCP_NODELAY is on, or small SSE writes wait
  * 40 ms for Nagle's algorithm. Unknown routes and transport-level errors answer in JSON too.
+ *
+ * <p>Only one HTTP/1.1 protocol is configured, without Helidon's discovered default beside it: with two
+ * connection selectors Helidon first checks that the request line ends in {@code HTTP/1.1\r\n} and
+ * closes the socket silently when it does not (HTTP/1.0, bare-LF lines, request lines too long to hold);
+ * with one it hands every connection to the HTTP/1.1 parser, which answers those with 505, 400 and 414.
  */
 public final class GatewayServer implements AutoCloseable {
+
+    /** The longest request line served (method, path with query, version), as nginx's and Tomcat's 8 KiB; longer gets 414. */
+    public static final int MAX_REQUEST_LINE_BYTES = 8192;
 
     private final WebServer server;
 
@@ -33,9 +41,14 @@ public final class GatewayServer implements AutoCloseable {
                 .port(config.port())
                 .maxPayloadSize(config.maxBodyBytes() + HttpBodies.DRAIN_BYTES)
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
-                .addProtocol(Http1Config.builder().maxHeadersSize(config.maxHeaderBytes()).build())
+                .protocolsDiscoverServices(false)
+                .addProtocol(Http1Config.builder()
+                        .maxHeadersSize(config.maxHeaderBytes())
+                        .maxPrologueLength(MAX_REQUEST_LINE_BYTES)
+                        .build())
                 .directHandlers(direct.build())
                 .routing(r -> {
+                    r.addFilter(new ConnectionCloseFilter());
                     routes.accept(r);
                     r.any((req, res) -> {
                         res.status(Status.NOT_FOUND_404);

@@ -33,12 +33,13 @@ public final class TransportErrors implements DirectHandler {
         String text = switch (code) {
             case 413 -> "request body is too large";
             case 431 -> "request headers are too large";
-            case 414 -> "request URI is too long";
+            case 414 -> "request line is longer than " + GatewayServer.MAX_REQUEST_LINE_BYTES + " bytes";
+            case 505 -> "HTTP version not supported: send HTTP/1.1 (health checks too)";
             // The server does not say why it rejects a header block; name both causes.
             case 400 -> "malformed HTTP request, or request headers larger than " + maxHeaderBytes + " bytes (max_header_bytes)";
             default -> code >= 500 ? "the server could not handle this request" : "malformed HTTP request";
         };
-        String type = code >= 500 ? "server_error" : "invalid_request_error";
+        String type = code >= 500 && code != 505 ? "server_error" : "invalid_request_error";
         GatewayException error = new GatewayException(code, type, "http_" + code, null, text, Map.of());
         boolean anthropic = request.path() != null && request.path().startsWith("/v1/messages");
         byte[] body = anthropic ? anthropicErrors.body(error) : errors.body(error);

@@ -52,7 +52,7 @@ public final class SseEventReader {
                 }
             }
         } catch (IOException e) {
-            throw UpstreamException.of(UpstreamException.Kind.BROKEN, "upstream stream failed: " + UpstreamHttp.describe(e));
+            throw TransportFailure.midStream(e);
         }
     }
 

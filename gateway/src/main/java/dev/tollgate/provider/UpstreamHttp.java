@@ -136,7 +136,7 @@ public final class UpstreamHttp implements AutoCloseable {
         } catch (TimeoutException e) {
             upstream.abort(e);
             throw UpstreamException.of(UpstreamException.Kind.FIRST_BYTE_TIMEOUT,
-                    "upstream " + config.name() + " did not answer within " + firstByte + " ms");
+                    TransportFailure.noAnswer(config.name(), config.timeouts().firstByte()));
         } catch (InterruptedException e) {
             upstream.abort(e);
             Thread.currentThread().interrupt();
@@ -152,26 +152,10 @@ public final class UpstreamHttp implements AutoCloseable {
             return UpstreamException.of(UpstreamException.Kind.PROTOCOL, "upstream " + config.name() + " answered with more than "
                     + MAX_BODY_BYTES + " bytes");
         }
-        boolean timedOut = cause instanceof TimeoutException || cause instanceof java.net.SocketTimeoutException;
-        UpstreamException.Kind kind = isConnectFailure(cause) ? UpstreamException.Kind.CONNECT
-                : timedOut ? UpstreamException.Kind.FIRST_BYTE_TIMEOUT : UpstreamException.Kind.BROKEN;
-        return UpstreamException.of(kind, "upstream " + config.name() + " failed: " + describe(e));
+        return TransportFailure.beforeAnswer(config.name(), config.timeouts().connect(), config.timeouts().firstByte(), cause);
     }
 
-    private static boolean isConnectFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
-                    || t instanceof java.net.NoRouteToHostException) {
-                return true;
-            }
-            if (t instanceof java.net.SocketTimeoutException && String.valueOf(t.getMessage()).toLowerCase().contains("connect")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The root cause of a failure, by class and message (never carries request content). */
+    /** The root cause of a failure, by class and message, for the log only: Jetty's messages carry addresses and object ids. */
     public static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

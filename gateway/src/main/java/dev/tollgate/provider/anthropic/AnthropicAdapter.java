@@ -3,6 +3,7 @@ package dev.tollgate.provider.anthropic;
 import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.Secret;
 import dev.tollgate.model.ChatRequest;
+import dev.tollgate.model.Usage;
 import dev.tollgate.provider.ProviderAdapter;
 import dev.tollgate.provider.ProviderResponse;
 import dev.tollgate.provider.UpstreamHttp;
@@ -61,7 +62,9 @@ public final class AnthropicAdapter implements ProviderAdapter {
         Wire wire = sameDialect ? Wire.ANTHROPIC : Wire.OPENAI;
         if (!request.stream()) {
             byte[] raw = http.complete(messagesUri, body, headers);
-            AnthropicResponseMapper.Translated answer = sameDialect ? responses.passthrough(raw) : responses.completion(raw);
+            java.util.function.Function<String, Usage> unreported =
+                    delivered -> Usage.estimated(tokens.countPrompt(upstreamModel, request.messages()), tokens.count(upstreamModel, delivered));
+            AnthropicResponseMapper.Translated answer = sameDialect ? responses.passthrough(raw, unreported) : responses.completion(raw, unreported);
             return new ProviderResponse.Complete(answer.body(), answer.usage(), Map.of(), wire);
         }
         UpstreamHttp.Exchange exchange = http.stream(messagesUri, body, headers);

@@ -5,6 +5,7 @@ import dev.tollgate.provider.UpstreamException;
 import dev.tollgate.provider.anthropic.wire.AnthropicUsage;
 import dev.tollgate.provider.anthropic.wire.StopReason;
 import java.time.Clock;
+import java.util.function.Function;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,16 +38,32 @@ final class AnthropicResponseMapper {
      * The message as Anthropic sent it, for a client that speaks Anthropic's dialect: nothing dropped
      * (thinking blocks, citations, {@code stop_sequence}), and its usage.
      *
+     * @param unreported the usage of an answer whose upstream reported none, from the content delivered
+     *                   (Tollgate's own count: a call is never billed zero because a field was missing)
      * @throws UpstreamException of kind {@code PROTOCOL} when the body is not an Anthropic message
      */
-    Translated passthrough(byte[] body) {
-        return new Translated(body, AnthropicUsage.of(message(body).get("usage")).toUsage());
+    Translated passthrough(byte[] body, Function<String, Usage> unreported) {
+        JsonNode message = message(body);
+        if (message.path("usage").isObject()) {
+            return new Translated(body, AnthropicUsage.of(message.get("usage")).toUsage());
+        }
+        StringBuilder delivered = new StringBuilder();
+        for (JsonNode block : message.get("content")) {
+            delivered.append(block.path("text").asString("")).append(block.path("thinking").asString(""));
+            if (block.path("input").isObject()) {
+                delivered.append(json.writeValueAsString(block.get("input")));
+            }
+        }
+        return new Translated(body, unreported.apply(delivered.toString()));
     }
 
-    /** @throws UpstreamException of kind {@code PROTOCOL} when the body is not an Anthropic message */
-    Translated completion(byte[] body) {
+    /**
+     * @param unreported the usage of an answer whose upstream reported none, from the content delivered
+     * @throws UpstreamException of kind {@code PROTOCOL} when the body is not an Anthropic message
+     */
+    Translated completion(byte[] body, Function<String, Usage> unreported) {
         JsonNode message = message(body);
-        Usage usage = AnthropicUsage.of(message.get("usage")).toUsage();
+        JsonNode reported = message.path("usage").isObject() ? message.get("usage") : null;
         ObjectNode root = json.createObjectNode();
         root.put("id", message.path("id").asString("msg"));
         root.put("object", "chat.completion");
@@ -78,6 +95,7 @@ final class AnthropicResponseMapper {
         out.putNull("refusal");
         choice.putNull("logprobs");
         choice.put("finish_reason", StopReason.finishReasonOf(message.path("stop_reason").asString(null)));
+        Usage usage = reported != null ? AnthropicUsage.of(reported).toUsage() : unreported.apply(text + calls.toString());
         usage(root, usage);
         return new Translated(json.writeValueAsBytes(root), usage);
     }

@@ -48,6 +48,8 @@ final class AnthropicStreamDecoder implements ChunkStream {
     private String upstreamModel;
     private AnthropicUsage usage;
     private boolean sawDelta;
+    /** Whether {@code message_start} carried the prompt's usage. */
+    private boolean startReported;
     private boolean ended;
 
     /**
@@ -99,11 +101,14 @@ final class AnthropicStreamDecoder implements ChunkStream {
                 JsonNode message = event.path("message");
                 id = message.path("id").asString(id);
                 upstreamModel = message.path("model").asString(upstreamModel);
-                usage = AnthropicUsage.of(message.get("usage"));
+                startReported = message.path("usage").isObject();
+                usage = startReported ? AnthropicUsage.of(message.get("usage")) : usage;
             }
             case "message_delta" -> {
-                usage = (usage == null ? AnthropicUsage.NONE : usage).merge(event.get("usage"));
-                sawDelta = true;
+                if (event.path("usage").isObject()) {
+                    usage = (usage == null ? AnthropicUsage.NONE : usage).merge(event.get("usage"));
+                    sawDelta = true;
+                }
             }
             case "message_stop" -> ended = true;
             case "error" -> {
@@ -222,7 +227,8 @@ final class AnthropicStreamDecoder implements ChunkStream {
     @Override
     public Usage usage() {
         // message_start brings the prompt's counts, message_delta the cumulative output: both mean complete.
-        return streamUsage.of(usage == null ? null : usage.toUsage(), sawDelta);
+        // An upstream that left either out is counted locally for what it did not report.
+        return streamUsage.of(usage == null ? null : usage.toUsage(), startReported && sawDelta);
     }
 
     @Override

@@ -262,10 +262,10 @@ final class GeminiRequestMapper {
                 decimal(body, "top_p"),
                 request.maxTokens().orElse(null),
                 stops(body.get("stop")),
-                body.path("n").isIntegralNumber() ? body.get("n").asInt() : null,
+                body.path("n").isIntegralNumber() && body.path("n").canConvertToInt() ? body.get("n").asInt() : null,
                 mime,
                 schema,
-                body.path("seed").isIntegralNumber() ? body.get("seed").asLong() : null,
+                body.path("seed").isIntegralNumber() && body.path("seed").canConvertToLong() ? body.get("seed").asLong() : null,
                 decimal(body, "presence_penalty"),
                 decimal(body, "frequency_penalty"));
     }

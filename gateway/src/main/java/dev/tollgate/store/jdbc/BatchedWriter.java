@@ -1,6 +1,7 @@
 package dev.tollgate.store.jdbc;
 
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.store.FailureLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,9 @@ public final class BatchedWriter {
     private final Thread writer;
     private volatile boolean running = true;
     private volatile boolean failing;
+    private final FailureLog failureLog = new FailureLog();
+    /** The open sink; replaced after a failed write. Writer thread only. */
+    private Sink sink;
 
     /**
      * @param what     the ledger, for thread names and log lines ({@code postgres})
@@ -58,7 +62,6 @@ public final class BatchedWriter {
     }
 
     private void run(Callable<Sink> open) {
-        Sink sink;
         try {
             sink = open.call();
         } catch (Exception e) {
@@ -66,10 +69,10 @@ public final class BatchedWriter {
             return;
         }
         opened.complete(null);
-        try (sink) {
-            drain(sink);
-        } catch (Exception e) {
-            LOG.warn("cannot close the {} ledger's writer: {}", what, e.getMessage());
+        try {
+            drain(open);
+        } finally {
+            closeSink();
         }
     }
 
@@ -90,7 +93,7 @@ public final class BatchedWriter {
         }
     }
 
-    private void drain(Sink sink) {
+    private void drain(Callable<Sink> open) {
         List<UsageEvent> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
             try {
@@ -104,7 +107,7 @@ public final class BatchedWriter {
                     Thread.sleep(lingerMillis);
                     queue.drainTo(batch, maxBatch - batch.size());
                 }
-                writeWithRetry(sink, batch);
+                writeWithRetry(open, batch);
                 settled.addAndGet(batch.size());
                 batch.clear();
                 synchronized (progress) {
@@ -117,22 +120,34 @@ public final class BatchedWriter {
         }
     }
 
-    private void writeWithRetry(Sink sink, List<UsageEvent> batch) throws InterruptedException {
+    /**
+     * Writes the batch, retrying with backoff until it is stored (a full disk, a locked file, a database
+     * outage). Each retry uses a freshly opened sink: after SQLITE_FULL an SQLite connection can refuse every
+     * later transaction ("cannot rollback - no transaction is active"), so a writer that kept it would never
+     * recover without a restart.
+     */
+    private void writeWithRetry(Callable<Sink> open, List<UsageEvent> batch) throws InterruptedException {
         long backoff = 50;
         while (true) {
             try {
+                if (sink == null) {
+                    sink = open.call();
+                }
                 sink.write(batch);
-                if (failing) {
-                    LOG.info("{} ledger writes recovered", what);
+                if (failing && failureLog.recovered()) {
+                    LOG.info("{} ledger writes recovered; {} held events stored", what, batch.size());
                 }
                 failing = false;
                 return;
             } catch (Exception e) {
                 failedWrites.incrementAndGet();
-                if (!failing) {
+                if (!failing && failureLog.failed()) {
                     LOG.error("{} ledger write failed; {} events held and retried: {}", what, batch.size(), e.getMessage());
+                } else if (!failing) {
+                    LOG.debug("{} ledger write failed again; {} events held and retried: {}", what, batch.size(), e.getMessage());
                 }
                 failing = true;
+                closeSink();
                 if (!running) {
                     throw new InterruptedException("closing with unstored events; the journal keeps them");
                 }
@@ -140,6 +155,18 @@ public final class BatchedWriter {
                 backoff = Math.min(backoff * 2, 5_000);
             }
         }
+    }
+
+    private void closeSink() {
+        if (sink == null) {
+            return;
+        }
+        try {
+            sink.close();
+        } catch (Exception e) {
+            LOG.debug("closing the {} ledger's writer: {}", what, e.getMessage());
+        }
+        sink = null;
     }
 
     /** Waits until every event appended before this call is stored, at most {@code timeout}; returns whether they are. */

@@ -1,7 +1,13 @@
 package dev.tollgate.store.journal;
 
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.store.FailureLog;
+import dev.tollgate.store.PrivateFiles;
+import dev.tollgate.store.UsageDimension;
+import dev.tollgate.store.UsageFilter;
+import dev.tollgate.store.UsageGroup;
 import dev.tollgate.store.UsageLedger;
+import dev.tollgate.store.UsageTotals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -9,13 +15,17 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,20 +38,46 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link #SEGMENT_BYTES}, new events go to a fresh one, and the old one is deleted once the ledger has
  * stored everything appended before the switch ({@link UsageLedger#flush()}). Writes are not fsynced: an
  * event survives the death of the process, not of the machine's power.
+ *
+ * <p><b>When the journal cannot be written</b> (disk full, file system gone read-only), {@link #append}
+ * still never throws: the caller's answer must not fail after the upstream was paid. A failed write is
+ * cut back to the last whole record, so the file never holds a torn line; the event goes to the ledger
+ * as usual and its line is held in memory (at most {@link #MAX_HELD}), to be written, oldest first, by
+ * the next append or by a retry thread as soon as the disk takes it again. While lines are held,
+ * {@link #healthy()} is false ({@code /ready} answers 503); it recovers by itself.
  */
 public final class JournaledUsageLedger implements UsageLedger {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournaledUsageLedger.class);
     static final long SEGMENT_BYTES = 64L * 1024 * 1024;
-    private static final java.time.Duration REPLAY_WAIT = java.time.Duration.ofSeconds(30);
+    /** Lines held in memory while the journal cannot be written: about 60 MB of events, minutes of heavy traffic. */
+    static final int MAX_HELD = 100_000;
+    private static final Duration REPLAY_WAIT = Duration.ofSeconds(30);
+    private static final long RETRY_MIN_MILLIS = 50;
+    private static final long RETRY_MAX_MILLIS = 1_000;
     private static final String PREFIX = "usage-";
     private static final String SUFFIX = ".journal";
+
+    /** Opens a segment file for appending; tests give one whose writes fail as a full disk's do. */
+    @FunctionalInterface
+    interface SegmentOpener {
+        FileChannel open(Path file) throws IOException;
+    }
 
     private final UsageLedger ledger;
     private final Path dir;
     private final UsageEventCodec codec;
+    private final SegmentOpener opener;
     private final ReentrantLock lock = new ReentrantLock();
+    private final Condition startedHolding = lock.newCondition();
     private final long segmentBytes;
+    /** Lines not yet in the journal, oldest first; guarded by {@link #lock}. */
+    private final ArrayDeque<byte[]> held = new ArrayDeque<>();
+    private final Thread retrier;
+    private volatile boolean holding;
+    private final FailureLog failureLog = new FailureLog();
+    private volatile boolean running = true;
+    private long unjournaled;
     private FileChannel segment;
     private Path segmentPath;
     private long segmentSize;
@@ -53,12 +89,17 @@ public final class JournaledUsageLedger implements UsageLedger {
     }
 
     JournaledUsageLedger(UsageLedger ledger, Path dir, JsonMapper json, long segmentBytes) {
+        this(ledger, dir, json, segmentBytes, JournaledUsageLedger::openForAppend);
+    }
+
+    JournaledUsageLedger(UsageLedger ledger, Path dir, JsonMapper json, long segmentBytes, SegmentOpener opener) {
         this.ledger = ledger;
         this.dir = dir;
         this.codec = new UsageEventCodec(json);
         this.segmentBytes = segmentBytes;
+        this.opener = opener;
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.directory(dir);
             List<Path> leftovers = segments();
             nextSegment = leftovers.isEmpty() ? 1 : number(leftovers.getLast()) + 1;
             openSegment();
@@ -66,19 +107,23 @@ public final class JournaledUsageLedger implements UsageLedger {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the usage journal in " + dir, e);
         }
+        this.retrier = Thread.ofVirtual().name("tollgate-journal-retry").start(this::retryHeld);
+    }
+
+    private static FileChannel openForAppend(Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+                PrivateFiles.fileAttributes(file));
+        PrivateFiles.tighten(file);
+        return channel;
     }
 
     private void replay(List<Path> leftovers) throws IOException {
         long replayed = 0;
         for (Path file : leftovers) {
-            for (byte[] line : lines(file)) {
-                try {
-                    ledger.append(codec.decode(line));
-                    replayed++;
-                } catch (JacksonException e) {
-                    // A line cut by the crash: its answer never completed, so nothing is lost by skipping it.
-                    LOG.warn("skipping an unreadable journal line in {}", file.getFileName());
-                }
+            PrivateFiles.tighten(file);
+            for (UsageEvent event : JournalSegment.read(file, codec)) {
+                ledger.append(event);
+                replayed++;
             }
         }
         if (replayed > 0) {
@@ -99,28 +144,156 @@ public final class JournaledUsageLedger implements UsageLedger {
         }
     }
 
+    /** Journals the event, then hands it to the ledger. Never throws for a journal that cannot be written. */
     @Override
     public void append(UsageEvent event) {
         byte[] line = codec.encode(event);
         Path full = null;
         lock.lock();
         try {
-            writeFully(line);
-            segmentSize += line.length;
-            if (segmentSize >= segmentBytes) {
-                full = segmentPath;
-                segment.close();
-                openSegment();
+            if (holding) {
+                writeHeld();
+            }
+            if (holding || !write(line)) {
+                hold(line);
+            } else if (segmentSize >= segmentBytes) {
+                full = rotate();
             }
             ledger.append(event);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the usage journal", e);
         } finally {
             lock.unlock();
         }
         if (full != null) {
             retireWhenStored(full);
         }
+    }
+
+    /** Writes one whole line, or nothing: a failed write is cut back to the last whole record. */
+    private boolean write(byte[] line) {
+        try {
+            if (segment == null) {
+                openSegment();
+            }
+            ByteBuffer buffer = ByteBuffer.wrap(line);
+            while (buffer.hasRemaining()) {
+                segment.write(buffer);
+            }
+            segmentSize += line.length;
+            return true;
+        } catch (IOException e) {
+            if (!holding && failureLog.failed()) {
+                LOG.error("cannot write the usage journal in {} ({}); holding events in memory (at most {}) until it can, "
+                        + "/ready reports not ready meanwhile", dir, e.getMessage(), MAX_HELD);
+            } else if (!holding) {
+                LOG.debug("cannot write the usage journal again ({}); holding events in memory", e.getMessage());
+            }
+            cutBack();
+            return false;
+        }
+    }
+
+    /** Removes what a failed write left after the last whole record; a segment that cannot be cut is given up for a new one. */
+    private void cutBack() {
+        if (segment == null) {
+            return;
+        }
+        try {
+            segment.truncate(segmentSize);
+        } catch (IOException e) {
+            LOG.warn("cannot cut a failed write from the journal segment {} ({}); later events go to a new segment, "
+                    + "and the next start repairs this one", segmentPath.getFileName(), e.getMessage());
+            closeQuietly();
+        }
+    }
+
+    private void hold(byte[] line) {
+        if (held.size() >= MAX_HELD) {
+            if (unjournaled++ % 10_000 == 0) {
+                LOG.error("the usage journal still cannot be written and {} events are held already: this event is only in the "
+                        + "ledger's memory queue, and a crash before the ledger stores it would lose it ({} such events so far)",
+                        MAX_HELD, unjournaled);
+            }
+            return;
+        }
+        held.addLast(line);
+        if (!holding) {
+            holding = true;
+            startedHolding.signalAll();
+        }
+    }
+
+    /** Writes held lines, oldest first, as long as the journal takes them. Caller holds the lock. */
+    private void writeHeld() {
+        int written = 0;
+        while (!held.isEmpty() && write(held.peekFirst())) {
+            held.removeFirst();
+            written++;
+            if (segmentSize >= segmentBytes) {
+                Path full = rotate();
+                if (full != null) {
+                    retireWhenStored(full);
+                }
+            }
+        }
+        if (held.isEmpty()) {
+            holding = false;
+            if (failureLog.recovered()) {
+                LOG.info("the usage journal is writable again: wrote {} held events", written);
+            }
+        }
+    }
+
+    /** Retries held lines with a growing pause while the journal cannot be written; sleeps otherwise. */
+    private void retryHeld() {
+        long pause = RETRY_MIN_MILLIS;
+        while (running) {
+            lock.lock();
+            try {
+                if (!holding) {
+                    pause = RETRY_MIN_MILLIS;
+                    startedHolding.await();
+                    continue;
+                }
+                writeHeld();
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                return;
+            }
+            pause = Math.min(pause * 2, RETRY_MAX_MILLIS);
+        }
+    }
+
+    /** Starts a new segment; returns the full one, or {@code null} when it could not be closed cleanly. */
+    private Path rotate() {
+        Path full = segmentPath;
+        try {
+            segment.close();
+        } catch (IOException e) {
+            LOG.warn("cannot close the full journal segment {}: {}", full.getFileName(), e.getMessage());
+        }
+        segment = null;
+        try {
+            openSegment();
+        } catch (IOException e) {
+            // The next write opens it, or holds its line until it can.
+            LOG.warn("cannot open a new journal segment: {}", e.getMessage());
+        }
+        return full;
+    }
+
+    private void closeQuietly() {
+        try {
+            segment.close();
+        } catch (IOException e) {
+            LOG.debug("closing a broken journal segment: {}", e.getMessage());
+        }
+        segment = null;
     }
 
     /** Deletes a full segment once the ledger has stored every event appended before this call. */
@@ -137,16 +310,11 @@ public final class JournaledUsageLedger implements UsageLedger {
         });
     }
 
-    private void writeFully(byte[] line) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(line);
-        while (buffer.hasRemaining()) {
-            segment.write(buffer);
-        }
-    }
-
     private void openSegment() throws IOException {
-        segmentPath = dir.resolve(PREFIX + String.format("%012d", nextSegment++) + SUFFIX);
-        segment = FileChannel.open(segmentPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        Path path = dir.resolve(PREFIX + String.format("%012d", nextSegment) + SUFFIX);
+        segment = opener.open(path);
+        nextSegment++;
+        segmentPath = path;
         segmentSize = segment.size();
     }
 
@@ -162,22 +330,14 @@ public final class JournaledUsageLedger implements UsageLedger {
         return Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
     }
 
-    private static List<byte[]> lines(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
-        List<byte[]> out = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < all.length; i++) {
-            if (all[i] == '\n') {
-                if (i > start) {
-                    out.add(java.util.Arrays.copyOfRange(all, start, i));
-                }
-                start = i + 1;
-            }
+    /** How many event lines are held in memory because the journal could not take them. */
+    int heldLines() {
+        lock.lock();
+        try {
+            return held.size();
+        } finally {
+            lock.unlock();
         }
-        if (start < all.length) {
-            out.add(java.util.Arrays.copyOfRange(all, start, all.length));
-        }
-        return out;
     }
 
     @Override
@@ -186,7 +346,7 @@ public final class JournaledUsageLedger implements UsageLedger {
     }
 
     @Override
-    public boolean flush(java.time.Duration timeout) {
+    public boolean flush(Duration timeout) {
         return ledger.flush(timeout);
     }
 
@@ -202,24 +362,24 @@ public final class JournaledUsageLedger implements UsageLedger {
     }
 
     @Override
-    public dev.tollgate.store.UsageTotals totals(dev.tollgate.store.UsageFilter filter, java.time.Instant from, java.time.Instant to) {
+    public UsageTotals totals(UsageFilter filter, Instant from, Instant to) {
         return ledger.totals(filter, from, to);
     }
 
     @Override
-    public List<dev.tollgate.store.UsageGroup> breakdown(List<dev.tollgate.store.UsageDimension> by, dev.tollgate.store.UsageFilter filter,
-                                                         java.time.Instant from, java.time.Instant to) {
+    public List<UsageGroup> breakdown(List<UsageDimension> by, UsageFilter filter,
+                                                         Instant from, Instant to) {
         return ledger.breakdown(by, filter, from, to);
     }
 
     @Override
-    public List<dev.tollgate.store.UsageGroup> monthly(List<dev.tollgate.store.UsageDimension> by, dev.tollgate.store.UsageFilter filter,
-                                                       java.time.YearMonth from, java.time.YearMonth to) {
+    public List<UsageGroup> monthly(List<UsageDimension> by, UsageFilter filter,
+                                                       YearMonth from, YearMonth to) {
         return ledger.monthly(by, filter, from, to);
     }
 
     @Override
-    public long pruneBefore(java.time.Instant before) {
+    public long pruneBefore(Instant before) {
         return ledger.pruneBefore(before);
     }
 
@@ -228,23 +388,36 @@ public final class JournaledUsageLedger implements UsageLedger {
         return ledger.count();
     }
 
+    /** False while the journal holds events it cannot write, or while the ledger cannot store. */
     @Override
     public boolean healthy() {
-        return ledger.healthy();
+        return !holding && ledger.healthy();
     }
 
-    /** Closes cleanly: the ledger stores what is queued, and then the journal has nothing left to replay. */
+    /**
+     * Closes cleanly: the ledger stores what is queued, and then the journal has nothing left to replay.
+     * Lines still held are written one last time; events neither journaled nor stored are reported lost.
+     */
     @Override
     public void close() {
+        running = false;
+        retrier.interrupt();
         lock.lock();
         try {
-            boolean stored = ledger.flush(java.time.Duration.ofSeconds(10));
+            if (holding) {
+                writeHeld();
+            }
+            boolean stored = ledger.flush(Duration.ofSeconds(10));
             ledger.close();
-            segment.close();
+            if (segment != null) {
+                segment.close();
+            }
             if (stored) {
                 for (Path file : segments()) {
                     Files.deleteIfExists(file);
                 }
+            } else if (holding) {
+                LOG.error("closing with {} usage events that neither the journal nor the ledger could store: they are lost", held.size());
             }
         } catch (IOException e) {
             LOG.warn("cannot tidy the usage journal: {}", e.getMessage());

@@ -2,8 +2,8 @@ package dev.tollgate.store.sqlite;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.tollgate.store.PrivateFiles;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
@@ -36,8 +36,12 @@ public final class SqliteDatabase {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
-                Files.createDirectories(parent);
+                PrivateFiles.directory(parent);
             }
+            // Created owner-only before SQLite opens it: SQLite gives its -wal and -shm files the database's mode.
+            PrivateFiles.file(file);
+            PrivateFiles.tighten(Path.of(file + "-wal"));
+            PrivateFiles.tighten(Path.of(file + "-shm"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory for " + file, e);
         }

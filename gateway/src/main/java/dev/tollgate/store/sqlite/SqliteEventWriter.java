@@ -60,7 +60,11 @@ final class SqliteEventWriter implements BatchedWriter.Sink {
         this.daily = connection.prepareStatement(UPSERT.formatted("usage_daily"));
     }
 
-    /** Stores the batch, or nothing: on failure the transaction is rolled back and the exception thrown. */
+    /**
+     * Stores the batch, or nothing: on failure the transaction is rolled back and the exception thrown.
+     * After a failure the connection's state is not to be trusted (the driver and SQLite may disagree on
+     * whether a transaction is open): the batched writer replaces this writer with a new one.
+     */
     @Override
     public void write(List<UsageEvent> batch) throws SQLException {
         try {
@@ -78,10 +82,16 @@ final class SqliteEventWriter implements BatchedWriter.Sink {
             upsert(daily, rollups.days());
             connection.commit();
         } catch (SQLException | RuntimeException e) {
-            insert.clearBatch();
-            hourly.clearBatch();
-            daily.clearBatch();
-            connection.rollback();
+            // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL): the rollback may then
+            // fail with "no transaction is active", which must not hide why the write failed.
+            try {
+                insert.clearBatch();
+                hourly.clearBatch();
+                daily.clearBatch();
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
             throw e;
         }
     }

@@ -23,7 +23,7 @@ class AnthropicResponseMapperTest {
             Clock.fixed(Instant.ofEpochSecond(1_741_570_283L), ZoneOffset.UTC));
 
     private AnthropicResponseMapper.Translated map(String body) {
-        return mapper.completion(body.getBytes(StandardCharsets.UTF_8));
+        return mapper.completion(body.getBytes(StandardCharsets.UTF_8), delivered -> dev.tollgate.model.Usage.estimated(1, delivered.length()));
     }
 
     @Test
@@ -109,11 +109,11 @@ class AnthropicResponseMapperTest {
                 """;
         byte[] body = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
-        AnthropicResponseMapper.Translated kept = mapper.passthrough(body);
+        AnthropicResponseMapper.Translated kept = mapper.passthrough(body, d -> dev.tollgate.model.Usage.estimated(1, d.length()));
 
         assertThat(kept.body()).isSameAs(body);
         assertThat(kept.usage()).isEqualTo(new dev.tollgate.model.Usage(115, 42, 100, 5, 0, false));
-        assertThat(catchThrowableOfType(UpstreamException.class, () -> mapper.passthrough("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        assertThat(catchThrowableOfType(UpstreamException.class, () -> mapper.passthrough("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8), d -> dev.tollgate.model.Usage.NONE))
                 .kind()).isEqualTo(UpstreamException.Kind.PROTOCOL);
     }
 }

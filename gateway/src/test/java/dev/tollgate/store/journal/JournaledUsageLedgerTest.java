@@ -342,7 +342,7 @@ class JournaledUsageLedgerTest {
         return new UsageEventCodec(JSON).encode(event("evt-0000", T0)).length;
     }
 
-    private static List<UsageEvent> events(int n) {
+    static List<UsageEvent> events(int n) {
         List<UsageEvent> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             out.add(event(String.format("evt-%04d", i), T0.plusMillis(i)));
@@ -351,14 +351,14 @@ class JournaledUsageLedgerTest {
     }
 
     /** Every field set, some tags missing, so a field the journal drops or changes shows in equality. */
-    private static UsageEvent event(String id, Instant time) {
+    static UsageEvent event(String id, Instant time) {
         return new UsageEvent(id, time, "req-" + id, "org-acme", "key_pub_4f2a", "support-bot", null, "chat", "proxy",
                 "openai", "gpt-4o-mini", new Usage(2006, 300, 1920, 17, 64, true), 0.0003369, true, 0.000125, 1234, 87, 200,
                 null, true, 2, "miss", "explicit: openai serves gpt-4o-mini");
     }
 
     /** Waits, up to 10 s, for something another thread does; fails if it never happens. */
-    private static void awaitUntil(BooleanSupplier condition, String what) {
+    static void awaitUntil(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

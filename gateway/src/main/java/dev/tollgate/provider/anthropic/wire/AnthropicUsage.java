@@ -32,7 +32,7 @@ public record AnthropicUsage(long inputTokens, long outputTokens, long cacheRead
 
     private static long field(JsonNode node, String name, long fallback) {
         JsonNode v = node.get(name);
-        return v != null && v.isIntegralNumber() ? Math.max(0, v.asLong()) : fallback;
+        return v != null && v.isIntegralNumber() && v.canConvertToLong() ? Math.max(0, v.asLong()) : fallback;
     }
 
     /** In Tollgate's accounting: the whole prompt as input, cache reads and writes as its parts. */
