@@ -27,6 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class AnalyticsRoutes {
 
+    /** The group of calls that reached no provider (refused by Tollgate itself). */
+    private static final String NO_PROVIDER = "none";
     private static final int MAX_RECENT = 1_000;
     private static final int MAX_MONTHS = 36;
 
@@ -134,7 +136,7 @@ public final class AnalyticsRoutes {
         for (UsageReports.MonthUsage m : reports.history(filter, months)) {
             ObjectNode month = out.totals(list.addObject().put("month", m.month().toString()), m.total());
             ObjectNode providers = month.putObject("providers");
-            m.providers().forEach((provider, t) -> out.totals(providers.putObject(provider.isEmpty() ? "unknown" : provider), t));
+            m.providers().forEach((provider, t) -> out.totals(providers.putObject(provider.isEmpty() ? NO_PROVIDER : provider), t));
         }
         return root;
     }
@@ -156,7 +158,7 @@ public final class AnalyticsRoutes {
         into.put("ai_name", agent);
         out.totals(into, providers.values().stream().reduce(UsageTotals.ZERO, UsageTotals::plus));
         ObjectNode byProvider = into.putObject("providers");
-        providers.forEach((provider, t) -> out.totals(byProvider.putObject(provider.isEmpty() ? "unknown" : provider), t));
+        providers.forEach((provider, t) -> out.totals(byProvider.putObject(provider.isEmpty() ? NO_PROVIDER : provider), t));
         return into;
     }
 
