@@ -42,8 +42,10 @@ public final class SqliteKeyStore implements KeyStore {
 
     @Override
     public boolean addOrg(Org org) {
-        return jdbi().withHandle(h -> h.createUpdate("INSERT OR IGNORE INTO orgs (id, name, created_ms) VALUES (:id, :name, :created)")
-                .bind("id", org.id()).bind("name", org.name()).bind("created", org.createdAt().toEpochMilli()).execute()) == 1;
+        return jdbi().withHandle(h -> h.createUpdate(
+                        "INSERT OR IGNORE INTO orgs (id, name, created_ms, contact_email) VALUES (:id, :name, :created, :email)")
+                .bind("id", org.id()).bind("name", org.name()).bind("created", org.createdAt().toEpochMilli())
+                .bind("email", org.contactEmail().orElse(null)).execute()) == 1;
     }
 
     @Override
@@ -135,7 +137,8 @@ public final class SqliteKeyStore implements KeyStore {
     }
 
     private static Org org(ResultSet rs) throws SQLException {
-        return new Org(rs.getString("id"), rs.getString("name"), Instant.ofEpochMilli(rs.getLong("created_ms")));
+        return new Org(rs.getString("id"), rs.getString("name"), Instant.ofEpochMilli(rs.getLong("created_ms")),
+                Optional.ofNullable(rs.getString("contact_email")));
     }
 
     private static ApiKey key(ResultSet rs) throws SQLException {
