@@ -79,7 +79,9 @@ final class LoadRun {
             workers.submit(() -> loop(r, deadline));
         }
         workers.shutdown();
-        while (!workers.awaitTermination(Math.max(1, Math.min(1_000_000_000L, deadline - System.nanoTime())), TimeUnit.NANOSECONDS)) {
+        // Workers stop by themselves at the deadline; this wakes once a second to report, and gives up on
+        // requests still running a grace period later.
+        while (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
             progress.accept(new long[] {done.sum(), failed.sum(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)});
             if (System.nanoTime() > deadline + GRACE.toNanos()) {
                 workers.shutdownNow();
