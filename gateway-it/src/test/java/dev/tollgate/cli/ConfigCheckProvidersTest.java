@@ -71,4 +71,12 @@ class ConfigCheckProvidersTest {
 
         assertThat(output).contains("default model: none (no provider names a concrete model: requests must name one, or set default_model)");
     }
+
+    @Test
+    @Timeout(60)
+    void theSimulator_servesAnyName_inProcess() throws Exception {
+        String output = check(Map.of());
+
+        assertThat(output).contains("default model: tollgate-sim").contains("    serves any model name (no prefix), answered in-process (no network)");
+    }
 }

@@ -70,7 +70,7 @@ final class ConfigCommand implements Runnable {
     /** The model names a client can send to reach {@code p}, as the router matches them. */
     static String served(ProviderConfig p) {
         if (p.prefix().isEmpty()) {
-            return String.join(", ", p.models()) + " (no prefix)";
+            return (p.models().equals(List.of("*")) ? "any model name" : String.join(", ", p.models())) + " (no prefix)";
         }
         String prefixed = p.models().stream().map(m -> p.prefix() + (m.equals("*") ? "<model>" : m))
                 .collect(java.util.stream.Collectors.joining(", "));
@@ -81,13 +81,15 @@ final class ConfigCommand implements Runnable {
 
     /** The URL a chat call goes to, so a base URL that lacks or doubles a path segment shows at once. */
     static String callsUrl(ProviderConfig p) {
+        if (p.kind() == dev.tollgate.config.ProviderKind.SIMULATED) {
+            return ", answered in-process (no network)";
+        }
         if (p.baseUrl() == null) {
             return "";
         }
         return ", calls " + switch (p.kind()) {
             case ANTHROPIC -> p.baseUrl() + "/v1/messages";
             case GEMINI -> p.baseUrl() + "/models/{model}:generateContent";
-            case SIMULATED -> "nothing (answers in-process)";
             default -> p.baseUrl() + "/chat/completions";
         };
     }
