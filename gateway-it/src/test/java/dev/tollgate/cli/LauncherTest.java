@@ -15,7 +15,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,6 +143,29 @@ class LauncherTest {
         assertThat(after.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
-
-
+    @ParameterizedTest
+    @ValueSource(strings = {"serve", "demo"})
+    @Timeout(60)
+    void aPortInUse_exitsNonZero_withOneLineNamingThePort(String command) throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("0.0.0.0", 0));
+            int port = taken.getLocalPort();
+            Process process = start(Map.of(), command, "--port", Integer.toString(port), "--data", dir.resolve("data").toString());
+            try {
+                // Its few lines fit the pipe's buffer, so waiting first cannot block it; a gateway that keeps
+                // running fails here instead of hanging the read.
+                boolean exited = process.waitFor(30, TimeUnit.SECONDS);
+                if (!exited) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+                String output = readAll(process);
+                assertThat(exited).as("exited by itself; output:%n%s", output).isTrue();
+                assertThat(process.exitValue()).as(output).isEqualTo(3);
+                assertThat(output.strip().lines()).as(output).containsExactly("tollgate: cannot start: port " + port
+                        + " is already in use (on 0.0.0.0); stop what listens there, or choose another port with --port or TOLLGATE_PORT");
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
 }

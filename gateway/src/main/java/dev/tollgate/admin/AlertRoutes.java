@@ -12,7 +12,7 @@ import io.helidon.webserver.http.ServerRequest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import java.util.Set;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -24,7 +24,8 @@ import tools.jackson.databind.node.ArrayNode;
  */
 public final class AlertRoutes {
 
-    private static final Set<String> TYPES = Set.of("threshold", "spike", "forecast");
+    private static final List<String> TYPES = List.of("threshold", "spike", "forecast");
+    private static final List<String> LEVELS = List.of("warning", "critical", "emergency");
 
     private final AlertStore store;
     private final JsonEndpoint endpoint;
@@ -45,12 +46,9 @@ public final class AlertRoutes {
         if (org.isPresent() && !caller.mayActOn(org.get())) {
             throw GatewayException.forbidden("org_not_allowed", "this key may only read its own org's alerts");
         }
-        Optional<String> type = AnalyticsRoutes.text(req, "type");
-        if (type.isPresent() && !TYPES.contains(type.get())) {
-            throw GatewayException.badRequest("type", "type: expected threshold, spike or forecast");
-        }
+        Optional<String> type = AnalyticsRoutes.choice(req, "type", TYPES);
         AlertStore.Query query = new AlertStore.Query(caller.allOrgs() ? org : Optional.of(caller.orgId()),
-                AnalyticsRoutes.text(req, "level"), type, since(req), AnalyticsRoutes.text(req, "agent"),
+                AnalyticsRoutes.choice(req, "level", LEVELS), type, since(req), AnalyticsRoutes.tag(req, "agent"),
                 AnalyticsRoutes.intParam(req, "limit", 100, 1, 1_000));
         ArrayNode data = json.createArrayNode();
         for (Alert a : store.list(query)) {

@@ -31,6 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class AnalyticsRoutes {
 
+    /** The group of calls that reached no provider (refused by Tollgate itself). */
+    private static final String NO_PROVIDER = "none";
     private static final int MAX_RECENT = 1_000;
     private static final int MAX_MONTHS = 36;
     private static final Duration MAX_HOURLY = Duration.ofDays(7);
@@ -128,7 +130,7 @@ public final class AnalyticsRoutes {
 
     /** The tag filters a read may add: {@code agent}, {@code feature}, {@code model}, {@code provider}. */
     private static UsageFilter tagged(ServerRequest req, UsageFilter filter) {
-        return filter.withAgent(text(req, "agent").orElse(null)).withFeature(text(req, "feature").orElse(null))
+        return filter.withAgent(tag(req, "agent").orElse(null)).withFeature(tag(req, "feature").orElse(null))
                 .withModel(text(req, "model").orElse(null)).withProvider(text(req, "provider").orElse(null));
     }
 
@@ -137,7 +139,7 @@ public final class AnalyticsRoutes {
                 "by: missing (expected: model, provider, key, agent or feature)"));
         UsageDimension by = UsageDimension.fromWire(byText);
         if (by == null || by == UsageDimension.ORG) {
-            throw GatewayException.badRequest("by", "by: '" + byText + "' (expected: model, provider, key, agent or feature)");
+            throw GatewayException.badRequest("by", "by: '" + shortly(byText) + "' (expected one of: model, provider, key, agent, feature)");
         }
         UsageFilter filter = scope(req, caller);
         UsagePeriod period = period(req, "30d");
@@ -172,8 +174,15 @@ public final class AnalyticsRoutes {
         return root;
     }
 
+    /** The {@code {agent}} path segment, validated and normalised like the agent header ({@link dev.tollgate.model.Tags}). */
+    static String agentSegment(ServerRequest req) {
+        String agent = req.path().pathParameters().contains("agent") ? req.path().pathParameters().get("agent") : null;
+        return dev.tollgate.model.Tags.parse(agent).orElseThrow(() ->
+                GatewayException.badRequest("agent", "agent: expected " + dev.tollgate.model.Tags.EXPECTED));
+    }
+
     private ObjectNode agentUsage(ServerRequest req, Principal caller) {
-        String agent = req.path().pathParameters().get("agent");
+        String agent = agentSegment(req);
         UsageFilter filter = scope(req, caller).withAgent(agent);
         Map<String, UsageTotals> providers = reports.monthByAgentAndProvider(filter).getOrDefault(agent, Map.of());
         ObjectNode root = out.object().put("month", java.time.YearMonth.from(reports.now().atZone(java.time.ZoneOffset.UTC)).toString());
@@ -181,7 +190,7 @@ public final class AnalyticsRoutes {
     }
 
     private ObjectNode agentHistory(ServerRequest req, Principal caller) {
-        String agent = req.path().pathParameters().get("agent");
+        String agent = agentSegment(req);
         int months = intParam(req, "months", 6, 1, MAX_MONTHS);
         UsageFilter filter = scope(req, caller).withAgent(agent);
         ObjectNode root = out.object().put("ai_name", agent);
@@ -189,7 +198,7 @@ public final class AnalyticsRoutes {
         for (UsageReports.MonthUsage m : reports.history(filter, months)) {
             ObjectNode month = out.totals(list.addObject().put("month", m.month().toString()), m.total());
             ObjectNode providers = month.putObject("providers");
-            m.providers().forEach((provider, t) -> out.totals(providers.putObject(provider.isEmpty() ? "unknown" : provider), t));
+            m.providers().forEach((provider, t) -> out.totals(providers.putObject(provider.isEmpty() ? NO_PROVIDER : provider), t));
         }
         return root;
     }
@@ -197,7 +206,7 @@ public final class AnalyticsRoutes {
     private ObjectNode governanceUsage(ServerRequest req, Principal caller) {
         String periodName = text(req, "period").orElse("month");
         if (!periodName.equals("day") && !periodName.equals("month")) {
-            throw GatewayException.badRequest("period", "period: '" + periodName + "' (expected: day or month)");
+            throw GatewayException.badRequest("period", "period: '" + shortly(periodName) + "' (expected one of: day, month)");
         }
         UsageFilter filter = scope(req, caller);
         UsageReports.Summary s = reports.summary(filter, UsagePeriod.parse(periodName, reports.now()));
@@ -211,7 +220,7 @@ public final class AnalyticsRoutes {
         into.put("ai_name", agent);
         out.totals(into, providers.values().stream().reduce(UsageTotals.ZERO, UsageTotals::plus));
         ObjectNode byProvider = into.putObject("providers");
-        providers.forEach((provider, t) -> out.totals(byProvider.putObject(provider.isEmpty() ? "unknown" : provider), t));
+        providers.forEach((provider, t) -> out.totals(byProvider.putObject(provider.isEmpty() ? NO_PROVIDER : provider), t));
         return into;
     }
 
@@ -232,7 +241,7 @@ public final class AnalyticsRoutes {
         String name = text(req, "period").orElse(fallback);
         UsagePeriod period = UsagePeriod.parse(name, reports.now());
         if (period == null) {
-            throw GatewayException.badRequest("period", "period: '" + name + "' (expected: " + UsagePeriod.CHOICES + ")");
+            throw GatewayException.badRequest("period", "period: '" + shortly(name) + "' (expected one of: " + UsagePeriod.CHOICES + ")");
         }
         return period;
     }
@@ -254,6 +263,33 @@ public final class AnalyticsRoutes {
 
     static Optional<String> text(ServerRequest req, String name) {
         return req.query().first(name).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    /** A filter with a closed set of values: absent, or one of {@code allowed}; anything else is a 400 naming both. */
+    static Optional<String> choice(ServerRequest req, String name, List<String> allowed) {
+        Optional<String> value = text(req, name);
+        if (value.isPresent() && !allowed.contains(value.get())) {
+            throw GatewayException.badRequest(name, name + ": '" + shortly(value.get()) + "' (expected one of: "
+                    + String.join(", ", allowed) + ")");
+        }
+        return value;
+    }
+
+    /** An agent or feature filter, validated and normalised like the tags it is compared with. */
+    static Optional<String> tag(ServerRequest req, String name) {
+        Optional<String> value = text(req, name);
+        if (value.isEmpty()) {
+            return value;
+        }
+        return Optional.of(dev.tollgate.model.Tags.parse(value.get()).orElseThrow(() ->
+                GatewayException.badRequest(name, name + ": expected " + dev.tollgate.model.Tags.EXPECTED)));
+    }
+
+    /** A value echoed in an error message: at most 64 characters, control characters shown as '?'. */
+    static String shortly(String value) {
+        String cut = value.length() > 64 ? value.substring(0, 64) + "…" : value;
+        return cut.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 
     static int intParam(ServerRequest req, String name, int fallback, int min, int max) {

@@ -181,7 +181,9 @@ public final class GovernanceRoutes {
     }
 
     ObjectNode org(Org o) {
-        return json.createObjectNode().put("id", o.id()).put("name", o.name()).put("created_at", o.createdAt().toString());
+        ObjectNode out = json.createObjectNode().put("id", o.id()).put("name", o.name()).put("created_at", o.createdAt().toString());
+        o.contactEmail().ifPresent(email -> out.put("contact_email", email));
+        return out;
     }
 
     JsonNode object(ServerRequest req, Set<String> allowed) {

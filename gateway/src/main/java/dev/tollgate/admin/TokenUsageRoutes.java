@@ -46,7 +46,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class TokenUsageRoutes {
 
-    private static final String AGENT = "[A-Za-z0-9._:/ -]{1,128}";
     private static final Set<String> CALL_FIELDS = Set.of("ai_name", "prompt", "preferred_provider", "model", "max_tokens");
 
     private final BudgetStatus status;
@@ -172,10 +171,9 @@ public final class TokenUsageRoutes {
      */
     private JsonNode testCall(ServerRequest req, Principal caller) {
         JsonNode body = object(req);
-        String agent = text(body, "ai_name").orElseThrow(() -> GatewayException.badRequest("ai_name", "ai_name: missing (expected: the agent's name)"));
-        if (!agent.matches(AGENT)) {
-            throw GatewayException.badRequest("ai_name", "ai_name: expected 1 to 128 letters, digits, '.', '_', '-', ':' or '/'");
-        }
+        String aiName = text(body, "ai_name").orElseThrow(() -> GatewayException.badRequest("ai_name", "ai_name: missing (expected: the agent's name)"));
+        String agent = dev.tollgate.model.Tags.parse(aiName).orElseThrow(() ->
+                GatewayException.badRequest("ai_name", "ai_name: expected " + dev.tollgate.model.Tags.EXPECTED));
         String prompt = text(body, "prompt").orElseThrow(() -> GatewayException.badRequest("prompt", "prompt: missing (expected: a string)"));
         Optional<String> preferred = text(body, "preferred_provider");
         String model = text(body, "model").orElseGet(() -> preferred.map(this::modelOf).orElse(config.defaultModel()));
@@ -240,11 +238,7 @@ public final class TokenUsageRoutes {
     }
 
     private static String agent(ServerRequest req) {
-        String agent = req.path().pathParameters().get("agent");
-        if (agent == null || !agent.matches(AGENT)) {
-            throw GatewayException.badRequest("agent", "agent: expected 1 to 128 letters, digits, '.', '_', '-', ':' or '/'");
-        }
-        return agent;
+        return AnalyticsRoutes.agentSegment(req);
     }
 
     private JsonNode object(ServerRequest req) {

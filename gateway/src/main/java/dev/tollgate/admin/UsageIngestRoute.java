@@ -191,7 +191,8 @@ public final class UsageIngestRoute {
             throw GatewayException.badRequest(at + "." + field, at + "." + field + ": " + shortly(v)
                     + " (expected: a string of 1 to 128 letters, digits and . _ : - /)");
         }
-        return v.asString();
+        // Tags are stored in NFC, as the proxy stores them, so one agent typed two ways is one agent.
+        return java.text.Normalizer.normalize(v.asString(), java.text.Normalizer.Form.NFC);
     }
 
     private static long count(JsonNode n, String at, String field, boolean required) {

@@ -25,7 +25,8 @@ final class UsageJson {
                 .put("cached_tokens", t.cachedTokens()).put("cache_write_tokens", t.cacheWriteTokens())
                 .put("reasoning_tokens", t.reasoningTokens()).put("total_tokens", t.totalTokens())
                 .put("cost_usd", round(t.costUsd())).put("cache_savings_usd", round(t.savedUsd()))
-                .put("price_unknown_requests", t.priceUnknown()).put("estimated_requests", t.estimated())
+                .put("price_unknown_requests", t.priceUnknown()).put("refused_requests", t.refused())
+                .put("estimated_requests", t.estimated())
                 .put("avg_latency_ms", t.requests() == 0 ? 0 : Math.round((double) t.latencyMsSum() / t.requests()));
         return into;
     }

@@ -11,6 +11,10 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.function.Consumer;
 
 /**
@@ -36,6 +40,7 @@ public final class GatewayServer implements AutoCloseable {
             direct.addHandler(type, transportErrors);
         }
         byte[] notFound = errors.body(GatewayException.notFound("not_found", null, "no such route"));
+        requireFreePort(config);
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -58,6 +63,29 @@ public final class GatewayServer implements AutoCloseable {
                 })
                 .build()
                 .start();
+        if (!server.isRunning() || server.port() < 0) {
+            // Helidon logs why and returns a stopped server instead of throwing.
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + " (see the log above)");
+        }
+    }
+
+    /**
+     * A port that another process holds is the most common start-up failure; say so in one line before
+     * Helidon tries (it would log a long trace and hand back a server that is not running).
+     */
+    private static void requireFreePort(ServerConfig config) {
+        if (config.port() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(config.host(), config.port()));
+        } catch (BindException e) {
+            throw new IllegalStateException("port " + config.port() + " is already in use (on " + config.host()
+                    + "); stop what listens there, or choose another port with --port or TOLLGATE_PORT");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
+        }
     }
 
     public int port() {

@@ -5,6 +5,7 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.TollgateConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,12 +43,16 @@ final class ConfigCommand implements Runnable {
             System.out.println("  listen:        " + loaded.server().host() + ":" + loaded.server().port());
             System.out.println("  data dir:      " + loaded.dataDir());
             System.out.println("  auth:          " + (loaded.masterKey().isPresent() ? "master key required" : "open (no TOLLGATE_MASTER_KEY)"));
-            System.out.println("  default model: " + loaded.defaultModel());
+            System.out.println("  default model: " + (loaded.defaultModel().isEmpty()
+                    ? "none (no provider names a concrete model: requests must name one, or set default_model)"
+                    : loaded.defaultModel()));
             for (ProviderConfig p : loaded.providers()) {
                 System.out.println("  provider " + p.name() + ": " + p.kind().configName()
                         + (p.baseUrl() == null ? "" : " at " + p.baseUrl())
                         + ", models " + p.models() + (p.prefix().isEmpty() ? "" : ", prefix " + p.prefix())
                         + (p.apiKey().isPresent() ? ", api key set" : "") + limits(p.limits()));
+                System.out.println("    serves " + served(p) + callsUrl(p));
+                unreachableGlobs(p).ifPresent(note -> System.out.println("    note: " + note));
             }
             if (!loaded.alerts().webhooks().isEmpty()) {
                 System.out.println("  alert webhooks: " + loaded.alerts().webhooks().stream().map(w -> w.redacted()).toList());
@@ -60,6 +65,43 @@ final class ConfigCommand implements Runnable {
             }
             return 0;
         }
+    }
+
+    /** The model names a client can send to reach {@code p}, as the router matches them. */
+    static String served(ProviderConfig p) {
+        if (p.prefix().isEmpty()) {
+            return (p.models().equals(List.of("*")) ? "any model name" : String.join(", ", p.models())) + " (no prefix)";
+        }
+        String prefixed = p.models().stream().map(m -> p.prefix() + (m.equals("*") ? "<model>" : m))
+                .collect(java.util.stream.Collectors.joining(", "));
+        List<String> literal = p.models().stream().filter(m -> !m.contains("*")).toList();
+        return prefixed + " (the prefix is removed before the call)"
+                + (literal.isEmpty() ? "" : "; also " + String.join(", ", literal) + " without the prefix");
+    }
+
+    /** The URL a chat call goes to, so a base URL that lacks or doubles a path segment shows at once. */
+    static String callsUrl(ProviderConfig p) {
+        if (p.kind() == dev.tollgate.config.ProviderKind.SIMULATED) {
+            return ", answered in-process (no network)";
+        }
+        if (p.baseUrl() == null) {
+            return "";
+        }
+        return ", calls " + switch (p.kind()) {
+            case ANTHROPIC -> p.baseUrl() + "/v1/messages";
+            case GEMINI -> p.baseUrl() + "/models/{model}:generateContent";
+            default -> p.baseUrl() + "/chat/completions";
+        };
+    }
+
+    /** Globs behind a prefix match only prefixed names: the trap of a fallback meant to serve plain names. */
+    static Optional<String> unreachableGlobs(ProviderConfig p) {
+        List<String> globs = p.models().stream().filter(m -> m.contains("*") && !m.equals("*")).toList();
+        if (p.prefix().isEmpty() || globs.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("a plain name such as " + globs.getFirst().replace("*", "x") + " is not served here, only "
+                + p.prefix() + globs.getFirst().replace("*", "x") + "; set prefix: \"\" to serve the names without a prefix");
     }
 
     private static String limits(dev.tollgate.model.RateLimits l) {

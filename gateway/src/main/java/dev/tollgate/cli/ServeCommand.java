@@ -35,7 +35,7 @@ final class ServeCommand implements Callable<Integer> {
         String providers = c.providers().stream().map(ProviderConfig::name).collect(Collectors.joining(", "));
         boolean simulatedOnly = c.providers().stream().allMatch(p -> p.kind() == ProviderKind.SIMULATED);
         return "Tollgate is serving on http://localhost:" + gateway.port() + " (providers: " + providers
-                + ", default model: " + c.defaultModel() + ", data: " + c.dataDir() + ", auth: "
+                + ", default model: " + (c.defaultModel().isEmpty() ? "none" : c.defaultModel()) + ", data: " + c.dataDir() + ", auth: "
                 + (c.masterKey().isPresent() ? "master key" : "open") + ")"
                 + (simulatedOnly ? "\nNo provider is configured (set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, OLLAMA_BASE_URL, … or --config): "
                 + "answers come from the built-in simulated provider." : "");

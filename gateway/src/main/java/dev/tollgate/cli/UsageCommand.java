@@ -88,6 +88,10 @@ final class UsageCommand implements Callable<Integer> {
         if (total.priceUnknown() > 0) {
             out.printf("%n%d calls used models without a known price; their cost is not included.%n", total.priceUnknown());
         }
+        if (total.refused() > 0) {
+            out.printf("%n%d calls were refused by Tollgate (budget, rate limit, bad request) before reaching a provider; they cost nothing.%n",
+                    total.refused());
+        }
     }
 
     private static void line(PrintStream out, String format, String name, UsageTotals t) {

@@ -27,7 +27,6 @@ public final class BudgetRuleParser {
             "thresholds", "alerts", "fallback");
     private static final Set<String> FALLBACK_KEYS = Set.of("provider", "model", "max_tokens", "temperature");
     private static final String NAME = "[A-Za-z0-9_.-]{1,64}";
-    private static final String TAG = "[A-Za-z0-9._:/ -]{1,128}";
     private static final long MAX_LIMIT = 1L << 53;
 
     private BudgetRuleParser() {
@@ -115,11 +114,12 @@ public final class BudgetRuleParser {
             if (value == null) {
                 continue;
             }
-            if (!value.equals(BudgetRuleConfig.EACH) && !value.matches(TAG)) {
+            if (!value.equals(BudgetRuleConfig.EACH) && dev.tollgate.model.Tags.parse(value).isEmpty()) {
                 t.problem(dimension, "'" + shortly(value) + "' (expected: " + BudgetRuleConfig.EACH
-                        + " for one budget per distinct value, or 1 to 128 letters, digits, '.', '_', '-', ':' or '/')");
+                        + " for one budget per distinct value, or " + dev.tollgate.model.Tags.EXPECTED + ")");
                 continue;
             }
+            value = value.equals(BudgetRuleConfig.EACH) ? value : dev.tollgate.model.Tags.parse(value).orElseThrow();
             out.put(dimension, value);
         }
         return out;

@@ -25,6 +25,8 @@ final class ConfigBinder {
     private static final Set<String> TIMEOUT_KEYS = Set.of("connect_ms", "first_byte_ms", "idle_ms");
     private static final Set<String> SIMULATED_KEYS = Set.of("first_token_ms", "inter_token_ms");
 
+    private static final java.util.regex.Pattern API_VERSION = java.util.regex.Pattern.compile("v\\d+[a-z0-9]*");
+
     private final List<String> problems = new ArrayList<>();
     private final EnvInterpolator env;
 
@@ -137,7 +139,9 @@ final class ConfigBinder {
         }
         URI baseUrl = baseUrl(t, kind);
         Optional<Secret> apiKey = Optional.ofNullable(t.string("api_key", null)).map(Secret::new);
-        String prefix = t.string("prefix", kind.defaultPrefix() == null ? name + "/" : kind.defaultPrefix());
+        // An explicit prefix: "" (or null) means none, so an openai_compatible provider can serve plain names.
+        String prefix = t.declares("prefix") ? t.string("prefix", "")
+                : kind.defaultPrefix() == null ? name + "/" : kind.defaultPrefix();
         return new ProviderConfig(name, kind, baseUrl, apiKey, t.strings("models", kind.defaultModels()),
                 prefix, t.stringMap("headers"), timeouts(t.child("timeouts")), simulated(t.child("simulated")),
                 LimitsBinder.deployment(t.child("limits")));
@@ -164,11 +168,26 @@ final class ConfigBinder {
                 t.problem("base_url", "'" + text + "' (expected: an http:// or https:// URL with a host)");
                 return null;
             }
-            return uri;
+            return kind == ProviderKind.GEMINI ? withApiVersion(uri) : uri;
         } catch (URISyntaxException e) {
             t.problem("base_url", "'" + text + "' is not a URL (" + e.getReason() + ")");
             return null;
         }
+    }
+
+    /**
+     * Google's SDKs take the host alone ({@code http://localhost:8080}) and add the API version
+     * themselves; Tollgate calls {@code {base_url}/models/...}, so a URL without a version segment
+     * ({@code v1}, {@code v1beta}, {@code v1alpha}, ...) gets the default {@code /v1beta}.
+     */
+    static URI withApiVersion(URI uri) {
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        for (String segment : path.split("/")) {
+            if (API_VERSION.matcher(segment).matches()) {
+                return uri;
+            }
+        }
+        return URI.create(uri.toString() + "/v1beta");
     }
 
     private static TimeoutConfig timeouts(ConfigTree t) {
@@ -190,14 +209,30 @@ final class ConfigBinder {
         return Duration.ofMillis(t.number(name, fallback.toMillis(), 1, 3_600_000));
     }
 
+    /**
+     * The first concrete model a provider serves, in configuration order: a literal name in its
+     * {@code models}, else its kind's well-known default. A provider that only has globs and no known
+     * default (a local server) is skipped, so a later provider's model is the default rather than none.
+     */
     private static String guessDefaultModel(List<ProviderConfig> providers) {
-        ProviderConfig first = providers.getFirst();
-        for (String model : first.models()) {
-            if (!model.contains("*")) {
-                return first.prefix() + model;
+        for (ProviderConfig provider : providers) {
+            String model = concreteModel(provider);
+            if (!model.isEmpty()) {
+                return model;
             }
         }
-        // A local server's models are unknown until asked: there is no honest guess, so no default.
-        return first.kind().defaultModel();
+        // Local servers' models are unknown until asked: there is no honest guess, so no default.
+        return "";
+    }
+
+    private static String concreteModel(ProviderConfig provider) {
+        for (String model : provider.models()) {
+            if (!model.contains("*")) {
+                return provider.prefix() + model;
+            }
+        }
+        String known = provider.kind().defaultModel();
+        // A kind's default only counts when the provider still serves it (its models may be narrowed).
+        return !known.isEmpty() && provider.upstreamName(known) != null ? known : "";
     }
 }

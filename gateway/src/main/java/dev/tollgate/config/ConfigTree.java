@@ -35,6 +35,11 @@ final class ConfigTree {
         return node != null && node.has(name) && !node.get(name).isNull();
     }
 
+    /** Whether the setting is written at all, even as {@code null} or {@code ""}. */
+    boolean declares(String name) {
+        return node != null && node.has(name);
+    }
+
     void problem(String name, String message) {
         problems.add(at(name) + ": " + message);
     }

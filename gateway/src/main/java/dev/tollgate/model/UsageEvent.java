@@ -40,4 +40,13 @@ public record UsageEvent(
         int attempts,
         String cacheTier,
         String routingReason) {
+
+    /**
+     * Whether Tollgate answered this call itself with an error before any provider was reached (budget,
+     * rate limit, bad request, unknown model): nothing was sent upstream and nothing is owed.
+     */
+    public boolean refused() {
+        boolean failed = status < 200 || status >= 300 || errorCode != null;
+        return failed && attempts == 0 && (provider == null || provider.isEmpty()) && "proxy".equals(source);
+    }
 }

@@ -149,7 +149,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void explicitPrefix_overridesTheKindsDefault() throws IOException {
+    void explicitPrefix_overridesTheKindsDefault_andAnEmptyOneMeansNone() throws IOException {
         TollgateConfig config = load(Map.of(), yaml("""
                 providers:
                   - name: local
@@ -160,7 +160,7 @@ class ConfigLoaderTest {
                     prefix: gpu/
                 """));
 
-        assertThat(config.providers()).extracting(ProviderConfig::prefix).containsExactly("ollama/", "gpu/");
+        assertThat(config.providers()).extracting(ProviderConfig::prefix).containsExactly("", "gpu/");
     }
 
     @Test

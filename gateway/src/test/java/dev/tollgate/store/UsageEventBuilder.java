@@ -24,6 +24,7 @@ final class UsageEventBuilder {
     private long latency = 10;
     private int status = 200;
     private String errorCode;
+    private int attempts = 1;
 
     UsageEventBuilder(String id, Instant time) {
         this.id = id;
@@ -106,9 +107,22 @@ final class UsageEventBuilder {
         return this;
     }
 
+    /** A call Tollgate refused before any provider was reached: no provider, no attempt, no tokens, no price. */
+    UsageEventBuilder refused(int v, String code) {
+        status = v;
+        errorCode = code;
+        provider = null;
+        attempts = 0;
+        input = 0;
+        output = 0;
+        cost = 0;
+        priceKnown = false;
+        return this;
+    }
+
     UsageEvent build() {
         return new UsageEvent(id, time, "req-" + id, org, key, agent, feature, "chat", "proxy", provider, model,
                 new Usage(input, output, cached, 0, reasoning, estimated), cost, priceKnown, 0, latency, -1, status, errorCode,
-                false, 1, "miss", "explicit");
+                false, attempts, "miss", "explicit");
     }
 }

@@ -347,6 +347,28 @@ class UsageLedgerContractTest {
                 .singleElement().satisfies(g -> assertThat(g.totals().errors()).isEqualTo(5));
     }
 
+    @EveryLedger
+    void refusedCalls_areCountedAsRefused_notAsCallsWithoutAPrice(Impl impl) {
+        UsageLedger ledger = open(impl);
+        store(ledger, List.of(
+                at("budget", "2026-03-10T01:00:00Z").refused(429, "budget_exceeded").build(),
+                at("rate", "2026-03-10T01:01:00Z").refused(429, "rate_limit_exceeded").build(),
+                at("unpriced", "2026-03-10T01:02:00Z").model("my-own-model").cost(0).priceKnown(false).build(),
+                at("priced", "2026-03-10T01:03:00Z").build(),
+                at("upstream-failed", "2026-03-10T01:04:00Z").status(502, "upstream_error").build()));
+
+        UsageTotals totals = ledger.totals(UsageFilter.ALL, DAY, NEXT_DAY);
+        assertThat(totals.requests()).isEqualTo(5);
+        assertThat(totals.errors()).isEqualTo(3);
+        assertThat(totals.refused()).isEqualTo(2);
+        assertThat(totals.priceUnknown()).as("only the call of a model without a price").isEqualTo(1);
+        assertThat(ledger.breakdown(UsageDimension.PROVIDER, UsageFilter.ALL, DAY, NEXT_DAY))
+                .extracting(UsageGroup::key, g -> g.totals().refused(), g -> g.totals().priceUnknown())
+                .containsExactlyInAnyOrder(tuple("", 2L, 0L), tuple("openai", 0L, 1L));
+        assertThat(ledger.monthly(List.of(UsageDimension.ORG), UsageFilter.ALL, YearMonth.of(2026, 3), YearMonth.of(2026, 3)))
+                .singleElement().satisfies(g -> assertThat(g.totals().refused()).isEqualTo(2));
+    }
+
     // ---------------------------------------------------------------- retention
 
     @EveryLedger
@@ -600,6 +622,11 @@ class UsageLedgerContractTest {
             long input = random.nextInt(5_000);
             long output = random.nextInt(2_000);
             int status = random.nextInt(10) == 0 ? 500 : 200;
+            if (random.nextInt(12) == 0) {
+                out.add(at("rnd-" + i, DAY.plusMillis(millis)).org(orgs.get(random.nextInt(orgs.size())))
+                        .agent(agents.get(random.nextInt(agents.size()))).refused(429, "budget_exceeded").build());
+                continue;
+            }
             out.add(at("rnd-" + i, DAY.plusMillis(millis))
                     .org(orgs.get(random.nextInt(orgs.size()))).key("key-" + (1 + random.nextInt(2)))
                     .agent(agents.get(random.nextInt(agents.size()))).feature(random.nextBoolean() ? "chat" : "plan")

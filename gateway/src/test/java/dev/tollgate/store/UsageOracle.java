@@ -32,7 +32,11 @@ final class UsageOracle {
         long unknown = 0;
         long estimated = 0;
         long latency = 0;
+        long refused = 0;
         for (UsageEvent e : events) {
+            boolean failed = e.status() < 200 || e.status() > 299 || e.errorCode() != null;
+            boolean wasRefused = failed && e.attempts() == 0 && e.provider() == null;
+            refused += wasRefused ? 1 : 0;
             requests++;
             errors += e.status() >= 200 && e.status() <= 299 && e.errorCode() == null ? 0 : 1;
             input += e.usage().inputTokens();
@@ -42,11 +46,12 @@ final class UsageOracle {
             reasoning += e.usage().reasoningTokens();
             cost += e.costUsd();
             saved += e.savedUsd();
-            unknown += e.priceKnown() ? 0 : 1;
+            unknown += e.priceKnown() || wasRefused ? 0 : 1;
             estimated += e.usage().estimated() ? 1 : 0;
             latency += e.latencyMs();
         }
-        return new UsageTotals(requests, errors, input, output, cached, cacheWrite, reasoning, cost, saved, unknown, estimated, latency);
+        return new UsageTotals(requests, errors, input, output, cached, cacheWrite, reasoning, cost, saved, unknown, estimated, latency,
+                refused);
     }
 
     static List<UsageGroup> groups(List<UsageDimension> by, List<UsageEvent> events) {

@@ -2,6 +2,7 @@ package dev.tollgate.policy.limits;
 
 import dev.tollgate.model.CanonicalRequest;
 import dev.tollgate.model.Principal;
+import dev.tollgate.model.Tags;
 import dev.tollgate.pipeline.Chain;
 import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.pipeline.RequestContext;
@@ -12,11 +13,9 @@ import java.util.Optional;
 /**
  * Parses the body with the dialect's parser (400 with the parameter at fault when it is not a valid
  * request) and attaches the call's tags: agent and feature from {@code X-Tollgate-Agent} /
- * {@code X-Tollgate-Feature}, else the key's defaults.
+ * {@code X-Tollgate-Feature} (UTF-8, normalised to NFC, see {@link Tags}), else the key's defaults.
  */
 public final class RequestLimitsStage implements Stage {
-
-    static final int MAX_TAG_LENGTH = 128;
 
     @Override
     public ProviderResponse process(RequestContext ctx, Chain chain) {
@@ -30,15 +29,15 @@ public final class RequestLimitsStage implements Stage {
     }
 
     private static Optional<String> tag(RequestContext ctx, String header) {
-        Optional<String> value = ctx.inbound().header(header).map(String::strip).filter(v -> !v.isEmpty());
-        if (value.isPresent() && !valid(value.get())) {
-            throw GatewayException.badRequest(header, header + ": expected 1 to " + MAX_TAG_LENGTH
-                    + " characters of letters, digits, '.', '_', '-', ':' or '/'");
+        Optional<String> value = ctx.inbound().header(header).filter(v -> !v.isBlank());
+        if (value.isEmpty()) {
+            return value;
         }
-        return value;
-    }
-
-    private static boolean valid(String tag) {
-        return tag.length() <= MAX_TAG_LENGTH && tag.chars().allMatch(c -> Character.isLetterOrDigit(c) || ".-_:/ ".indexOf(c) >= 0);
+        if (Tags.hasRawNonAscii(value.get())) {
+            throw GatewayException.badRequest(header, header + ": holds bytes that are not ASCII; header values are ASCII, "
+                    + "so send a name with other letters percent-encoded as UTF-8 (agént as ag%C3%A9nt)");
+        }
+        return Optional.of(Tags.fromHeader(value.get()).orElseThrow(() ->
+                GatewayException.badRequest(header, header + ": expected " + Tags.EXPECTED + " (other letters percent-encoded as UTF-8)")));
     }
 }

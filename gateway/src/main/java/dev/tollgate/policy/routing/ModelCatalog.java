@@ -1,6 +1,7 @@
 package dev.tollgate.policy.routing;
 
 import dev.tollgate.config.ProviderConfig;
+import dev.tollgate.config.ProviderKind;
 import dev.tollgate.provider.Deployment;
 import dev.tollgate.provider.ProviderAdapter;
 import java.util.ArrayList;
@@ -85,11 +86,28 @@ public final class ModelCatalog {
                     out.add(p.prefix() + pattern);
                 }
             }
-            for (String known : knownModelsOf.apply(p.kind().configName())) {
-                if (p.prefix().isEmpty() && matchesAny(p.models(), known) && !p.models().equals(List.of("*"))) {
+            for (String known : knownModels(p, knownModelsOf)) {
+                if (p.prefix().isEmpty() && matchesAny(p.models(), known)
+                        && (p.kind() == ProviderKind.SIMULATED || !p.models().equals(List.of("*")))) {
                     out.add(known);
                 }
             }
+        }
+        return out;
+    }
+
+    /**
+     * The known models a provider's patterns are matched against: those of its own kind in the price
+     * map; the simulator answers any name priced like the model it names, so for it those of every
+     * priced kind. A catch-all of another kind is not expanded: its upstream's models are unknown.
+     */
+    private static List<String> knownModels(ProviderConfig p, java.util.function.Function<String, List<String>> knownModelsOf) {
+        if (p.kind() != ProviderKind.SIMULATED) {
+            return knownModelsOf.apply(p.kind().configName());
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (ProviderKind kind : List.of(ProviderKind.OPENAI, ProviderKind.ANTHROPIC, ProviderKind.GEMINI)) {
+            out.addAll(knownModelsOf.apply(kind.configName()));
         }
         return out;
     }

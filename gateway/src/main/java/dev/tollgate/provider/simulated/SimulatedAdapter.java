@@ -139,11 +139,19 @@ public final class SimulatedAdapter implements ProviderAdapter, EmbeddingsCapabl
         ObjectNode root = json.createObjectNode().put("object", "list");
         ArrayNode data = root.putArray("data");
         long inputTokens = 0;
+        // The official Node SDK asks for base64 by default: little-endian float32s, base64-encoded, as OpenAI sends them.
+        boolean base64 = "base64".equals(request.body().path("encoding_format").asString(""));
         for (int i = 0; i < request.inputs().size(); i++) {
             String text = request.inputs().get(i);
             inputTokens += tokens.count(upstreamModel, text);
-            ArrayNode vector = data.addObject().put("object", "embedding").put("index", i).putArray("embedding");
-            for (double v : unitVector(text, dims)) {
+            ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
+            double[] values = unitVector(text, dims);
+            if (base64) {
+                item.put("embedding", littleEndianFloats(values));
+                continue;
+            }
+            ArrayNode vector = item.putArray("embedding");
+            for (double v : values) {
                 vector.add((float) v);
             }
         }
@@ -151,6 +159,14 @@ public final class SimulatedAdapter implements ProviderAdapter, EmbeddingsCapabl
         root.putObject("usage").put("prompt_tokens", inputTokens).put("total_tokens", inputTokens);
         pause(timing.firstTokenLatency().toMillis());
         return new ProviderResponse.Complete(json.writeValueAsBytes(root), new Usage(inputTokens, 0, 0, 0, false), Map.of());
+    }
+
+    static String littleEndianFloats(double[] values) {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(values.length * Float.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (double v : values) {
+            bytes.putFloat((float) v);
+        }
+        return java.util.Base64.getEncoder().encodeToString(bytes.array());
     }
 
     private static double[] unitVector(String text, int dims) {

@@ -47,11 +47,12 @@ public final class JdbcUsageReader {
             coalesce(sum(cached_tokens),0) AS cached_tokens, coalesce(sum(cache_write_tokens),0) AS cache_write_tokens,
             coalesce(sum(reasoning_tokens),0) AS reasoning_tokens, coalesce(sum(cost_usd),0) AS cost_usd,
             coalesce(sum(saved_usd),0) AS saved_usd, coalesce(sum(price_unknown),0) AS price_unknown,
-            coalesce(sum(estimated),0) AS estimated, coalesce(sum(latency_ms_sum),0) AS latency_ms_sum
+            coalesce(sum(estimated),0) AS estimated, coalesce(sum(latency_ms_sum),0) AS latency_ms_sum,
+            coalesce(sum(refused),0) AS refused
             """;
 
     private static final String RAW = "requests, errors, input_tokens, output_tokens, cached_tokens, cache_write_tokens, "
-            + "reasoning_tokens, cost_usd, saved_usd, price_unknown, estimated, latency_ms_sum";
+            + "reasoning_tokens, cost_usd, saved_usd, price_unknown, estimated, latency_ms_sum, refused";
 
     private final Jdbi jdbi;
     private final Dialect dialect;
@@ -230,7 +231,7 @@ public final class JdbcUsageReader {
         return new UsageTotals(rs.getLong("requests"), rs.getLong("errors"), rs.getLong("input_tokens"),
                 rs.getLong("output_tokens"), rs.getLong("cached_tokens"), rs.getLong("cache_write_tokens"),
                 rs.getLong("reasoning_tokens"), rs.getDouble("cost_usd"), rs.getDouble("saved_usd"),
-                rs.getLong("price_unknown"), rs.getLong("estimated"), rs.getLong("latency_ms_sum"));
+                rs.getLong("price_unknown"), rs.getLong("estimated"), rs.getLong("latency_ms_sum"), rs.getLong("refused"));
     }
 
     private static UsageEvent event(ResultSet rs) throws SQLException {

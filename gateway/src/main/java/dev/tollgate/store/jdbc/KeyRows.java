@@ -53,7 +53,8 @@ public final class KeyRows {
     }
 
     public static Org org(ResultSet rs) throws SQLException {
-        return new Org(rs.getString("id"), rs.getString("name"), Instant.ofEpochMilli(rs.getLong("created_ms")));
+        return new Org(rs.getString("id"), rs.getString("name"), Instant.ofEpochMilli(rs.getLong("created_ms")),
+                java.util.Optional.ofNullable(rs.getString("contact_email")));
     }
 
     public static AuditEntry audit(ResultSet rs) throws SQLException {

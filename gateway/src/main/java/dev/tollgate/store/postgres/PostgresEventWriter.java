@@ -49,7 +49,8 @@ final class PostgresEventWriter implements BatchedWriter.Sink {
             .int8("cached_tokens", r -> r.getValue().cachedTokens()).int8("cache_write_tokens", r -> r.getValue().cacheWriteTokens())
             .int8("reasoning_tokens", r -> r.getValue().reasoningTokens()).float8("cost_usd", r -> r.getValue().costUsd())
             .float8("saved_usd", r -> r.getValue().savedUsd()).int8("price_unknown", r -> r.getValue().priceUnknown())
-            .int8("estimated", r -> r.getValue().estimated()).int8("latency_ms_sum", r -> r.getValue().latencyMsSum());
+            .int8("estimated", r -> r.getValue().estimated()).int8("latency_ms_sum", r -> r.getValue().latencyMsSum())
+            .int8("refused", r -> r.getValue().refused());
 
     private static final String INSERT = "INSERT INTO usage_events (" + EVENTS.names() + ") SELECT * FROM " + EVENTS.unnest()
             + " ON CONFLICT (id) DO NOTHING RETURNING id";
@@ -58,7 +59,7 @@ final class PostgresEventWriter implements BatchedWriter.Sink {
     private static final String UPSERT = "INSERT INTO %1$s (" + ROLLUPS.names() + ") SELECT * FROM " + ROLLUPS.unnest()
             + " ORDER BY 1, 2, 3, 4, 5, 6, 7 ON CONFLICT (bucket_ms, org_id, key_id, agent, feature, provider, model) DO UPDATE SET "
             + String.join(", ", java.util.stream.Stream.of("requests", "errors", "input_tokens", "output_tokens", "cached_tokens",
-                    "cache_write_tokens", "reasoning_tokens", "cost_usd", "saved_usd", "price_unknown", "estimated", "latency_ms_sum")
+                    "cache_write_tokens", "reasoning_tokens", "cost_usd", "saved_usd", "price_unknown", "estimated", "latency_ms_sum", "refused")
                     .map(c -> c + " = %1$s." + c + " + excluded." + c).toList());
 
     private final PostgresDatabase database;

@@ -26,9 +26,10 @@ public final class PostgresKeyStore implements KeyStore {
     @Override
     public boolean addOrg(Org org) {
         return jdbi.withHandle(h -> h.createUpdate("""
-                        INSERT INTO orgs (id, name, created_ms) VALUES (:id, :name, :created) ON CONFLICT (id) DO NOTHING
+                        INSERT INTO orgs (id, name, created_ms, contact_email) VALUES (:id, :name, :created, :email) ON CONFLICT (id) DO NOTHING
                         """)
-                .bind("id", org.id()).bind("name", org.name()).bind("created", org.createdAt().toEpochMilli()).execute()) == 1;
+                .bind("id", org.id()).bind("name", org.name()).bind("created", org.createdAt().toEpochMilli())
+                .bind("email", org.contactEmail().orElse(null)).execute()) == 1;
     }
 
     @Override

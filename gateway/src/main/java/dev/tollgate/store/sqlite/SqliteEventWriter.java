@@ -31,8 +31,8 @@ final class SqliteEventWriter implements BatchedWriter.Sink {
     private static final String UPSERT = """
             INSERT INTO %s (bucket_ms, org_id, key_id, agent, feature, provider, model, requests, errors, input_tokens,
               output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost_usd, saved_usd, price_unknown,
-              estimated, latency_ms_sum)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              estimated, latency_ms_sum, refused)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (bucket_ms, org_id, key_id, agent, feature, provider, model) DO UPDATE SET
               requests = requests + excluded.requests, errors = errors + excluded.errors,
               input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
@@ -40,7 +40,8 @@ final class SqliteEventWriter implements BatchedWriter.Sink {
               cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
               reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens, cost_usd = cost_usd + excluded.cost_usd,
               saved_usd = saved_usd + excluded.saved_usd, price_unknown = price_unknown + excluded.price_unknown,
-              estimated = estimated + excluded.estimated, latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum
+              estimated = estimated + excluded.estimated, latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum,
+              refused = refused + excluded.refused
             """;
 
     private final Connection connection;
@@ -122,6 +123,7 @@ final class SqliteEventWriter implements BatchedWriter.Sink {
             s.setLong(17, t.priceUnknown());
             s.setLong(18, t.estimated());
             s.setLong(19, t.latencyMsSum());
+            s.setLong(20, t.refused());
             s.addBatch();
         }
         s.executeBatch();

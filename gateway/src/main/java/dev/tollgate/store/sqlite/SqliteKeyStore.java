@@ -35,8 +35,10 @@ public final class SqliteKeyStore implements KeyStore {
 
     @Override
     public boolean addOrg(Org org) {
-        return jdbi().withHandle(h -> h.createUpdate("INSERT OR IGNORE INTO orgs (id, name, created_ms) VALUES (:id, :name, :created)")
-                .bind("id", org.id()).bind("name", org.name()).bind("created", org.createdAt().toEpochMilli()).execute()) == 1;
+        return jdbi().withHandle(h -> h.createUpdate(
+                        "INSERT OR IGNORE INTO orgs (id, name, created_ms, contact_email) VALUES (:id, :name, :created, :email)")
+                .bind("id", org.id()).bind("name", org.name()).bind("created", org.createdAt().toEpochMilli())
+                .bind("email", org.contactEmail().orElse(null)).execute()) == 1;
     }
 
     @Override

@@ -272,4 +272,23 @@ class SimulatedAdapterTest {
 
         assertThat(vector.size()).isEqualTo(256);
     }
+
+    @Test
+    void base64Embeddings_areTheSameVector_asLittleEndianFloat32s() {
+        List<String> texts = List.of("The food was delicious.");
+        EmbeddingRequest floats = new EmbeddingRequest(Optional.empty(), texts, Optional.of(48), JSON.createObjectNode());
+        EmbeddingRequest base64 = new EmbeddingRequest(Optional.empty(), texts, Optional.of(48),
+                JSON.createObjectNode().put("encoding_format", "base64"));
+
+        JsonNode asFloats = json(adapter.embed(floats, "text-embedding-3-small").body()).path("data").path(0).path("embedding");
+        JsonNode asBase64 = json(adapter.embed(base64, "text-embedding-3-small").body()).path("data").path(0).path("embedding");
+
+        assertThat(asBase64.isString()).isTrue();
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(asBase64.asString()))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertThat(bytes.remaining()).isEqualTo(48 * Float.BYTES);
+        for (int i = 0; i < 48; i++) {
+            assertThat(bytes.getFloat()).as("component %d", i).isEqualTo(asFloats.path(i).floatValue());
+        }
+    }
 }
