@@ -34,6 +34,13 @@ public record TrainingSettings(HashedNgramFeaturizer.Spec featurizer, double hea
         new LogisticHead.Settings(headL2, headIterations);
     }
 
+    public TrainingSettings withSeed(long s) {
+        BoostedTreesTrainer.Settings t = trees;
+        return new TrainingSettings(featurizer, headL2, headIterations, folds, validShare, sourcePrior,
+                new BoostedTreesTrainer.Settings(t.maxTrees(), t.rate(), t.depth(), t.bins(), t.minLeaf(), t.lambda(), t.subsample(), t.patience(), s),
+                s, threads);
+    }
+
     public TrainingSettings withThreads(int n) {
         return new TrainingSettings(featurizer, headL2, headIterations, folds, validShare, sourcePrior, trees, seed, n);
     }
