@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The bundled router on {@code shared/data/routing/dev.jsonl} must not regress: floors at the figures it
- * reached when it was trained (APGR 0.666 overall, 0.664 MMLU, 0.576 GSM8K; see the model's NOTICE.md)
+ * reached when it was trained (APGR 0.669 overall, 0.665 MMLU, 0.583 GSM8K; see the model's NOTICE.md)
  * minus 0.02. The balanced operating point keeps at least 94% of always-strong accuracy on dev (it was
  * calibrated there to 95%) with fewer than half the calls going to the strong model.
  */
@@ -23,9 +23,9 @@ class BundledRouterFloorTest {
         Map<String, RoutingCurve> curves = RouterEvaluation.byGroup(dev, scores);
 
         assertThat(curves.get("all").size()).isEqualTo(3051);
-        assertThat(curves.get("all").apgr()).isGreaterThanOrEqualTo(0.646);
-        assertThat(curves.get("mmlu").apgr()).isGreaterThanOrEqualTo(0.644);
-        assertThat(curves.get("gsm8k").apgr()).isGreaterThanOrEqualTo(0.556);
+        assertThat(curves.get("all").apgr()).isGreaterThanOrEqualTo(0.649);
+        assertThat(curves.get("mmlu").apgr()).isGreaterThanOrEqualTo(0.645);
+        assertThat(curves.get("gsm8k").apgr()).isGreaterThanOrEqualTo(0.563);
         assertThat(curves.get("all").cpt(0.8)).isLessThan(0.70);
 
         double threshold = router.model().operatingPoints().threshold(QualityPreference.Level.BALANCED);

@@ -19,7 +19,7 @@ public final class HashedNgramFeaturizer implements PromptFeaturizer {
     /** The settings; part of a model file, since a model only works with the featurizer it was trained on. */
     public record Spec(int hashBits, int wordNgrams, int minChars, int maxChars, int maxTextChars) {
 
-        public static final Spec DEFAULT = new Spec(18, 2, 3, 5, 6000);
+        public static final Spec DEFAULT = new Spec(18, 2, 3, 5, 2000);
 
         public Spec {
             if (hashBits < 8 || hashBits > 24) {
