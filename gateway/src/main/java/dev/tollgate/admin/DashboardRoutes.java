@@ -2,7 +2,7 @@ package dev.tollgate.admin;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRouting;
+import dev.tollgate.api.RouteTable;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
@@ -81,10 +81,14 @@ public final class DashboardRoutes {
         return new DashboardRoutes(Map.copyOf(assets), prepare("index.html", html, false));
     }
 
-    public void register(HttpRouting.Builder r) {
-        r.get("/dashboard", (req, res) -> send(req, res, page));
-        r.get("/dashboard/", (req, res) -> send(req, res, page));
-        r.get("/dashboard/assets/*", this::asset);
+    public void register(RouteTable r) {
+        r.get("/dashboard").tag("dashboard").summary("The web dashboard (sign in with a key that has the analytics scope)")
+                .reply(200, "An HTML page", null, "text/html").handle((req, res) -> send(req, res, page));
+        r.get("/dashboard/").tag("dashboard").summary("The web dashboard")
+                .reply(200, "An HTML page", null, "text/html").handle((req, res) -> send(req, res, page));
+        r.get("/dashboard/assets/*").tag("dashboard").summary("The dashboard's scripts, styles and its chart library")
+                .reply(200, "A static file", null, "").reply(304, "Not modified (If-None-Match)", null, "").errors(404)
+                .handle(this::asset);
     }
 
     private void asset(ServerRequest req, ServerResponse res) {

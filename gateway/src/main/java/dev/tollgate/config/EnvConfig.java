@@ -88,6 +88,30 @@ final class EnvConfig {
         return root;
     }
 
+    /** {@code TOLLGATE_LOG_FORMAT} as {@code logging.format}, unless the file sets one (the file wins, as everywhere). */
+    static tools.jackson.databind.JsonNode withLogFormat(tools.jackson.databind.JsonNode tree, String format) {
+        if (format == null || format.isBlank()) {
+            return tree;
+        }
+        ObjectNode root;
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            root = JsonNodeFactory.instance.objectNode();
+        } else if (tree instanceof ObjectNode object) {
+            root = object;
+        } else {
+            return tree;
+        }
+        tools.jackson.databind.JsonNode logging = root.get("logging");
+        if (logging != null && !logging.isNull() && !logging.isObject()) {
+            return root;
+        }
+        ObjectNode loggingNode = logging instanceof ObjectNode o ? o : root.putObject("logging");
+        if (!loggingNode.has("format")) {
+            loggingNode.put("format", literal(format.strip()));
+        }
+        return root;
+    }
+
     /**
      * The per-agent provider budgets of the reference scenario, from {@code ANTHROPIC_MONTHLY_LIMIT} and
      * {@code OPENAI_MONTHLY_LIMIT} (tokens a month, for every agent), with the Anthropic rule switching to
