@@ -143,8 +143,8 @@ public final class MetricsListener implements PipelineListener {
         String provider = provider(e.provider());
         String model = models.label(e.model());
         boolean proxied = "proxy".equals(e.source());
+        String cache = TIERS.contains(e.cacheTier()) ? e.cacheTier() : ModelLabels.OTHER;
         if (proxied) {
-            String cache = TIERS.contains(e.cacheTier()) ? e.cacheTier() : ModelLabels.OTHER;
             CallMeters call = lookup(calls, new CallKey(route(), e.endpoint(), status(e.status()), provider, model, cache), this::callMeters);
             call.requests().increment();
             call.duration().record(e.latencyMs(), TimeUnit.MILLISECONDS);
@@ -155,11 +155,12 @@ public final class MetricsListener implements PipelineListener {
             }
         }
         if (!proxied || e.provider() != null) {
-            usage(e, provider, model, proxied);
+            usage(e, provider, model, proxied, "miss".equals(cache));
         }
     }
 
-    private void usage(UsageEvent e, String provider, String model, boolean proxied) {
+    /** Tokens and cost of every call; the OpenTelemetry per-call histogram only for calls an upstream served. */
+    private void usage(UsageEvent e, String provider, String model, boolean proxied, boolean upstreamServed) {
         ModelMeters m = lookup(modelMeters, new ModelKey(proxied ? "proxy" : "sdk", e.endpoint(), provider, model), this::modelMeters);
         Usage u = e.usage();
         m.input().increment(u.inputTokens());
@@ -167,7 +168,7 @@ public final class MetricsListener implements PipelineListener {
         m.cached().increment(u.cachedTokens());
         m.reasoning().increment(u.reasoningTokens());
         m.cost().increment(e.costUsd());
-        if (proxied && e.status() >= 200 && e.status() < 300) {
+        if (proxied && upstreamServed && e.status() >= 200 && e.status() < 300) {
             m.inputUsage().record(u.inputTokens());
             m.outputUsage().record(u.outputTokens());
         }
