@@ -70,8 +70,7 @@ public final class OpenApiDocument {
         doc.putObject("info").put("title", "Tollgate").put("version", version)
                 .put("description", "A self-hosted LLM gateway: OpenAI- and Anthropic-compatible proxy routes, usage analytics, "
                         + "keys, budgets and alerts. Keys go in 'Authorization: Bearer <key>' (or 'x-api-key'); each operation "
-                        + "names the scope its key needs in x-tollgate-scope.")
-                .putObject("license").put("name", "See the Tollgate repository");
+                        + "names the scope its key needs in x-tollgate-scope.");
         doc.putArray("servers").addObject().put("url", "/");
         ObjectNode paths = doc.putObject("paths");
         Set<String> tags = new LinkedHashSet<>();

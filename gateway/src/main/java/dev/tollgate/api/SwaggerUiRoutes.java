@@ -51,6 +51,7 @@ public final class SwaggerUiRoutes {
         Map<String, Asset> assets = new HashMap<>();
         assets.put(vendor + "swagger-ui-bundle.js", new Asset(read(loader, dist + "swagger-ui-bundle.js"), "text/javascript; charset=utf-8", true));
         assets.put(vendor + "swagger-ui.css", new Asset(read(loader, dist + "swagger-ui.css"), "text/css; charset=utf-8", true));
+        assets.put(vendor + "favicon-32x32.png", new Asset(read(loader, dist + "favicon-32x32.png"), "image/png", true));
         assets.put(vendor + "LICENSE.txt", new Asset(read(loader, dist + "swagger-ui-bundle.js.LICENSE.txt"), "text/plain; charset=utf-8", true));
         assets.put("docs.js", new Asset(read(loader, OWN + "docs.js"), "text/javascript; charset=utf-8", false));
         assets.put("docs.css", new Asset(read(loader, OWN + "docs.css"), "text/css; charset=utf-8", false));
