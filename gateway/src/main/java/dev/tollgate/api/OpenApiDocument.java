@@ -69,7 +69,7 @@ public final class OpenApiDocument {
         doc.put("openapi", "3.1.0");
         doc.putObject("info").put("title", "Tollgate").put("version", version)
                 .put("description", "A self-hosted LLM gateway: OpenAI- and Anthropic-compatible proxy routes, usage analytics, "
-                        + "keys, budgets and alerts. Keys go in 'Authorization: Bearer <key>' (or 'x-api-key'); each operation "
+                        + "keys, budgets and alerts. Keys go in `Authorization: Bearer KEY` (or `x-api-key: KEY`); each operation "
                         + "names the scope its key needs in x-tollgate-scope.");
         doc.putArray("servers").addObject().put("url", "/");
         ObjectNode paths = doc.putObject("paths");
@@ -90,7 +90,7 @@ public final class OpenApiDocument {
         table.schemas().forEach(schemas::set);
         ObjectNode security = components.putObject("securitySchemes");
         security.putObject("bearer").put("type", "http").put("scheme", "bearer")
-                .put("description", "A Tollgate key (or the master key) as 'Authorization: Bearer <key>'");
+                .put("description", "A Tollgate key (or the master key) as Authorization: Bearer KEY");
         security.putObject("apiKey").put("type", "apiKey").put("in", "header").put("name", "x-api-key")
                 .put("description", "The same key as Anthropic's SDKs send it");
         return doc;

@@ -283,8 +283,16 @@ public final class MetricsListener implements PipelineListener {
         if (code == null) {
             return ModelLabels.NONE;
         }
-        return code.length() <= 48 && code.chars().allMatch(c -> c == '_' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9')
-                ? code : ModelLabels.OTHER;
+        if (code.length() > 48) {
+            return ModelLabels.OTHER;
+        }
+        for (int i = 0; i < code.length(); i++) {
+            char c = code.charAt(i);
+            if (c != '_' && (c < 'a' || c > 'z') && (c < '0' || c > '9')) {
+                return ModelLabels.OTHER;
+            }
+        }
+        return code;
     }
 
     private static Duration[] seconds(double... values) {
