@@ -4,13 +4,9 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * {@code GET /docs}: Swagger UI rendering {@code /openapi.json}, served from the Swagger UI WebJar and two
@@ -25,7 +21,6 @@ public final class SwaggerUiRoutes {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
             + "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    private static final String WEBJAR = "META-INF/maven/org.webjars/swagger-ui/pom.properties";
     private static final String OWN = "dev/tollgate/docs/";
     private static final byte[] NOT_FOUND = "{\"error\":{\"message\":\"no such docs file\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"not_found\"}}"
             .getBytes(StandardCharsets.UTF_8);
@@ -45,17 +40,17 @@ public final class SwaggerUiRoutes {
     /** Loads the files; a jar without them is a broken build, reported at start. */
     public static SwaggerUiRoutes load() {
         ClassLoader loader = SwaggerUiRoutes.class.getClassLoader();
-        String version = webjarVersion(loader);
+        String version = JarResources.webjarVersion(loader, "org.webjars", "swagger-ui", "Swagger UI");
         String vendor = "swagger-ui-" + version + "/";
         String dist = "META-INF/resources/webjars/swagger-ui/" + version + "/";
         Map<String, Asset> assets = new HashMap<>();
-        assets.put(vendor + "swagger-ui-bundle.js", new Asset(read(loader, dist + "swagger-ui-bundle.js"), "text/javascript; charset=utf-8", true));
-        assets.put(vendor + "swagger-ui.css", new Asset(read(loader, dist + "swagger-ui.css"), "text/css; charset=utf-8", true));
-        assets.put(vendor + "favicon-32x32.png", new Asset(read(loader, dist + "favicon-32x32.png"), "image/png", true));
-        assets.put(vendor + "LICENSE.txt", new Asset(read(loader, dist + "swagger-ui-bundle.js.LICENSE.txt"), "text/plain; charset=utf-8", true));
-        assets.put("docs.js", new Asset(read(loader, OWN + "docs.js"), "text/javascript; charset=utf-8", false));
-        assets.put("docs.css", new Asset(read(loader, OWN + "docs.css"), "text/css; charset=utf-8", false));
-        byte[] html = new String(read(loader, OWN + "index.html"), StandardCharsets.UTF_8).replace("@SWAGGER@", "/docs/assets/" + vendor)
+        assets.put(vendor + "swagger-ui-bundle.js", new Asset(JarResources.read(loader, dist + "swagger-ui-bundle.js"), "text/javascript; charset=utf-8", true));
+        assets.put(vendor + "swagger-ui.css", new Asset(JarResources.read(loader, dist + "swagger-ui.css"), "text/css; charset=utf-8", true));
+        assets.put(vendor + "favicon-32x32.png", new Asset(JarResources.read(loader, dist + "favicon-32x32.png"), "image/png", true));
+        assets.put(vendor + "LICENSE.txt", new Asset(JarResources.read(loader, dist + "swagger-ui-bundle.js.LICENSE.txt"), "text/plain; charset=utf-8", true));
+        assets.put("docs.js", new Asset(JarResources.read(loader, OWN + "docs.js"), "text/javascript; charset=utf-8", false));
+        assets.put("docs.css", new Asset(JarResources.read(loader, OWN + "docs.css"), "text/css; charset=utf-8", false));
+        byte[] html = new String(JarResources.read(loader, OWN + "index.html"), StandardCharsets.UTF_8).replace("@SWAGGER@", "/docs/assets/" + vendor)
                 .getBytes(StandardCharsets.UTF_8);
         return new SwaggerUiRoutes(Map.copyOf(assets), new Asset(html, "text/html; charset=utf-8", false));
     }
@@ -82,29 +77,5 @@ public final class SwaggerUiRoutes {
         res.header(HeaderNames.CACHE_CONTROL, a.immutable() ? "public, max-age=31536000, immutable" : "no-cache");
         res.header(HeaderNames.CONTENT_TYPE, a.type());
         res.send(a.body());
-    }
-
-    private static String webjarVersion(ClassLoader loader) {
-        Properties p = new Properties();
-        try (InputStream in = loader.getResourceAsStream(WEBJAR)) {
-            if (in == null) {
-                throw new IllegalStateException("the Swagger UI WebJar (org.webjars:swagger-ui) is missing from the class path");
-            }
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the Swagger UI WebJar's version", e);
-        }
-        return p.getProperty("version");
-    }
-
-    private static byte[] read(ClassLoader loader, String resource) {
-        try (InputStream in = loader.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException(resource + " is missing from the class path");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + resource, e);
-        }
     }
 }
