@@ -6,14 +6,18 @@ import dev.tollgate.alerts.BudgetAlerts;
 import dev.tollgate.alerts.SpikeDetector;
 import dev.tollgate.alerts.WebhookNotifier;
 import dev.tollgate.api.GatewayServer;
+import dev.tollgate.api.RequestLog;
 import dev.tollgate.api.anthropic.AnthropicErrors;
 import dev.tollgate.api.openai.OpenAiErrors;
+import dev.tollgate.config.ObservabilityConfig;
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.metrics.GatewayMetrics;
 import dev.tollgate.model.Org;
 import dev.tollgate.model.Principal;
 import dev.tollgate.pipeline.PipelineListener;
 import dev.tollgate.pipeline.UsageRecorder;
 import dev.tollgate.policy.budget.BudgetSeeder;
+import dev.tollgate.policy.budget.BudgetStatus;
 import dev.tollgate.policy.budget.CounterBudgetPolicy;
 import dev.tollgate.policy.routing.ModelCatalog;
 import dev.tollgate.provider.ProviderFactory;
@@ -47,6 +51,8 @@ public final class Gateway implements AutoCloseable {
     private final PipelineAssembly assembly;
     private final AlertRecorder alerts;
     private final GatewayServer server;
+    private final GatewayMetrics metrics;
+    private final HttpRoutes routes;
     private final RetentionTask retention;
     private final SpikeDetector spikes;
 
@@ -70,11 +76,16 @@ public final class Gateway implements AutoCloseable {
         listeners.addAll(extraListeners);
         ModelCatalog catalog = new ModelCatalog(config.providers(), providers.adapters(), config.aliases());
         PriceTable prices = pricesLoading.join();
+        this.metrics = new GatewayMetrics(MetricsLabels.models(config, catalog, prices), MetricsLabels.providers(config));
+        listeners.add(metrics.listener());
         this.assembly = PipelineAssembly.assemble(new PipelineAssembly.Parts(config, stores, catalog, prices, tokens, clock), listeners);
         BudgetSeeder seeder = new BudgetSeeder(stores.ledger(), stores.budgets(), stores.counters());
+        metrics.read(new GatewayMetrics.Sources(stores.ledger(), new BudgetStatus(assembly.budgets(), seeder, stores.budgets()),
+                assembly.rateLimits(), config.providers()));
         OpenAiErrors errors = new OpenAiErrors(json);
-        HttpRoutes routes = new HttpRoutes(new HttpRoutes.Parts(config, stores, assembly, catalog, prices, alerts, seeder, json, clock), errors);
-        this.server = new GatewayServer(config.server(), errors, new AnthropicErrors(json), routes::register);
+        this.routes = new HttpRoutes(new HttpRoutes.Parts(config, stores, assembly, catalog, prices, alerts, seeder, json, clock, metrics), errors);
+        boolean jsonLogs = config.observability().logFormat() == ObservabilityConfig.LogFormat.JSON;
+        this.server = new GatewayServer(config.server(), errors, new AnthropicErrors(json), new RequestLog(jsonLogs), routes::register);
         try {
             stores.awaitReady().run();
         } catch (RuntimeException e) {
@@ -147,6 +158,24 @@ public final class Gateway implements AutoCloseable {
     /** Every pipeline listener as one (tests feed budget snapshots through it). */
     public PipelineListener listener() {
         return assembly.listener();
+    }
+
+    /** The Prometheus meters of {@code /metrics} (tests read them, the benchmark feeds them). */
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Registers every route into {@code rules} exactly as the server's routing got them (the OpenAPI test
+     * records them to hold the document against what is served).
+     */
+    public void registerRoutes(io.helidon.webserver.http.HttpRules rules) {
+        routes.register(rules);
+    }
+
+    /** The route table {@code /openapi.json} is generated from. */
+    public dev.tollgate.api.RouteTable routeTable() {
+        return routes.table();
     }
 
     public AlertRecorder alerts() {

@@ -49,6 +49,7 @@ final class PipelineAssembly {
     private final Authenticator authenticator;
     private final StoredKeyAuthenticator issuedKeys;
     private final CounterBudgetPolicy budgets;
+    private final RateLimitPolicy rateLimits;
 
     private PipelineAssembly(Parts parts, List<PipelineListener> listeners) {
         TollgateConfig config = parts.config();
@@ -62,7 +63,7 @@ final class PipelineAssembly {
         this.authenticator = authenticator(config, issuedKeys);
         this.budgets = new CounterBudgetPolicy(new CounterBudgetPolicy.Parts(budgetRules, parts.stores().counters(),
                 new BudgetEstimator(parts.tokens(), parts.prices()), parts.catalog(), config.budgetSettings(), listener, clock));
-        RateLimitPolicy rateLimits = new RateLimitPolicy(parts.stores().counters(), parts.tokens(), config.rateLimits(), clock);
+        this.rateLimits = new RateLimitPolicy(parts.stores().counters(), parts.tokens(), config.rateLimits(), clock);
         this.pipeline = new Pipeline(stages(parts, rateLimits), listener, parts.prices(), clock);
     }
 
@@ -139,5 +140,10 @@ final class PipelineAssembly {
 
     CounterBudgetPolicy budgets() {
         return budgets;
+    }
+
+    /** The key and deployment rate limits (the metrics read each provider's headroom). */
+    RateLimitPolicy rateLimits() {
+        return rateLimits;
     }
 }

@@ -45,7 +45,7 @@ class ArchitectureTest {
     private static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("Composition").definedBy(resideInAPackage("dev.tollgate").or(resideInAPackage("dev.tollgate.cli..")))
             .layer("Http").definedBy("dev.tollgate.api..", "dev.tollgate.admin..")
-            .layer("Policy").definedBy("dev.tollgate.policy..", "dev.tollgate.alerts..")
+            .layer("Policy").definedBy("dev.tollgate.policy..", "dev.tollgate.alerts..", "dev.tollgate.metrics..")
             .layer("Pipeline").definedBy("dev.tollgate.pipeline..")
             .layer("Provider").definedBy("dev.tollgate.provider..")
             .layer("Usage").definedBy("dev.tollgate.usage..")

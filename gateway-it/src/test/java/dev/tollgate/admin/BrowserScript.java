@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the observations it writes. Without Chromium, Node or the package's {@code node_modules} the calling
  * test is skipped, saying what is missing, unless {@code TOLLGATE_REQUIRE_BROWSER=1}, which fails it.
  */
-final class BrowserScript {
+public final class BrowserScript {
 
     private static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
     private static final long TIMEOUT_SECONDS = 300;
@@ -25,7 +25,7 @@ final class BrowserScript {
     private BrowserScript() {
     }
 
-    static void requireOrSkip(Path tests) {
+    public static void requireOrSkip(Path tests) {
         String missing = null;
         if (!Files.isExecutable(Path.of(CHROMIUM))) {
             missing = CHROMIUM + " is missing (apt-get install chromium)";
@@ -45,6 +45,11 @@ final class BrowserScript {
 
     /** Runs {@code dashboard.test.mjs} with {@code env}; fails with the script's own words when it stops early. */
     static JsonNode run(Path tests, Path artifacts, Map<String, String> env) throws IOException, InterruptedException {
+        return run(tests, "dashboard.test.mjs", artifacts, env);
+    }
+
+    /** Runs {@code script} of the test package with {@code env}; fails with the script's own words when it stops early. */
+    public static JsonNode run(Path tests, String script, Path artifacts, Map<String, String> env) throws IOException, InterruptedException {
         if (Files.isDirectory(artifacts)) {
             try (var old = Files.walk(artifacts)) {
                 old.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.equals(artifacts)).forEach(f -> f.toFile().delete());
@@ -52,7 +57,7 @@ final class BrowserScript {
         }
         Files.createDirectories(artifacts);
         Path log = artifacts.resolve("node.log");
-        ProcessBuilder pb = new ProcessBuilder("node", "dashboard.test.mjs").directory(tests.toFile())
+        ProcessBuilder pb = new ProcessBuilder("node", script).directory(tests.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         pb.environment().put("ARTIFACTS", artifacts.toString());
@@ -61,12 +66,13 @@ final class BrowserScript {
         if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
-            throw new AssertionError("the dashboard script did not finish within " + TIMEOUT_SECONDS + " s; see " + log);
+            throw new AssertionError("the " + script + " script did not finish within " + TIMEOUT_SECONDS + " s; see " + log);
         }
         Path observations = artifacts.resolve("observations.json");
         assertThat(observations).as("observations of the dashboard script; its log: %s", Files.readString(log)).exists();
         JsonNode seen = JsonMapper.builder().build().readTree(observations.toFile());
-        assertThat(p.exitValue()).as("the dashboard script stopped at: %s (log: %s; screenshot: %s)", seen.path("failed").asString(),
+        assertThat(p.exitValue()).as("the %s script stopped at: %s (log: %s; screenshot: %s)", script, seen.path("failed").asString()
+                        + seen.path("failedAt").asString(),
                 Files.readString(log), artifacts.resolve("failure.png")).isZero();
         return seen;
     }

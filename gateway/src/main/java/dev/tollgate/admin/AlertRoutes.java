@@ -2,12 +2,12 @@ package dev.tollgate.admin;
 
 import dev.tollgate.alerts.AlertJson;
 import dev.tollgate.api.JsonEndpoint;
+import dev.tollgate.api.RouteTable;
 import dev.tollgate.model.Alert;
 import dev.tollgate.model.Principal;
 import dev.tollgate.model.Scope;
 import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.store.AlertStore;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -37,8 +37,38 @@ public final class AlertRoutes {
         this.json = json;
     }
 
-    public void register(HttpRouting.Builder r) {
-        r.get("/api/token-usage/alerts", endpoint.of(Scope.ANALYTICS, this::list));
+    public void register(RouteTable r) {
+        r.get("/api/token-usage/alerts").tag("alerts").scope(Scope.ANALYTICS).summary("Alerts raised, newest first, filtered")
+                .query("org_id", "One org's alerts (only the master key may name another org)")
+                .query("level", "Only this level: " + String.join(", ", LEVELS)).query("type", "Only this type: " + String.join(", ", TYPES))
+                .query("since", "Only alerts from this instant on (ISO-8601)", "{type: string, format: date-time}")
+                .query("agent", "Only this agent's").query("limit", "At most this many (default 100)", "{type: integer, minimum: 1, maximum: 1000}")
+                .answers("AlertList").errors(400).json(endpoint, this::list);
+        r.schema("AlertList", """
+                type: object
+                properties:
+                  data:
+                    type: array
+                    items:
+                      type: object
+                      properties:
+                        id: {type: string}
+                        created_at: {type: string, format: date-time}
+                        type: {type: string}
+                        level: {type: string}
+                        org_id: {type: [string, 'null']}
+                        rule_id: {type: [string, 'null']}
+                        rule_name: {type: [string, 'null']}
+                        scope: {type: object, additionalProperties: {type: string}}
+                        agent: {type: [string, 'null']}
+                        metric: {type: [string, 'null']}
+                        period: {type: [string, 'null']}
+                        period_start: {type: [string, 'null'], format: date-time}
+                        value: {type: number}
+                        limit: {type: number}
+                        percent: {type: number}
+                        message: {type: string}
+                """);
     }
 
     private JsonNode list(ServerRequest req, Principal caller) {

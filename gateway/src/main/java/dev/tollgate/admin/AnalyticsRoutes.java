@@ -1,6 +1,7 @@
 package dev.tollgate.admin;
 
 import dev.tollgate.api.JsonEndpoint;
+import dev.tollgate.api.RouteTable;
 import dev.tollgate.model.Principal;
 import dev.tollgate.model.Scope;
 import dev.tollgate.model.UsageEvent;
@@ -13,7 +14,7 @@ import dev.tollgate.store.UsageLedger;
 import dev.tollgate.store.UsageTotals;
 import dev.tollgate.usage.UsagePeriod;
 import dev.tollgate.usage.UsageReports;
-import io.helidon.webserver.http.HttpRouting;
+
 import io.helidon.webserver.http.ServerRequest;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -49,17 +50,43 @@ public final class AnalyticsRoutes {
         this.out = new UsageJson(json);
     }
 
-    public void register(HttpRouting.Builder r) {
-        r.get("/analytics/cost-summary", endpoint.of(Scope.ANALYTICS, this::costSummary));
-        r.get("/analytics/recent-inferences", endpoint.of(Scope.ANALYTICS, this::recent));
-        r.get("/analytics/breakdown", endpoint.of(Scope.ANALYTICS, this::breakdown));
-        r.get("/analytics/forecast", endpoint.of(Scope.ANALYTICS, this::forecast));
-        r.get("/analytics/timeseries", endpoint.of(Scope.ANALYTICS, this::timeseries));
-        r.get("/analytics/whoami", endpoint.of(Scope.ANALYTICS, this::whoami));
-        r.get("/api/token-usage/summary", endpoint.of(Scope.ANALYTICS, this::tokenUsageSummary));
-        r.get("/api/token-usage/ai/{agent}", endpoint.of(Scope.ANALYTICS, this::agentUsage));
-        r.get("/api/token-usage/history/{agent}", endpoint.of(Scope.ANALYTICS, this::agentHistory));
-        r.get("/governance/usage", endpoint.of(Scope.ADMIN, this::governanceUsage));
+    /** Declares the analytics and token-usage read routes and the usage schemas they share with other routes. */
+    public void register(RouteTable r) {
+        String period = "1h, 24h, 7d, 30d, day or month";
+        String org = "One org's usage (only the master key may name another org than its own)";
+        r.get("/analytics/cost-summary").tag("analytics").scope(Scope.ANALYTICS).summary("Spend and tokens of a period, by model and provider")
+                .query("period", period + " (default 24h)").query("org_id", org).answers("CostSummary").errors(400)
+                .json(endpoint, this::costSummary);
+        r.get("/analytics/recent-inferences").tag("analytics").scope(Scope.ANALYTICS).summary("The newest calls, a page at a time")
+                .query("limit", "Events per page (default 50)", "{type: integer, minimum: 1, maximum: " + MAX_RECENT + "}")
+                .query("before", "The next_cursor of the previous page").query("org_id", org).query("agent", "Only this agent")
+                .query("feature", "Only this feature").query("model", "Only this model").query("provider", "Only this provider")
+                .answers("RecentInferences").errors(400).json(endpoint, this::recent);
+        r.get("/analytics/breakdown").tag("analytics").scope(Scope.ANALYTICS).summary("Totals per model, provider, key, agent or feature")
+                .query("by", "model, provider, key, agent or feature (required)").query("period", period + " (default 30d)")
+                .query("org_id", org).answers("Breakdown").errors(400).json(endpoint, this::breakdown);
+        r.get("/analytics/forecast").tag("analytics").scope(Scope.ANALYTICS).summary("Month-end forecast, overall and per agent")
+                .query("org_id", org).answers("Forecast").errors(400).json(endpoint, this::forecast);
+        r.get("/analytics/timeseries").tag("analytics").scope(Scope.ANALYTICS).summary("Totals per hour or per day of a period")
+                .query("period", period + " (default 24h)").query("interval", "hour or day (default: hour up to 2 days, else day)")
+                .query("org_id", org).query("agent", "Only this agent").query("feature", "Only this feature")
+                .query("model", "Only this model").query("provider", "Only this provider")
+                .answers("Timeseries").errors(400).json(endpoint, this::timeseries);
+        r.get("/analytics/whoami").tag("analytics").scope(Scope.ANALYTICS).summary("Who the presented key is: org, scopes (never the secret)")
+                .answers("WhoAmI").json(endpoint, this::whoami);
+        r.get("/api/token-usage/summary").tag("token-usage").scope(Scope.ANALYTICS).summary("This month's usage per agent and provider")
+                .query("org_id", org).answers("TokenUsageSummary").errors(400).json(endpoint, this::tokenUsageSummary);
+        r.get("/api/token-usage/ai/{agent}").tag("token-usage").scope(Scope.ANALYTICS).summary("This month's usage of one agent per provider")
+                .pathParam("agent", "The agent (ai_name)").query("org_id", org).answers("AgentUsage").errors(400)
+                .json(endpoint, this::agentUsage);
+        r.get("/api/token-usage/history/{agent}").tag("token-usage").scope(Scope.ANALYTICS).summary("One agent's usage per month")
+                .pathParam("agent", "The agent (ai_name)")
+                .query("months", "How many months back (default 6)", "{type: integer, minimum: 1, maximum: " + MAX_MONTHS + "}")
+                .query("org_id", org).answers("AgentHistory").errors(400).json(endpoint, this::agentHistory);
+        r.get("/governance/usage").tag("governance").scope(Scope.ADMIN).summary("An org's usage today or this month, by model")
+                .query("period", "day or month (default month)").query("org_id", org).answers("GovernanceUsage").errors(400)
+                .json(endpoint, this::governanceUsage);
+        UsageSchemas.declare(r);
     }
 
     private ObjectNode costSummary(ServerRequest req, Principal caller) {

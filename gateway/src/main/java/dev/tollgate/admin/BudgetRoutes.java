@@ -2,6 +2,7 @@ package dev.tollgate.admin;
 
 import dev.tollgate.api.HttpBodies;
 import dev.tollgate.api.JsonEndpoint;
+import dev.tollgate.api.RouteTable;
 import dev.tollgate.config.BudgetRuleConfig;
 import dev.tollgate.config.BudgetRuleParser;
 import dev.tollgate.config.ConfigException;
@@ -13,7 +14,6 @@ import dev.tollgate.policy.budget.BudgetSeeder;
 import dev.tollgate.policy.budget.BudgetStatus;
 import dev.tollgate.policy.budget.CounterBudgetPolicy;
 import dev.tollgate.store.BudgetStore;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Optional;
@@ -63,12 +63,19 @@ public final class BudgetRoutes {
         this.out = new BudgetJson(json);
     }
 
-    public void register(HttpRouting.Builder r) {
-        r.get("/governance/budgets", endpoint.of(Scope.ADMIN, this::list));
-        r.post("/governance/budgets", endpoint.of(Scope.ADMIN, this::create));
-        r.get("/governance/budgets/{name}", endpoint.of(Scope.ADMIN, this::read));
-        r.put("/governance/budgets/{name}", endpoint.of(Scope.ADMIN, this::update));
-        r.delete("/governance/budgets/{name}", endpoint.of(Scope.ADMIN, this::delete));
+    public void register(RouteTable r) {
+        String name = "The budget rule's name";
+        r.get("/governance/budgets").tag("budgets").scope(Scope.ADMIN).summary("Budget rules, configured and created, with their counters")
+                .answers("BudgetList").json(endpoint, this::list);
+        r.post("/governance/budgets").tag("budgets").scope(Scope.ADMIN).summary("Create a budget rule (the YAML rule's fields, as JSON)")
+                .accepts("BudgetRule").answers("Budget").errors(400, 409).json(endpoint, this::create);
+        r.get("/governance/budgets/{name}").tag("budgets").scope(Scope.ADMIN).summary("One budget rule and its counters")
+                .pathParam("name", name).answers("Budget").errors(404).json(endpoint, this::read);
+        r.put("/governance/budgets/{name}").tag("budgets").scope(Scope.ADMIN).summary("Replace a budget rule created through the API")
+                .pathParam("name", name).accepts("BudgetRule").answers("Budget").errors(400, 404, 409).json(endpoint, this::update);
+        r.delete("/governance/budgets/{name}").tag("budgets").scope(Scope.ADMIN).summary("Delete a budget rule created through the API")
+                .pathParam("name", name).answers("BudgetDeleted").errors(404, 409).json(endpoint, this::delete);
+        GovernanceSchemas.budgets(r);
     }
 
     /** Loads the stored rules at start; one that no longer fits (a config rule took its name or scope) is skipped with a warning. */

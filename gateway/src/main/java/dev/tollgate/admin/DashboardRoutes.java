@@ -1,12 +1,12 @@
 package dev.tollgate.admin;
 
+import dev.tollgate.api.JarResources;
+import dev.tollgate.api.RouteTable;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -21,7 +21,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
@@ -40,7 +39,6 @@ public final class DashboardRoutes {
             + "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private static final String ROOT = "dev/tollgate/dashboard/";
-    private static final String UPLOT = "META-INF/maven/org.webjars.npm/uplot/pom.properties";
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8", "svg", "image/svg+xml", "json", "application/json");
     private static final byte[] NOT_FOUND = "{\"error\":{\"message\":\"no such dashboard file\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"not_found\"}}"
@@ -81,10 +79,14 @@ public final class DashboardRoutes {
         return new DashboardRoutes(Map.copyOf(assets), prepare("index.html", html, false));
     }
 
-    public void register(HttpRouting.Builder r) {
-        r.get("/dashboard", (req, res) -> send(req, res, page));
-        r.get("/dashboard/", (req, res) -> send(req, res, page));
-        r.get("/dashboard/assets/*", this::asset);
+    public void register(RouteTable r) {
+        r.get("/dashboard").tag("dashboard").summary("The web dashboard (sign in with a key that has the analytics scope)")
+                .reply(200, "An HTML page", null, "text/html").handle((req, res) -> send(req, res, page));
+        r.get("/dashboard/").tag("dashboard").summary("The web dashboard")
+                .reply(200, "An HTML page", null, "text/html").handle((req, res) -> send(req, res, page));
+        r.get("/dashboard/assets/*").tag("dashboard").summary("The dashboard's scripts, styles and its chart library")
+                .reply(200, "A static file", null, "").reply(304, "Not modified (If-None-Match)", null, "").errors(404)
+                .handle(this::asset);
     }
 
     private void asset(ServerRequest req, ServerResponse res) {
@@ -167,26 +169,10 @@ public final class DashboardRoutes {
     }
 
     private static String uplotVersion(ClassLoader loader) {
-        Properties p = new Properties();
-        try (InputStream in = loader.getResourceAsStream(UPLOT)) {
-            if (in == null) {
-                throw new IllegalStateException("the uPlot WebJar (org.webjars.npm:uplot) is missing from the class path");
-            }
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the uPlot WebJar's version", e);
-        }
-        return p.getProperty("version");
+        return JarResources.webjarVersion(loader, "org.webjars.npm", "uplot", "uPlot");
     }
 
     private static byte[] read(ClassLoader loader, String resource) {
-        try (InputStream in = loader.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException(resource + " is missing from the class path");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + resource, e);
-        }
+        return JarResources.read(loader, resource);
     }
 }

@@ -2,6 +2,7 @@ package dev.tollgate.admin;
 
 import dev.tollgate.api.HttpBodies;
 import dev.tollgate.api.JsonEndpoint;
+import dev.tollgate.api.RouteTable;
 import dev.tollgate.model.ApiKey;
 import dev.tollgate.model.AuditEntry;
 import dev.tollgate.model.Org;
@@ -12,7 +13,6 @@ import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.policy.auth.KeyIssuer;
 import dev.tollgate.policy.auth.StoredKeyAuthenticator;
 import dev.tollgate.store.KeyStore;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,15 +60,28 @@ public final class GovernanceRoutes {
         this.json = json;
     }
 
-    public void register(HttpRouting.Builder r) {
-        r.get("/governance/orgs", endpoint.of(Scope.ADMIN, this::listOrgs));
-        r.post("/governance/orgs", endpoint.of(Scope.ADMIN, this::createOrg));
-        r.get("/governance/api-keys", endpoint.of(Scope.ADMIN, this::listKeys));
-        r.post("/governance/api-keys", endpoint.of(Scope.ADMIN, this::createKey));
-        r.patch("/governance/api-keys/{id}", endpoint.of(Scope.ADMIN, this::updateKey));
-        r.post("/governance/api-keys/{id}/revoke", endpoint.of(Scope.ADMIN, this::revoke));
-        r.post("/governance/api-keys/{id}/rotate", endpoint.of(Scope.ADMIN, this::rotate));
-        r.get("/governance/audit", endpoint.of(Scope.ADMIN, this::audit));
+    public void register(RouteTable r) {
+        String id = "The key's id";
+        r.get("/governance/orgs").tag("governance").scope(Scope.ADMIN).summary("The orgs this key may administer")
+                .answers("OrgList").json(endpoint, this::listOrgs);
+        r.post("/governance/orgs").tag("governance").scope(Scope.ADMIN).summary("Create an org (the master key only)")
+                .accepts("OrgRequest").answers("Org").errors(400, 409).json(endpoint, this::createOrg);
+        r.get("/governance/api-keys").tag("governance").scope(Scope.ADMIN).summary("List keys (never their secrets)")
+                .query("org_id", "One org's keys (only the master key may name another org)").answers("ApiKeyList").errors(400)
+                .json(endpoint, this::listKeys);
+        r.post("/governance/api-keys").tag("governance").scope(Scope.ADMIN).summary("Create a key; its secret is in this answer only")
+                .accepts("ApiKeyRequest").answers("IssuedApiKey").errors(400, 404).json(endpoint, this::createKey);
+        r.patch("/governance/api-keys/{id}").tag("governance").scope(Scope.ADMIN).summary("Change a key's rate limits")
+                .pathParam("id", id).accepts("ApiKeyLimitsRequest").answers("ApiKey").errors(400, 404).json(endpoint, this::updateKey);
+        r.post("/governance/api-keys/{id}/revoke").tag("governance").scope(Scope.ADMIN).summary("Revoke a key (refused within 5 s everywhere)")
+                .pathParam("id", id).answers("Revoked").errors(404).json(endpoint, this::revoke);
+        r.post("/governance/api-keys/{id}/rotate").tag("governance").scope(Scope.ADMIN)
+                .summary("Replace a key by a new one with the same settings; the old one is revoked")
+                .pathParam("id", id).answers("IssuedApiKey").errors(404, 409).json(endpoint, this::rotate);
+        r.get("/governance/audit").tag("governance").scope(Scope.ADMIN).summary("The audit log of admin actions, newest first")
+                .query("org_id", "One org's entries").query("limit", "At most this many (default 100)", "{type: integer, minimum: 1, maximum: 1000}")
+                .answers("AuditLog").errors(400).json(endpoint, this::audit);
+        GovernanceSchemas.declare(r);
     }
 
     private JsonNode listOrgs(ServerRequest req, Principal caller) {

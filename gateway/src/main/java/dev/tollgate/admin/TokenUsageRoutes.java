@@ -3,7 +3,7 @@ package dev.tollgate.admin;
 import dev.tollgate.alerts.AlertRecorder;
 import dev.tollgate.api.HttpBodies;
 import dev.tollgate.api.JsonEndpoint;
-import dev.tollgate.api.ResponseHeaders;
+import dev.tollgate.api.RouteTable;
 import dev.tollgate.config.BudgetRuleConfig;
 import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.TollgateConfig;
@@ -24,7 +24,6 @@ import dev.tollgate.store.UsageLedger;
 import dev.tollgate.store.UsageTotals;
 import dev.tollgate.usage.UsagePeriod;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import java.time.Clock;
 import java.time.Instant;
@@ -81,12 +80,26 @@ public final class TokenUsageRoutes {
         this.out = new BudgetJson(json);
     }
 
-    public void register(HttpRouting.Builder r) {
-        r.get("/api/token-usage/provider-status", endpoint.of(Scope.ANALYTICS, this::providerStatus));
-        r.get("/api/token-usage/provider-status/{agent}", endpoint.of(Scope.ANALYTICS, this::agentStatus));
-        r.get("/api/token-usage/emergency-status", endpoint.of(Scope.ANALYTICS, this::emergencyStatus));
-        r.post("/api/token-usage/test-ai-call", endpoint.of(Scope.ADMIN, this::testCall));
-        r.post("/api/token-usage/reset/{agent}", endpoint.of(Scope.ADMIN, this::reset));
+    public void register(RouteTable r) {
+        String agent = "The agent (ai_name)";
+        String model = "The model a call would ask for (default: the default model)";
+        r.get("/api/token-usage/provider-status").tag("token-usage").scope(Scope.ANALYTICS)
+                .summary("Per agent: its budgets per provider, and the provider a call would get now and why")
+                .query("model", model).answers("ProviderStatusList").json(endpoint, this::providerStatus);
+        r.get("/api/token-usage/provider-status/{agent}").tag("token-usage").scope(Scope.ANALYTICS)
+                .summary("One agent's budgets per provider, and the provider a call would get now and why")
+                .pathParam("agent", agent).query("model", model).answers("ProviderStatus").errors(400).json(endpoint, this::agentStatus);
+        r.get("/api/token-usage/emergency-status").tag("token-usage").scope(Scope.ANALYTICS)
+                .summary("Whether an emergency blocks non-priority traffic, which budgets block, this month's usage")
+                .answers("EmergencyStatus").json(endpoint, this::emergencyStatus);
+        r.post("/api/token-usage/test-ai-call").tag("token-usage").scope(Scope.ADMIN)
+                .summary("Make one call for an agent through the pipeline, as its traffic would (budgets, fallback, ledger)")
+                .accepts("TestAiCallRequest").answers("TestAiCallAnswer").errors(400, 404, 429, 502, 503, 504)
+                .json(endpoint, this::testCall);
+        r.post("/api/token-usage/reset/{agent}").tag("token-usage").scope(Scope.ADMIN)
+                .summary("Reset an agent's budget counters of the current period (audit-logged)")
+                .pathParam("agent", agent).answers("BudgetReset").errors(400).json(endpoint, this::reset);
+        GovernanceSchemas.tokenUsage(r);
     }
 
     private JsonNode providerStatus(ServerRequest req, Principal caller) {
@@ -186,7 +199,7 @@ public final class TokenUsageRoutes {
             }
             chat.put("max_tokens", maxTokens.asInt());
         }
-        String requestId = ResponseHeaders.requestId(null);
+        String requestId = dev.tollgate.api.RequestLog.requestId(req);
         Inbound inbound = new Inbound(name -> name.equalsIgnoreCase("x-tollgate-agent") ? Optional.of(agent)
                 : req.headers().first(HeaderNames.create(name)), json.writeValueAsBytes(chat), parser);
         RequestContext ctx = pipeline.newContext(requestId, Endpoint.CHAT, inbound);

@@ -33,7 +33,8 @@ public final class GatewayServer implements AutoCloseable {
 
     private final WebServer server;
 
-    public GatewayServer(ServerConfig config, OpenAiErrors errors, AnthropicErrors anthropicErrors, Consumer<HttpRouting.Builder> routes) {
+    public GatewayServer(ServerConfig config, OpenAiErrors errors, AnthropicErrors anthropicErrors, RequestLog requestLog,
+                         Consumer<HttpRouting.Builder> routes) {
         TransportErrors transportErrors = new TransportErrors(errors, anthropicErrors, config.maxHeaderBytes());
         DirectHandlers.Builder direct = DirectHandlers.builder();
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
@@ -53,6 +54,7 @@ public final class GatewayServer implements AutoCloseable {
                         .build())
                 .directHandlers(direct.build())
                 .routing(r -> {
+                    r.addFilter(requestLog);
                     r.addFilter(new ConnectionCloseFilter());
                     routes.accept(r);
                     r.any((req, res) -> {

@@ -53,7 +53,7 @@ public final class ProxyRoute {
 
     /** Serves one request of {@code endpoint}, its body parsed by {@code parser}. */
     public void serve(ServerRequest req, ServerResponse res, Endpoint endpoint, Inbound.RequestParser parser) {
-        String requestId = ResponseHeaders.requestId(req.headers().first(HeaderNames.create(ResponseHeaders.REQUEST_ID)).orElse(null));
+        String requestId = RequestLog.requestId(req);
         res.header(ResponseHeaders.REQUEST_ID, requestId);
         Inbound inbound = Inbound.reading(name -> req.headers().first(HeaderNames.create(name)), () -> bodies.read(req), parser);
         RequestContext ctx = pipeline.newContext(requestId, endpoint, inbound);

@@ -25,6 +25,7 @@ final class Launcher {
             e.problems().forEach(p -> System.err.println("  - " + p));
             return EXIT_BAD_CONFIG;
         }
+        StderrLog.use(loaded.observability().logFormat());
         Gateway gateway;
         try {
             gateway = Gateway.start(loaded);

@@ -16,7 +16,8 @@ final class ConfigBinder {
 
     private static final Set<String> ROOT_KEYS =
             Set.of("server", "data_dir", "master_key", "default_model", "providers", "pricing", "ledger", "signup", "aliases",
-                    "rate_limits", "alerts", "budgets", "budget_settings", "storage", "counters");
+                    "rate_limits", "alerts", "budgets", "budget_settings", "storage", "counters",
+                    "metrics", "logging");
     private static final Set<String> PRICE_KEYS = Set.of("input_cost_per_token", "output_cost_per_token",
             "cache_read_input_token_cost", "cache_creation_input_token_cost", "output_cost_per_reasoning_token");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "max_header_bytes");
@@ -66,11 +67,30 @@ final class ConfigBinder {
         List<BudgetRuleConfig> budgets = BudgetRuleParser.rules(tree, problems, budgetSettings.zone(), providerNames);
         StorageConfig storage = StorageBinder.storage(tree.child("storage"));
         CountersConfig counters = StorageBinder.counters(tree.child("counters"));
+        ObservabilityConfig observability = observability(tree);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new TollgateConfig(server, dataDir, masterKey, defaultModel == null ? guessDefaultModel(providers) : defaultModel,
-                providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters);
+                providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability);
+    }
+
+    private static ObservabilityConfig observability(ConfigTree tree) {
+        ConfigTree metrics = tree.child("metrics");
+        metrics.rejectUnknown(Set.of("require_key"));
+        boolean requireKey = metrics.bool("require_key", ObservabilityConfig.DEFAULTS.metricsRequireKey());
+        ConfigTree logging = tree.child("logging");
+        logging.rejectUnknown(Set.of("format"));
+        String format = logging.string("format", ObservabilityConfig.DEFAULTS.logFormat().configName());
+        ObservabilityConfig.LogFormat logFormat = switch (format.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "text" -> ObservabilityConfig.LogFormat.TEXT;
+            case "json" -> ObservabilityConfig.LogFormat.JSON;
+            default -> {
+                logging.problem("format", "'" + format + "' (expected: text or json)");
+                yield ObservabilityConfig.DEFAULTS.logFormat();
+            }
+        };
+        return new ObservabilityConfig(requireKey, logFormat);
     }
 
     private static PricingConfig pricing(ConfigTree t) {

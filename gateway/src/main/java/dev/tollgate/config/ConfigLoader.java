@@ -34,6 +34,7 @@ public final class ConfigLoader {
             }
         }
         tree = EnvConfig.withAlertWebhook(tree, env.get("TOLLGATE_ALERT_WEBHOOK_URL"));
+        tree = EnvConfig.withLogFormat(tree, env.get("TOLLGATE_LOG_FORMAT"));
         return new ConfigBinder(interpolator).bind(tree);
     }
 

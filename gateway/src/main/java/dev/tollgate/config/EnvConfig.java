@@ -66,12 +66,8 @@ final class EnvConfig {
         if (url == null || url.isBlank()) {
             return tree;
         }
-        ObjectNode root;
-        if (tree == null || tree.isMissingNode() || tree.isNull()) {
-            root = JsonNodeFactory.instance.objectNode();
-        } else if (tree instanceof ObjectNode object) {
-            root = object;
-        } else {
+        ObjectNode root = rootObject(tree);
+        if (root == null) {
             return tree;
         }
         tools.jackson.databind.JsonNode alerts = root.get("alerts");
@@ -85,6 +81,34 @@ final class EnvConfig {
         }
         ArrayNode list = hooks instanceof ArrayNode a ? a : alertsNode.putArray("webhooks");
         list.addObject().put("url", literal(url.strip()));
+        return root;
+    }
+
+    /** The tree's root mapping to add to (a new one for no tree), or {@code null} when the root is not a mapping. */
+    private static ObjectNode rootObject(tools.jackson.databind.JsonNode tree) {
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        return tree instanceof ObjectNode object ? object : null;
+    }
+
+    /** {@code TOLLGATE_LOG_FORMAT} as {@code logging.format}, unless the file sets one (the file wins, as everywhere). */
+    static tools.jackson.databind.JsonNode withLogFormat(tools.jackson.databind.JsonNode tree, String format) {
+        if (format == null || format.isBlank()) {
+            return tree;
+        }
+        ObjectNode root = rootObject(tree);
+        if (root == null) {
+            return tree;
+        }
+        tools.jackson.databind.JsonNode logging = root.get("logging");
+        if (logging != null && !logging.isNull() && !logging.isObject()) {
+            return root;
+        }
+        ObjectNode loggingNode = logging instanceof ObjectNode o ? o : root.putObject("logging");
+        if (!loggingNode.has("format")) {
+            loggingNode.put("format", literal(format.strip()));
+        }
         return root;
     }
 

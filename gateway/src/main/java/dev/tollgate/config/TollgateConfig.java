@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param budgets      the budget rules of the configuration ({@code budgets:}); more come from {@code /governance/budgets}
  * @param storage      where keys, budgets, alerts and the ledger live: SQLite (default) or PostgreSQL ({@code storage:})
  * @param counters     where budget and rate-limit counters live: this process (default) or Redis ({@code counters:})
+ * @param observability {@code metrics:} (key protection of {@code /metrics}) and {@code logging:} (the log format)
  */
 public record TollgateConfig(
         ServerConfig server,
@@ -35,7 +36,8 @@ public record TollgateConfig(
         List<BudgetRuleConfig> budgets,
         BudgetSettingsConfig budgetSettings,
         StorageConfig storage,
-        CountersConfig counters) {
+        CountersConfig counters,
+        ObservabilityConfig observability) {
 
     public TollgateConfig {
         providers = List.copyOf(providers);
@@ -46,23 +48,23 @@ public record TollgateConfig(
     }
 
     public TollgateConfig withServer(ServerConfig newServer) {
-        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters);
+        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability);
     }
 
     /** The same settings serving {@code newProviders} with {@code newDefaultModel}. */
     public TollgateConfig withProviders(List<ProviderConfig> newProviders, String newDefaultModel) {
-        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters);
+        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability);
     }
 
     public TollgateConfig withPort(int port) {
-        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters);
+        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability);
     }
 
     public TollgateConfig withDataDir(Path dir) {
-        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters);
+        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability);
     }
 
     public TollgateConfig withMasterKey(Optional<Secret> key) {
-        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters);
+        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability);
     }
 }

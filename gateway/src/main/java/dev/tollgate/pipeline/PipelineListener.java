@@ -53,6 +53,13 @@ public interface PipelineListener {
     default void budgetSettled(BudgetSnapshot snapshot) {
     }
 
+    /**
+     * A deployment's circuit breaker changed state (the hook a breaker in the attempt chain feeds: call it on
+     * every transition, from any thread; the metrics' circuit-state gauge shows the latest per deployment).
+     */
+    default void circuitChanged(Deployment deployment, CircuitState state) {
+    }
+
     /** All of {@code listeners}, in order; each callback reaches every one, whatever the others throw. */
     static PipelineListener all(List<PipelineListener> listeners) {
         return new Isolated(List.copyOf(listeners));
@@ -107,6 +114,11 @@ public interface PipelineListener {
         @Override
         public void budgetSettled(BudgetSnapshot snapshot) {
             each("budgetSettled", l -> l.budgetSettled(snapshot));
+        }
+
+        @Override
+        public void circuitChanged(Deployment deployment, CircuitState state) {
+            each("circuitChanged", l -> l.circuitChanged(deployment, state));
         }
     }
 }

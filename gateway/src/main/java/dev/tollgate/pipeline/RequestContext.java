@@ -26,6 +26,7 @@ public final class RequestContext {
     private RoutePlan plan;
     private String routingReason;
     private Deployment deployment;
+    private Deployment previousDeployment;
     private int attempts;
     private long firstTokenNanos = -1;
     private int promptTokensEstimate = -1;
@@ -136,8 +137,19 @@ public final class RequestContext {
     }
 
     void attempt(Deployment target) {
+        this.previousDeployment = deployment;
         this.deployment = target;
         this.attempts++;
+    }
+
+    /** The deployment of the attempt before the latest one; {@code null} during the first (a retry repeats it). */
+    public Deployment previousAttempt() {
+        return previousDeployment;
+    }
+
+    /** The first step's target of the plan: any other deployment attempted is a fallback. {@code null} before routing. */
+    public Deployment plannedFirst() {
+        return plan == null || plan.steps().isEmpty() ? null : plan.steps().getFirst().target();
     }
 
     /** Keeps {@code value} for this call under {@code key}, for a later stage of the policy that owns the key. */

@@ -74,6 +74,11 @@ public interface UsageLedger extends AutoCloseable {
     /** Whether the ledger can currently store events (for {@code /ready}). */
     boolean healthy();
 
+    /** What is accepted but not yet stored (the metrics' ledger queue depth and journal lag). */
+    default LedgerBacklog backlog() {
+        return LedgerBacklog.NONE;
+    }
+
     /** Stores what is queued (for a bounded time), then releases resources. */
     @Override
     void close();

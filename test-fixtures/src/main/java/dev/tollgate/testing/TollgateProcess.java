@@ -29,10 +29,19 @@ public final class TollgateProcess {
 
     /** Starts {@code tollgate ARGS…}; stdout and stderr are merged. */
     public static Process start(Map<String, String> env, String... args) {
+        return start(true, env, args);
+    }
+
+    /** Starts {@code tollgate ARGS…} with stderr (the log) apart from stdout (where it says where it serves). */
+    public static Process startWithLogApart(Map<String, String> env, String... args) {
+        return start(false, env, args);
+    }
+
+    private static Process start(boolean merged, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(merged);
         builder.environment().keySet().removeIf(k -> k.startsWith("OPENAI_") || k.startsWith("TOLLGATE_")
                 || k.endsWith("_BASE_URL") || k.equals("DEFAULT_AI_MODEL") || k.endsWith("_API_KEY"));
         builder.environment().putAll(env);

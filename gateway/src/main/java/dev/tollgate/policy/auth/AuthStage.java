@@ -7,15 +7,19 @@ import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.pipeline.Stage;
 import dev.tollgate.provider.ProviderResponse;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.MDC;
 
 /**
  * First stage: finds the caller's key ({@code Authorization: Bearer …} or Anthropic's {@code x-api-key}),
  * asks the {@link Authenticator} who it is, and requires the route's scope. 401 for a missing or unknown
- * key, 403 for a missing scope.
+ * key, 403 for a missing scope. The caller's org joins the request's log context ({@link dev.tollgate.pipeline.LogContext#ORG}).
  */
 public final class AuthStage implements Stage {
+
 
     private final Authenticator authenticator;
     private final Scope required;
@@ -33,13 +37,19 @@ public final class AuthStage implements Stage {
 
     /** Authenticates a request outside the pipeline (reads like {@code /v1/models}) the same way. */
     public static Principal check(Authenticator authenticator, Scope required, Function<String, Optional<String>> headers) {
+        return checkAny(authenticator, List.of(required), headers);
+    }
+
+    /** Like {@link #check}, for a route that any one of {@code anyOf} opens ({@code /metrics}: admin or analytics). */
+    public static Principal checkAny(Authenticator authenticator, List<Scope> anyOf, Function<String, Optional<String>> headers) {
         Optional<String> key = presentedKey(headers);
         Principal principal = authenticator.authenticate(key).orElseThrow(() -> GatewayException.unauthorized(key.isEmpty()
                 ? "missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'"
                 : "invalid API key"));
-        if (!principal.has(required)) {
-            throw GatewayException.forbidden("missing_scope", "this key lacks the '" + required.name().toLowerCase(java.util.Locale.ROOT)
-                    + "' scope needed here");
+        MDC.put(dev.tollgate.pipeline.LogContext.ORG, principal.orgId());
+        if (anyOf.stream().noneMatch(principal::has)) {
+            String names = anyOf.stream().map(s -> "'" + s.name().toLowerCase(java.util.Locale.ROOT) + "'").collect(Collectors.joining(" or "));
+            throw GatewayException.forbidden("missing_scope", "this key lacks the " + names + " scope needed here");
         }
         return principal;
     }

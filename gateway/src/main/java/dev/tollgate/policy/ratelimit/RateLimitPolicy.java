@@ -74,6 +74,40 @@ public final class RateLimitPolicy {
                 limits, deployment));
     }
 
+    /**
+     * What each of a provider's limits has left in its current window, by window ({@code rpm}, {@code rpd},
+     * {@code tpm}; only the limits it has), for the rate-limit headroom gauges. One read of the counters.
+     */
+    public java.util.Map<String, Long> headroom(dev.tollgate.config.ProviderConfig provider) {
+        RateLimits limits = provider.limits();
+        String prefix = "rl:deployment:" + provider.name();
+        Instant now = clock.instant();
+        java.util.Map<String, Long> limitOf = new java.util.LinkedHashMap<>();
+        List<String> keys = new ArrayList<>(3);
+        if (limits.rpm() > 0) {
+            limitOf.put("rpm", limits.rpm());
+            keys.add(Window.minute(now).key(prefix, "rpm"));
+        }
+        if (limits.rpd() > 0) {
+            limitOf.put("rpd", limits.rpd());
+            keys.add(Window.day(now).key(prefix, "rpd"));
+        }
+        if (limits.tpm() > 0) {
+            limitOf.put("tpm", limits.tpm());
+            keys.add(Window.minute(now).key(prefix, "tpm"));
+        }
+        if (keys.isEmpty()) {
+            return java.util.Map.of();
+        }
+        List<Long> used = counters.values(keys);
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        int i = 0;
+        for (var e : limitOf.entrySet()) {
+            out.put(e.getKey(), Math.max(0, e.getValue() - used.get(i++)));
+        }
+        return out;
+    }
+
     /** Whose limits these are; {@code served} is the deployment that must have served the call for its tokens to count. */
     private record Subject(String prefix, String label, RateLimits limits, Deployment served) {
     }

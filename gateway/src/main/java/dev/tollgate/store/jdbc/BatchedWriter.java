@@ -190,6 +190,11 @@ public final class BatchedWriter {
         return settled.get() >= target;
     }
 
+    /** Events appended and not yet stored (or given up): the writer's queue depth. */
+    public long pending() {
+        return Math.max(0, appended.get() - settled.get());
+    }
+
     /** How many batch writes failed (and were retried) so far: a deadlock or an outage shows here. */
     public long failedWrites() {
         return failedWrites.get();

@@ -388,6 +388,18 @@ public final class JournaledUsageLedger implements UsageLedger {
         return ledger.count();
     }
 
+    /** The ledger's queue, the lines held in memory, and the segment files not yet retired. */
+    @Override
+    public dev.tollgate.store.LedgerBacklog backlog() {
+        long segments;
+        try {
+            segments = segments().size();
+        } catch (IOException e) {
+            segments = -1;
+        }
+        return new dev.tollgate.store.LedgerBacklog(ledger.backlog().queuedEvents(), heldLines(), segments);
+    }
+
     /** False while the journal holds events it cannot write, or while the ledger cannot store. */
     @Override
     public boolean healthy() {

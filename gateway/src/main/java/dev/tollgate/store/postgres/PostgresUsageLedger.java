@@ -93,6 +93,11 @@ public final class PostgresUsageLedger implements UsageLedger {
         return writer.healthy();
     }
 
+    @Override
+    public dev.tollgate.store.LedgerBacklog backlog() {
+        return new dev.tollgate.store.LedgerBacklog(writer.pending(), 0, 0);
+    }
+
     /** Batch writes that failed and were retried so far (a deadlock between instances would count here). */
     long failedWrites() {
         return writer.failedWrites();

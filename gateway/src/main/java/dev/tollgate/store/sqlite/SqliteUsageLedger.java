@@ -138,6 +138,11 @@ public final class SqliteUsageLedger implements UsageLedger {
     }
 
     @Override
+    public dev.tollgate.store.LedgerBacklog backlog() {
+        return new dev.tollgate.store.LedgerBacklog(writer.pending(), 0, 0);
+    }
+
+    @Override
     public void close() {
         writer.close();
     }
