@@ -5,7 +5,11 @@
 # its own rpm/tpm limits, deployment rate limits (rpm, rpd, tpm), three budget rules matching every call
 # (tokens per agent × provider, dollars per org, requests per day), routing, and the SQLite ledger.
 # Limits are set far above what a run can reach, so every call pays for the checks and none is refused.
-# Usage: bench/run-peers.sh [extra bench-peers.sh args]   (env: DURATION, ROUNDS, PROFILES, POLICIES=off, ...)
+# The exact cache is on, and its lookup misses on every call (CACHE=miss, the default: answers are never stored,
+# max_entry_bytes 1, and identical calls do not wait for each other, single_flight_wait_ms 0), as DESIGN.md §6
+# measures; CACHE=hit stores the first answer, so every later call of the repeated prompt is a hit (the
+# throughput of the cache-hit path); CACHE=off leaves the cache out.
+# Usage: bench/run-peers.sh [extra bench-peers.sh args]   (env: DURATION, ROUNDS, PROFILES, POLICIES=off, CACHE, ...)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PEERS=${BENCH_PEERS:-$ROOT/../shared/bench/bench-peers.sh}
@@ -41,6 +45,12 @@ budgets:
   - {name: org-dollars, scope: {org: default}, metric: cost_usd, period: month, limit: 1000000000}
   - {name: all-requests, metric: requests, period: day, limit: 1000000000}
 YAML
+  case ${CACHE:-miss} in
+    miss) printf 'cache:\n  exact: {enabled: true}\n  max_entry_bytes: 1\n  single_flight_wait_ms: 0\n' >> "$CONFIG" ;;
+    hit) printf 'cache:\n  exact: {enabled: true}\n' >> "$CONFIG" ;;
+    off) ;;
+    *) echo "CACHE=$CACHE (expected: miss, hit or off)" >&2; exit 2 ;;
+  esac
   SECRET=$($JAVA -jar "$JAR" keys create --name bench --rpm 1000000000 --tpm 1000000000 --config "$CONFIG" | grep -E '^tg-' | head -1)
   [[ -n $SECRET ]] || { echo "could not create the bench key" >&2; exit 1; }
   AUTH="Authorization: Bearer $SECRET; X-Tollgate-Agent: bench; X-Tollgate-Feature: load"

@@ -2,6 +2,7 @@ package dev.tollgate;
 
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.store.journal.JournaledUsageLedger;
+import dev.tollgate.store.memory.CaffeineExactCacheStore;
 import dev.tollgate.store.memory.InMemoryCounterStore;
 import dev.tollgate.store.sqlite.SqliteAlertStore;
 import dev.tollgate.store.sqlite.SqliteBudgetStore;
@@ -15,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The zero-setup stores of one instance: one SQLite file ({@code DATA_DIR/tollgate.db}, WAL) for the
- * ledger, keys, budgets and alerts, the ledger behind a local journal, and counters in this process.
+ * ledger, keys, budgets and alerts, the ledger behind a local journal, and counters and the exact cache in this
+ * process.
  * The file opens and migrates on its own thread while the rest of the gateway starts.
  */
 public final class EmbeddedStoreFactory implements StoreFactory {
@@ -33,6 +35,6 @@ public final class EmbeddedStoreFactory implements StoreFactory {
             }
         };
         return new Stores(ledger, new SqliteKeyStore(database), new SqliteBudgetStore(database), new SqliteAlertStore(database),
-                new InMemoryCounterStore(clock), awaitReady, ledger::close);
+                new InMemoryCounterStore(clock), new CaffeineExactCacheStore(config.cache().maxBytes(), clock), awaitReady, ledger::close);
     }
 }

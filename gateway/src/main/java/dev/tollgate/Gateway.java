@@ -199,6 +199,7 @@ public final class Gateway implements AutoCloseable {
         spikes.close();
         server.close();
         alerts.close();
+        assembly.cache().close();
         stores.close();
         providers.close();
     }

@@ -3,6 +3,7 @@ package dev.tollgate;
 import dev.tollgate.admin.AlertRoutes;
 import dev.tollgate.admin.AnalyticsRoutes;
 import dev.tollgate.admin.BudgetRoutes;
+import dev.tollgate.admin.CacheRoutes;
 import dev.tollgate.admin.DashboardRoutes;
 import dev.tollgate.admin.GovernanceRoutes;
 import dev.tollgate.admin.SignupRoute;
@@ -70,6 +71,7 @@ final class HttpRoutes {
     private final MetricsEndpoint metrics;
     private final SwaggerUiRoutes swaggerUi;
     private final RouteTable table = new RouteTable();
+    private final CacheRoutes cacheRoutes;
 
     HttpRoutes(Parts parts, OpenAiErrors errors) {
         TollgateConfig config = parts.config();
@@ -102,6 +104,7 @@ final class HttpRoutes {
         this.dashboard = DashboardRoutes.load();
         this.metrics = new MetricsEndpoint(parts.metrics(), parts.assembly().authenticator(), errors, config.observability().metricsRequireKey());
         this.swaggerUi = SwaggerUiRoutes.load();
+        this.cacheRoutes = new CacheRoutes(parts.assembly().cache(), issuer, endpoint, json);
         declare(json);
     }
 
@@ -144,6 +147,7 @@ final class HttpRoutes {
         budgetRoutes.register(table);
         tokenUsage.register(table);
         dashboard.register(table);
+        cacheRoutes.register(table);
     }
 
     /** The schemas of the open and ingestion routes declared above. */

@@ -20,6 +20,9 @@ import dev.tollgate.policy.budget.BudgetEstimator;
 import dev.tollgate.policy.budget.BudgetRuleSet;
 import dev.tollgate.policy.budget.BudgetStage;
 import dev.tollgate.policy.budget.CounterBudgetPolicy;
+import dev.tollgate.policy.cache.CachePolicy;
+import dev.tollgate.policy.cache.CacheStage;
+import dev.tollgate.policy.cache.semantic.SemanticCacheProvider;
 import dev.tollgate.policy.limits.RequestLimitsStage;
 import dev.tollgate.policy.ratelimit.DeploymentLimitStage;
 import dev.tollgate.policy.ratelimit.RateLimitPolicy;
@@ -50,6 +53,7 @@ final class PipelineAssembly {
     private final StoredKeyAuthenticator issuedKeys;
     private final CounterBudgetPolicy budgets;
     private final RateLimitPolicy rateLimits;
+    private final CachePolicy cache;
 
     private PipelineAssembly(Parts parts, List<PipelineListener> listeners) {
         TollgateConfig config = parts.config();
@@ -63,6 +67,8 @@ final class PipelineAssembly {
         this.authenticator = authenticator(config, issuedKeys);
         this.budgets = new CounterBudgetPolicy(new CounterBudgetPolicy.Parts(budgetRules, parts.stores().counters(),
                 new BudgetEstimator(parts.tokens(), parts.prices()), parts.catalog(), config.budgetSettings(), listener, clock));
+        this.cache = new CachePolicy(new CachePolicy.Parts(config.cache(), parts.stores().exactCache(), SemanticCacheProvider.load(),
+                tools.jackson.databind.json.JsonMapper.builder().build(), clock));
         this.rateLimits = new RateLimitPolicy(parts.stores().counters(), parts.tokens(), config.rateLimits(), clock);
         this.pipeline = new Pipeline(stages(parts, rateLimits), listener, parts.prices(), clock);
     }
@@ -79,7 +85,8 @@ final class PipelineAssembly {
      *   <li>request limits: parse the body, the call's tags (400);</li>
      *   <li>key rate limit: the key's rpm and tpm, before routing (429);</li>
      *   <li>routing: a {@link dev.tollgate.pipeline.RoutePlan} from the strategy the model name picks (400, 403, 404);</li>
-     *   <li>[cache]: answers from a stored answer, or fills itself when the call is delivered;</li>
+     *   <li>cache: answers from a stored answer (exact, semantic or workflow tier), or fills itself when the call
+     *       is delivered in full (400 for a malformed cache or workflow header);</li>
      *   <li>budgets: transform the plan (a fallback provider) and keep the call's reservation;</li>
      *   <li>attempts: per step of the plan, budget reservation, deployment rate limit, [circuit breaker],
      *       upstream call; the next step when one is skipped or fails before the first byte.</li>
@@ -94,8 +101,9 @@ final class PipelineAssembly {
                 new RequestLimitsStage(),
                 new RateLimitStage(rateLimits),
                 new RoutingStage(catalog, autopilot),
-                // Cache slot: the exact and semantic cache stage goes here, after routing (its keys use the
-                // resolved model) and before budgets (a hit reserves nothing and calls no upstream).
+                // After routing (its keys use the resolved model), before budgets (a hit reserves nothing and calls
+                // no upstream); after the key's rate limit, so a hit still counts as one of the key's requests.
+                new CacheStage(cache),
                 new BudgetStage(budgets),
                 new FallbackStage(attemptStages(rateLimits)));
     }
@@ -145,5 +153,10 @@ final class PipelineAssembly {
     /** The key and deployment rate limits (the metrics read each provider's headroom). */
     RateLimitPolicy rateLimits() {
         return rateLimits;
+    }
+
+    /** The response cache: its tiers, stores and invalidation. */
+    CachePolicy cache() {
+        return cache;
     }
 }

@@ -6,7 +6,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Builds every store a gateway uses from its configuration: the usage ledger, keys and orgs, budget
- * rules, alerts and the shared counters. {@link #forConfig} is the one switch between the embedded stores
+ * rules, alerts, the shared counters and the exact cache. {@link #forConfig} is the one switch between the embedded stores
  * (SQLite and in-process counters, zero setup) and the scale-out ones (PostgreSQL and Redis, shared by
  * many instances), which implement the same store interfaces.
  */

@@ -158,8 +158,12 @@ class DashboardBrowserTest {
         JsonNode api = api(acmeAnalytics, "/analytics/cost-summary?period=24h");
         JsonNode tiles = seen.path("analytics").path("overview");
         for (String field : List.of("cost_usd", "requests", "errors", "total_tokens", "input_tokens", "output_tokens", "cached_tokens",
-                "cache_savings_usd", "avg_latency_ms", "price_unknown_requests")) {
+                "cache_savings_usd", "avg_latency_ms", "price_unknown_requests", "cache_hits", "cache_hit_rate")) {
             assertThat(tile(tiles, field).path("value").asDouble()).as(field).isEqualTo(api.path(field).asDouble());
+        }
+        for (String tier : List.of("exact", "semantic", "workflow")) {
+            assertThat(tile(tiles, "cache_" + tier + "_savings_usd").path("value").asDouble()).as(tier)
+                    .isEqualTo(api.path("cache_tiers").path(tier).path("savings_usd").asDouble());
         }
         // The hand-computed part: acme's reported calls of the last 24 hours, plus what the proxied calls cost.
         double proxied = row(api(acmeAnalytics, "/analytics/breakdown?by=provider&period=24h").path("rows"), "provider", "sim").path("cost_usd").asDouble();
@@ -226,11 +230,11 @@ class DashboardBrowserTest {
         JsonNode csv = seen.path("analytics").path("csv");
         assertThat(csv.path("breakdown").path("filename").asString()).isEqualTo("tollgate-breakdown-feature.csv");
         List<String> lines = csv.path("breakdown").path("text").asString().lines().toList();
-        assertThat(lines.getFirst()).isEqualTo("Feature,Requests,Errors,Input tokens,Output tokens,Cached tokens,Tokens,Cost,Cache savings,Avg latency");
+        assertThat(lines.getFirst()).isEqualTo("Feature,Requests,Errors,Input tokens,Output tokens,Cached tokens,Tokens,Cost,Cache savings,Cache hits,Avg latency");
         JsonNode api = api(acmeAnalytics, "/analytics/breakdown?by=feature&period=24h").path("rows");
         assertThat(lines).hasSize(api.size() + 1);
         List<String> fields = List.of("requests", "errors", "input_tokens", "output_tokens", "cached_tokens", "total_tokens", "cost_usd",
-                "cache_savings_usd", "avg_latency_ms");
+                "cache_savings_usd", "cache_hits", "avg_latency_ms");
         for (String line : lines.subList(1, lines.size())) {
             String[] cells = line.split(",");
             JsonNode expected = row(api, "feature", cells[0]);

@@ -1,6 +1,7 @@
 package dev.tollgate.admin;
 
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.store.CacheTotals;
 import dev.tollgate.store.UsageTotals;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -28,7 +29,20 @@ final class UsageJson {
                 .put("price_unknown_requests", t.priceUnknown()).put("refused_requests", t.refused())
                 .put("estimated_requests", t.estimated())
                 .put("avg_latency_ms", t.requests() == 0 ? 0 : Math.round((double) t.latencyMsSum() / t.requests()));
+        CacheTotals c = t.cache();
+        into.put("cache_hits", c.hits()).put("cache_hit_rate", Math.round(t.cacheHitRate() * 10_000) / 10_000.0);
+        ObjectNode tiers = into.putObject("cache_tiers");
+        tier(tiers, "exact", c.exactHits(), c.exactSavedUsd(), t);
+        tier(tiers, "semantic", c.semanticHits(), c.semanticSavedUsd(), t);
+        tier(tiers, "workflow", c.workflowHits(), c.workflowSavedUsd(), t);
         return into;
+    }
+
+    /** One tier's hits, their share of the calls that reached the cache, and what they saved. */
+    private static void tier(ObjectNode tiers, String name, long hits, double saved, UsageTotals t) {
+        long reached = t.requests() - t.refused();
+        tiers.putObject(name).put("hits", hits).put("hit_rate", reached <= 0 ? 0 : Math.round(hits * 10_000.0 / reached) / 10_000.0)
+                .put("savings_usd", round(saved));
     }
 
     ObjectNode event(UsageEvent e) {
@@ -42,7 +56,8 @@ final class UsageJson {
                 .put("cost_usd", round(e.costUsd())).put("price_known", e.priceKnown()).put("cache_savings_usd", round(e.savedUsd()))
                 .put("latency_ms", e.latencyMs()).put("ttft_ms", e.firstTokenMs()).put("status", e.status())
                 .put("error_code", e.errorCode()).put("stream", e.stream()).put("attempts", e.attempts())
-                .put("cache", e.cacheTier()).put("routing_reason", e.routingReason());
+                .put("cache", e.cacheTier()).put("cache_tier", e.cacheTier()).put("cost_avoided_usd", round(e.savedUsd()))
+                .put("routing_reason", e.routingReason());
         return n;
     }
 

@@ -25,12 +25,20 @@ public final class ResponseHeaders {
         return "req_" + dev.tollgate.model.TimeOrderedId.next().replace("-", "");
     }
 
-    /** Headers known once the route is chosen: provider, model, cache, routing reason, and the policies' (rate limits). */
+    /**
+     * Headers known once the route is chosen: provider, model, cache, routing reason, and the policies' (rate limits,
+     * {@code x-tollgate-cache-similarity}).
+     */
     public static void routed(ServerResponse res, RequestContext ctx) {
         ctx.deployment().ifPresent((Deployment d) -> {
             res.header("x-tollgate-provider", safe(d.providerName()));
             res.header("x-tollgate-model", safe(d.upstreamModel()));
         });
+        if (ctx.deployment().isEmpty()) {
+            // A cache hit: the provider and model whose stored answer is replayed.
+            ctx.cachedProvider().ifPresent(p -> res.header("x-tollgate-provider", safe(p)));
+            ctx.cachedModel().ifPresent(m -> res.header("x-tollgate-model", safe(m)));
+        }
         res.header("x-tollgate-cache", safe(ctx.cacheTier()));
         ctx.routingReason().ifPresent(reason -> res.header("x-tollgate-routing-reason", safe(reason)));
         ctx.responseHeaders().forEach(res::header); // the x-ratelimit-* family where limits apply

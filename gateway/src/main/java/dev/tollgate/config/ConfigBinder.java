@@ -17,7 +17,7 @@ final class ConfigBinder {
     private static final Set<String> ROOT_KEYS =
             Set.of("server", "data_dir", "master_key", "default_model", "providers", "pricing", "ledger", "signup", "aliases",
                     "rate_limits", "alerts", "budgets", "budget_settings", "storage", "counters",
-                    "metrics", "logging");
+                    "metrics", "logging", "cache");
     private static final Set<String> PRICE_KEYS = Set.of("input_cost_per_token", "output_cost_per_token",
             "cache_read_input_token_cost", "cache_creation_input_token_cost", "output_cost_per_reasoning_token");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "max_header_bytes");
@@ -68,11 +68,12 @@ final class ConfigBinder {
         StorageConfig storage = StorageBinder.storage(tree.child("storage"));
         CountersConfig counters = StorageBinder.counters(tree.child("counters"));
         ObservabilityConfig observability = observability(tree);
+        CacheConfig cache = CacheBinder.cache(tree.child("cache"));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new TollgateConfig(server, dataDir, masterKey, defaultModel == null ? guessDefaultModel(providers) : defaultModel,
-                providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability);
+                providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache);
     }
 
     private static ObservabilityConfig observability(ConfigTree tree) {

@@ -23,6 +23,7 @@ final class EnvConfig {
         putIfSet(root, "default_model", env.get("DEFAULT_AI_MODEL"));
         putIfSet(root, "data_dir", env.get("TOLLGATE_DATA_DIR"));
         StorageBinder.env(root, env);
+        CacheBinder.env(root, env);
         ArrayNode providers = f.arrayNode();
         if (set(env, "OPENAI_API_KEY") || set(env, "OPENAI_BASE_URL")) {
             ObjectNode p = providers.addObject().put("name", "openai").put("kind", "openai");

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param storage      where keys, budgets, alerts and the ledger live: SQLite (default) or PostgreSQL ({@code storage:})
  * @param counters     where budget and rate-limit counters live: this process (default) or Redis ({@code counters:})
  * @param observability {@code metrics:} (key protection of {@code /metrics}) and {@code logging:} (the log format)
+ * @param cache        the response cache's tiers, per org ({@code cache:})
  */
 public record TollgateConfig(
         ServerConfig server,
@@ -37,7 +38,8 @@ public record TollgateConfig(
         BudgetSettingsConfig budgetSettings,
         StorageConfig storage,
         CountersConfig counters,
-        ObservabilityConfig observability) {
+        ObservabilityConfig observability,
+        CacheConfig cache) {
 
     public TollgateConfig {
         providers = List.copyOf(providers);
@@ -48,23 +50,23 @@ public record TollgateConfig(
     }
 
     public TollgateConfig withServer(ServerConfig newServer) {
-        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability);
+        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache);
     }
 
     /** The same settings serving {@code newProviders} with {@code newDefaultModel}. */
     public TollgateConfig withProviders(List<ProviderConfig> newProviders, String newDefaultModel) {
-        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability);
+        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache);
     }
 
     public TollgateConfig withPort(int port) {
-        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability);
+        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache);
     }
 
     public TollgateConfig withDataDir(Path dir) {
-        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability);
+        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache);
     }
 
     public TollgateConfig withMasterKey(Optional<Secret> key) {
-        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability);
+        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache);
     }
 }

@@ -2,6 +2,7 @@ package dev.tollgate.pipeline;
 
 import dev.tollgate.model.Principal;
 import dev.tollgate.model.TimeOrderedId;
+import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
 import dev.tollgate.provider.Deployment;
 import dev.tollgate.usage.PriceTable;
@@ -10,7 +11,7 @@ import dev.tollgate.usage.PriceTable;
  * The one place a call ends. {@link #settle} runs exactly once per call, whichever way it ended
  * ({@link Ending}): it prices the call and builds its usage event, settles what the policies reserved
  * ({@link RequestContext#onSettle}: rate limits, budgets), hands a delivered answer to the
- * {@link DeliveredHook}s (the cache), tells the listeners of a refusal, and hands the event to them
+ * {@link DeliveredHook}s (the cache), bills a call answered from the cache nothing, tells the listeners of a refusal, and hands the event to them
  * (ledger, metrics, alerts) when the call passed authentication. A second settlement of one call is a
  * programming error and is refused.
  */
@@ -51,13 +52,18 @@ final class CallSettler {
     private UsageEvent event(RequestContext ctx, Outcome outcome) {
         Principal principal = ctx.principal().orElse(null);
         Deployment deployment = ctx.deployment().orElse(null);
-        String provider = deployment == null ? null : deployment.providerName();
+        String provider = deployment == null ? ctx.cachedProvider().orElse(null) : deployment.providerName();
         String model = ctx.deployment().map(Deployment::upstreamModel)
+                .or(ctx::cachedModel)
                 .or(ctx::requestedModel)
                 .or(() -> ctx.request().flatMap(r -> r.model()))
                 .orElse(null);
-        PriceTable.Cost cost = deployment == null || model == null ? PriceTable.Cost.NONE
-                : prices.cost(deployment.provider().kind(), provider, model, outcome.usage());
+        // A call answered from the cache reached no upstream: no tokens billed, nothing owed (what it saved is savedUsd).
+        boolean cached = ctx.fromCache();
+        Usage billed = cached ? Usage.NONE : outcome.usage();
+        PriceTable.Cost cost = cached ? new PriceTable.Cost(0, true)
+                : deployment == null || model == null ? PriceTable.Cost.NONE
+                : prices.cost(deployment.provider().kind(), provider, model, billed);
         long ttft = ctx.firstTokenNanos();
         return new UsageEvent(
                 TimeOrderedId.next(ctx.startedAt().toEpochMilli()).toString(),
@@ -71,7 +77,7 @@ final class CallSettler {
                 "proxy",
                 provider,
                 model,
-                outcome.usage(),
+                billed,
                 cost.usd(),
                 cost.known(),
                 ctx.savedUsd(),

@@ -36,6 +36,8 @@ public final class RequestContext {
     private List<DeliveredHook> deliveredHooks;
     private String cacheTier = "miss";
     private double savedUsd;
+    private String cachedProvider;
+    private String cachedModel;
     private Ending ending;
 
     RequestContext(String requestId, Endpoint endpoint, Instant startedAt, long startNanos, Inbound inbound) {
@@ -276,11 +278,40 @@ public final class RequestContext {
 
     /**
      * A stage answered the call from a cache: {@code tier} ({@code exact}, {@code semantic}, {@code workflow})
-     * goes to the {@code x-tollgate-cache} header and the usage event, with what the call would have cost.
+     * goes to the {@code x-tollgate-cache} header and the usage event, with what the call would have cost. The
+     * call is billed nothing (no upstream tokens, cost 0).
      */
     public void servedFromCache(String tier, double costAvoidedUsd) {
+        servedFromCache(tier, costAvoidedUsd, null, null);
+    }
+
+    /**
+     * As {@link #servedFromCache(String, double)}, naming the provider and upstream model whose stored answer is
+     * replayed: the {@code x-tollgate-provider} / {@code x-tollgate-model} headers and the event carry them.
+     */
+    public void servedFromCache(String tier, double costAvoidedUsd, String provider, String model) {
+        if ("miss".equals(tier)) {
+            throw new IllegalArgumentException("tier: miss (expected: the tier that answered)");
+        }
         this.cacheTier = tier;
         this.savedUsd = costAvoidedUsd;
+        this.cachedProvider = provider;
+        this.cachedModel = model;
+    }
+
+    /** Whether a stage answered the call from a cache. */
+    public boolean fromCache() {
+        return !"miss".equals(cacheTier);
+    }
+
+    /** The provider whose stored answer a cache hit replays. */
+    public Optional<String> cachedProvider() {
+        return Optional.ofNullable(cachedProvider);
+    }
+
+    /** The upstream model whose stored answer a cache hit replays. */
+    public Optional<String> cachedModel() {
+        return Optional.ofNullable(cachedModel);
     }
 
     /** {@code miss} unless a stage answered from a cache. */

@@ -3,13 +3,22 @@ package dev.tollgate.store;
 /**
  * Sums over a set of calls. {@code errors} counts calls that did not end with a 2xx status;
  * {@code refused} those of them Tollgate answered itself before any provider was reached (budget, rate
- * limit, bad request), which cost nothing and so are never counted in {@code priceUnknown}.
+ * limit, bad request), which cost nothing and so are never counted in {@code priceUnknown}; {@code cache}
+ * the calls answered from the cache, per tier, with what they saved ({@code savedUsd} is their sum).
  */
 public record UsageTotals(long requests, long errors, long inputTokens, long outputTokens, long cachedTokens,
                           long cacheWriteTokens, long reasoningTokens, double costUsd, double savedUsd,
-                          long priceUnknown, long estimated, long latencyMsSum, long refused) {
+                          long priceUnknown, long estimated, long latencyMsSum, long refused, CacheTotals cache) {
 
-    public static final UsageTotals ZERO = new UsageTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final UsageTotals ZERO = new UsageTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, CacheTotals.ZERO);
+
+    /** Totals without cache hits. */
+    public UsageTotals(long requests, long errors, long inputTokens, long outputTokens, long cachedTokens,
+                       long cacheWriteTokens, long reasoningTokens, double costUsd, double savedUsd,
+                       long priceUnknown, long estimated, long latencyMsSum, long refused) {
+        this(requests, errors, inputTokens, outputTokens, cachedTokens, cacheWriteTokens, reasoningTokens, costUsd, savedUsd,
+                priceUnknown, estimated, latencyMsSum, refused, CacheTotals.ZERO);
+    }
 
     /** Totals of a store that does not count refusals apart (yet): none refused. */
     public UsageTotals(long requests, long errors, long inputTokens, long outputTokens, long cachedTokens,
@@ -17,6 +26,15 @@ public record UsageTotals(long requests, long errors, long inputTokens, long out
                        long priceUnknown, long estimated, long latencyMsSum) {
         this(requests, errors, inputTokens, outputTokens, cachedTokens, cacheWriteTokens, reasoningTokens, costUsd, savedUsd,
                 priceUnknown, estimated, latencyMsSum, 0);
+    }
+
+    /**
+     * The share of calls answered from the cache, among those that reached it (calls Tollgate refused never did);
+     * 0 without any.
+     */
+    public double cacheHitRate() {
+        long reached = requests - refused;
+        return reached <= 0 ? 0 : (double) cache.hits() / reached;
     }
 
     public long totalTokens() {
@@ -27,7 +45,8 @@ public record UsageTotals(long requests, long errors, long inputTokens, long out
         return new UsageTotals(requests + o.requests, errors + o.errors, inputTokens + o.inputTokens,
                 outputTokens + o.outputTokens, cachedTokens + o.cachedTokens, cacheWriteTokens + o.cacheWriteTokens,
                 reasoningTokens + o.reasoningTokens, costUsd + o.costUsd, savedUsd + o.savedUsd,
-                priceUnknown + o.priceUnknown, estimated + o.estimated, latencyMsSum + o.latencyMsSum, refused + o.refused);
+                priceUnknown + o.priceUnknown, estimated + o.estimated, latencyMsSum + o.latencyMsSum, refused + o.refused,
+                cache.plus(o.cache));
     }
 
     /** The totals of one event. */
@@ -37,6 +56,6 @@ public record UsageTotals(long requests, long errors, long inputTokens, long out
         boolean refused = e.refused();
         return new UsageTotals(1, error ? 1 : 0, u.inputTokens(), u.outputTokens(), u.cachedTokens(), u.cacheWriteTokens(),
                 u.reasoningTokens(), e.costUsd(), e.savedUsd(), e.priceKnown() || refused ? 0 : 1, u.estimated() ? 1 : 0,
-                e.latencyMs(), refused ? 1 : 0);
+                e.latencyMs(), refused ? 1 : 0, CacheTotals.of(e));
     }
 }

@@ -118,6 +118,7 @@ class CacheSeamTest {
         assertThat(new String(second, StandardCharsets.UTF_8)).isEqualTo(new String(first, StandardCharsets.UTF_8)).contains("Paris");
         assertThat(listener.completed).extracting(UsageEvent::cacheTier).containsExactly("miss", "exact");
         assertThat(listener.completed).extracting(UsageEvent::savedUsd).containsExactly(0.0, 0.25);
+        assertThat(listener.completed).extracting(UsageEvent::usage).containsExactly(BILLED, Usage.NONE);
         assertThat(listener.completed.getLast().attempts()).isZero();
     }
 
@@ -130,8 +131,12 @@ class CacheSeamTest {
         List<String> second = streamed(p, new RecordingEncoder());
 
         assertThat(upstream.calls()).isEqualTo(1);
-        assertThat(second).isEqualTo(first).containsExactly("a", "b", "c", "[end 15]");
+        assertThat(first).containsExactly("a", "b", "c", "[end 15]");
+        // The same chunks; the hit is billed nothing (the encoder's end sees the settled event).
+        assertThat(second).containsExactly("a", "b", "c", "[end 0]");
         assertThat(listener.completed).extracting(UsageEvent::cacheTier).containsExactly("miss", "exact");
+        assertThat(listener.completed.getLast().usage()).isEqualTo(Usage.NONE);
+        assertThat(listener.completed.getLast().costUsd()).isZero();
     }
 
     @Test

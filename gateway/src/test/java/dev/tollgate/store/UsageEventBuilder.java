@@ -25,6 +25,8 @@ final class UsageEventBuilder {
     private int status = 200;
     private String errorCode;
     private int attempts = 1;
+    private String cacheTier = "miss";
+    private double saved;
 
     UsageEventBuilder(String id, Instant time) {
         this.id = id;
@@ -120,9 +122,20 @@ final class UsageEventBuilder {
         return this;
     }
 
+    /** A call answered from the cache: no upstream tokens, no cost, {@code avoided} saved. */
+    UsageEventBuilder cacheHit(String tier, double avoided) {
+        cacheTier = tier;
+        saved = avoided;
+        attempts = 0;
+        input = 0;
+        output = 0;
+        cost = 0;
+        return this;
+    }
+
     UsageEvent build() {
         return new UsageEvent(id, time, "req-" + id, org, key, agent, feature, "chat", "proxy", provider, model,
-                new Usage(input, output, cached, 0, reasoning, estimated), cost, priceKnown, 0, latency, -1, status, errorCode,
-                false, attempts, "miss", "explicit");
+                new Usage(input, output, cached, 0, reasoning, estimated), cost, priceKnown, saved, latency, -1, status, errorCode,
+                false, attempts, cacheTier, "explicit");
     }
 }

@@ -142,6 +142,30 @@ class UsageLedgerContractTest {
         assertThat(ledger.recent(10)).containsExactly(other, first);
     }
 
+    // ---------------------------------------------------------------- cache hits
+
+    @EveryLedger
+    void cacheHits_areSummedPerTier_withWhatTheySaved_inTotalsBreakdownAndSeries(Impl impl) {
+        UsageLedger ledger = open(impl);
+        UsageEvent miss = at("miss", "2026-03-10T09:00:00Z").cost(0.5).build();
+        UsageEvent exact1 = at("exact-1", "2026-03-10T09:05:00Z").cacheHit("exact", 0.5).build();
+        UsageEvent exact2 = at("exact-2", "2026-03-10T10:05:00Z").cacheHit("exact", 0.25).model("gpt-4o").build();
+        UsageEvent semantic = at("semantic", "2026-03-10T10:06:00Z").cacheHit("semantic", 0.125).build();
+        UsageEvent workflow = at("workflow", "2026-03-10T11:00:00Z").cacheHit("workflow", 2.0).build();
+        List<UsageEvent> all = List.of(miss, exact1, exact2, semantic, workflow);
+        store(ledger, all);
+
+        UsageTotals totals = ledger.totals(UsageFilter.ALL, DAY, NEXT_DAY);
+        assertThat(totals).isEqualTo(UsageOracle.sum(all));
+        assertThat(totals.cache()).isEqualTo(new CacheTotals(2, 0.75, 1, 0.125, 1, 2.0));
+        assertThat(totals.cacheHitRate()).isEqualTo(4 / 5.0);
+        assertThat(ledger.breakdown(UsageDimension.MODEL, UsageFilter.ALL, DAY, NEXT_DAY))
+                .extracting(g -> g.key() + ":" + g.totals().cache().exactHits() + "/" + g.totals().cache().hits())
+                .containsExactlyInAnyOrder("gpt-4o-mini:1/3", "gpt-4o:1/1");
+        assertThat(ledger.series(UsageFilter.ALL, DAY, NEXT_DAY, java.time.temporal.ChronoUnit.HOURS))
+                .extracting(b -> b.totals().cache().hits()).containsExactly(1L, 2L, 1L);
+    }
+
     // ---------------------------------------------------------------- periods and bucket widening
 
     /**

@@ -33,7 +33,14 @@ final class UsageOracle {
         long estimated = 0;
         long latency = 0;
         long refused = 0;
+        long[] hits = new long[3];
+        double[] tierSaved = new double[3];
         for (UsageEvent e : events) {
+            int tier = java.util.List.of("exact", "semantic", "workflow").indexOf(e.cacheTier());
+            if (tier >= 0) {
+                hits[tier]++;
+                tierSaved[tier] += e.savedUsd();
+            }
             boolean failed = e.status() < 200 || e.status() > 299 || e.errorCode() != null;
             boolean wasRefused = failed && e.attempts() == 0 && e.provider() == null;
             refused += wasRefused ? 1 : 0;
@@ -51,7 +58,7 @@ final class UsageOracle {
             latency += e.latencyMs();
         }
         return new UsageTotals(requests, errors, input, output, cached, cacheWrite, reasoning, cost, saved, unknown, estimated, latency,
-                refused);
+                refused, new CacheTotals(hits[0], tierSaved[0], hits[1], tierSaved[1], hits[2], tierSaved[2]));
     }
 
     static List<UsageGroup> groups(List<UsageDimension> by, List<UsageEvent> events) {

@@ -49,6 +49,6 @@ final class AnthropicDialect implements ProxyRoute.Dialect {
 
     /** The model as the upstream knows it: named in the answer when the upstream's answer names none. */
     private static String model(Answer answer) {
-        return answer.ctx().deployment().map(Deployment::upstreamModel).orElse("");
+        return answer.ctx().deployment().map(Deployment::upstreamModel).or(() -> answer.ctx().cachedModel()).orElse("");
     }
 }

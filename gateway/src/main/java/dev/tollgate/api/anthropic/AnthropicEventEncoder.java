@@ -79,7 +79,9 @@ final class AnthropicEventEncoder implements StreamEncoder {
         closeBlock();
         ObjectNode delta = json.createObjectNode().put("type", "message_delta");
         delta.putObject("delta").put("stop_reason", stopReason).putNull("stop_sequence");
-        AnthropicResponseWriter.usage(delta.putObject("usage"), settled.usage());
+        // The stream's own usage (what the client's SDK adds up); the same as the settled one, except for a cache
+        // hit, which replays the stored answer's usage while it is billed nothing.
+        AnthropicResponseWriter.usage(delta.putObject("usage"), usageSoFar.get());
         write("message_delta", delta);
         write("message_stop", json.createObjectNode().put("type", "message_stop"));
         out.flush();

@@ -111,7 +111,7 @@ public final class BudgetSeeder {
             case TOKENS -> t.totalTokens();
             case INPUT_TOKENS -> t.inputTokens();
             case OUTPUT_TOKENS -> t.outputTokens();
-            case REQUESTS -> t.requests() - t.errors();
+            case REQUESTS -> t.requests() - t.errors() - t.cache().hits(); // a cache hit counts against no budget
             case COST_USD -> BudgetEstimator.micros(t.costUsd());
         };
     }

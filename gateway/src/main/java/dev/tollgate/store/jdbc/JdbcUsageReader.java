@@ -2,6 +2,7 @@ package dev.tollgate.store.jdbc;
 
 import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.store.CacheTotals;
 import dev.tollgate.store.UsageBucket;
 import dev.tollgate.store.UsageBuckets;
 import dev.tollgate.store.UsageDimension;
@@ -48,11 +49,15 @@ public final class JdbcUsageReader {
             coalesce(sum(reasoning_tokens),0) AS reasoning_tokens, coalesce(sum(cost_usd),0) AS cost_usd,
             coalesce(sum(saved_usd),0) AS saved_usd, coalesce(sum(price_unknown),0) AS price_unknown,
             coalesce(sum(estimated),0) AS estimated, coalesce(sum(latency_ms_sum),0) AS latency_ms_sum,
-            coalesce(sum(refused),0) AS refused
+            coalesce(sum(refused),0) AS refused,
+            coalesce(sum(exact_hits),0) AS exact_hits, coalesce(sum(exact_saved_usd),0) AS exact_saved_usd,
+            coalesce(sum(semantic_hits),0) AS semantic_hits, coalesce(sum(semantic_saved_usd),0) AS semantic_saved_usd,
+            coalesce(sum(workflow_hits),0) AS workflow_hits, coalesce(sum(workflow_saved_usd),0) AS workflow_saved_usd
             """;
 
     private static final String RAW = "requests, errors, input_tokens, output_tokens, cached_tokens, cache_write_tokens, "
-            + "reasoning_tokens, cost_usd, saved_usd, price_unknown, estimated, latency_ms_sum, refused";
+            + "reasoning_tokens, cost_usd, saved_usd, price_unknown, estimated, latency_ms_sum, refused, "
+            + "exact_hits, exact_saved_usd, semantic_hits, semantic_saved_usd, workflow_hits, workflow_saved_usd";
 
     private final Jdbi jdbi;
     private final Dialect dialect;
@@ -231,7 +236,9 @@ public final class JdbcUsageReader {
         return new UsageTotals(rs.getLong("requests"), rs.getLong("errors"), rs.getLong("input_tokens"),
                 rs.getLong("output_tokens"), rs.getLong("cached_tokens"), rs.getLong("cache_write_tokens"),
                 rs.getLong("reasoning_tokens"), rs.getDouble("cost_usd"), rs.getDouble("saved_usd"),
-                rs.getLong("price_unknown"), rs.getLong("estimated"), rs.getLong("latency_ms_sum"), rs.getLong("refused"));
+                rs.getLong("price_unknown"), rs.getLong("estimated"), rs.getLong("latency_ms_sum"), rs.getLong("refused"),
+                new CacheTotals(rs.getLong("exact_hits"), rs.getDouble("exact_saved_usd"), rs.getLong("semantic_hits"),
+                        rs.getDouble("semantic_saved_usd"), rs.getLong("workflow_hits"), rs.getDouble("workflow_saved_usd")));
     }
 
     private static UsageEvent event(ResultSet rs) throws SQLException {

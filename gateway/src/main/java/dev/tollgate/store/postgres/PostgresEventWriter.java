@@ -50,7 +50,12 @@ final class PostgresEventWriter implements BatchedWriter.Sink {
             .int8("reasoning_tokens", r -> r.getValue().reasoningTokens()).float8("cost_usd", r -> r.getValue().costUsd())
             .float8("saved_usd", r -> r.getValue().savedUsd()).int8("price_unknown", r -> r.getValue().priceUnknown())
             .int8("estimated", r -> r.getValue().estimated()).int8("latency_ms_sum", r -> r.getValue().latencyMsSum())
-            .int8("refused", r -> r.getValue().refused());
+            .int8("refused", r -> r.getValue().refused())
+            .int8("exact_hits", r -> r.getValue().cache().exactHits()).float8("exact_saved_usd", r -> r.getValue().cache().exactSavedUsd())
+            .int8("semantic_hits", r -> r.getValue().cache().semanticHits())
+            .float8("semantic_saved_usd", r -> r.getValue().cache().semanticSavedUsd())
+            .int8("workflow_hits", r -> r.getValue().cache().workflowHits())
+            .float8("workflow_saved_usd", r -> r.getValue().cache().workflowSavedUsd());
 
     private static final String INSERT = "INSERT INTO usage_events (" + EVENTS.names() + ") SELECT * FROM " + EVENTS.unnest()
             + " ON CONFLICT (id) DO NOTHING RETURNING id";
@@ -59,7 +64,8 @@ final class PostgresEventWriter implements BatchedWriter.Sink {
     private static final String UPSERT = "INSERT INTO %1$s (" + ROLLUPS.names() + ") SELECT * FROM " + ROLLUPS.unnest()
             + " ORDER BY 1, 2, 3, 4, 5, 6, 7 ON CONFLICT (bucket_ms, org_id, key_id, agent, feature, provider, model) DO UPDATE SET "
             + String.join(", ", java.util.stream.Stream.of("requests", "errors", "input_tokens", "output_tokens", "cached_tokens",
-                    "cache_write_tokens", "reasoning_tokens", "cost_usd", "saved_usd", "price_unknown", "estimated", "latency_ms_sum", "refused")
+                    "cache_write_tokens", "reasoning_tokens", "cost_usd", "saved_usd", "price_unknown", "estimated", "latency_ms_sum", "refused",
+                    "exact_hits", "exact_saved_usd", "semantic_hits", "semantic_saved_usd", "workflow_hits", "workflow_saved_usd")
                     .map(c -> c + " = %1$s." + c + " + excluded." + c).toList());
 
     private final PostgresDatabase database;

@@ -31,8 +31,9 @@ final class SqliteEventWriter implements BatchedWriter.Sink {
     private static final String UPSERT = """
             INSERT INTO %s (bucket_ms, org_id, key_id, agent, feature, provider, model, requests, errors, input_tokens,
               output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost_usd, saved_usd, price_unknown,
-              estimated, latency_ms_sum, refused)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              estimated, latency_ms_sum, refused, exact_hits, exact_saved_usd, semantic_hits, semantic_saved_usd, workflow_hits,
+              workflow_saved_usd)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (bucket_ms, org_id, key_id, agent, feature, provider, model) DO UPDATE SET
               requests = requests + excluded.requests, errors = errors + excluded.errors,
               input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
@@ -41,7 +42,12 @@ final class SqliteEventWriter implements BatchedWriter.Sink {
               reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens, cost_usd = cost_usd + excluded.cost_usd,
               saved_usd = saved_usd + excluded.saved_usd, price_unknown = price_unknown + excluded.price_unknown,
               estimated = estimated + excluded.estimated, latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum,
-              refused = refused + excluded.refused
+              refused = refused + excluded.refused,
+              exact_hits = exact_hits + excluded.exact_hits, exact_saved_usd = exact_saved_usd + excluded.exact_saved_usd,
+              semantic_hits = semantic_hits + excluded.semantic_hits,
+              semantic_saved_usd = semantic_saved_usd + excluded.semantic_saved_usd,
+              workflow_hits = workflow_hits + excluded.workflow_hits,
+              workflow_saved_usd = workflow_saved_usd + excluded.workflow_saved_usd
             """;
 
     private final Connection connection;
@@ -124,6 +130,12 @@ final class SqliteEventWriter implements BatchedWriter.Sink {
             s.setLong(18, t.estimated());
             s.setLong(19, t.latencyMsSum());
             s.setLong(20, t.refused());
+            s.setLong(21, t.cache().exactHits());
+            s.setDouble(22, t.cache().exactSavedUsd());
+            s.setLong(23, t.cache().semanticHits());
+            s.setDouble(24, t.cache().semanticSavedUsd());
+            s.setLong(25, t.cache().workflowHits());
+            s.setDouble(26, t.cache().workflowSavedUsd());
             s.addBatch();
         }
         s.executeBatch();

@@ -10,5 +10,6 @@ export const TOTALS = [
   { key: 'total_tokens', label: 'Tokens', num: true, fmt: int },
   { key: 'cost_usd', label: 'Cost', num: true, fmt: usd },
   { key: 'cache_savings_usd', label: 'Cache savings', num: true, fmt: usd },
+  { key: 'cache_hits', label: 'Cache hits', num: true, fmt: int },
   { key: 'avg_latency_ms', label: 'Avg latency', num: true, fmt: ms },
 ];

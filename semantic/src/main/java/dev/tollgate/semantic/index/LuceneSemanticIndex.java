@@ -162,6 +162,30 @@ public final class LuceneSemanticIndex implements SemanticIndex {
     }
 
     @Override
+    public boolean remove(String entryId) {
+        long id;
+        try {
+            id = Long.parseLong(entryId);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        lock.lock();
+        try {
+            Entry e = recency.remove(id);
+            if (e == null) {
+                return false;
+            }
+            remove(e);
+            writes.incrementAndGet();
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete from the in-memory vector index", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public int invalidate(String org, Optional<String> model) {
         int removed = 0;
         lock.lock();

@@ -51,6 +51,20 @@ class LuceneSemanticIndexTest {
     }
 
     @Test
+    void remove_takesOneEntryOut_theNextLookupMissesIt_andCountsDrop() {
+        String id = index.put(ACME, SemanticText.of(QUESTION), bytes("answer-1")).orElseThrow();
+        index.put(ACME, SemanticText.of("What is the capital of France?"), bytes("answer-2"));
+
+        assertThat(index.remove(id)).isTrue();
+        assertThat(index.remove(id)).isFalse();
+        assertThat(index.remove("not-an-id")).isFalse();
+
+        assertThat(index.lookup(ACME, SemanticText.of(PARAPHRASE))).isEmpty();
+        assertThat(index.lookup(ACME, SemanticText.of("What is the capital of France?"))).isPresent();
+        assertThat(index.stats().entries()).isEqualTo(1);
+    }
+
+    @Test
     void theSameText_inAnotherOrgModelOrKey_neverHits() {
         index.put(ACME, SemanticText.of(QUESTION), bytes("acme's answer"));
 

@@ -25,6 +25,9 @@ public interface SemanticIndex extends AutoCloseable {
      */
     Optional<String> put(SemanticNamespace namespace, SemanticText text, byte[] payload);
 
+    /** Removes the entry {@link #put} returned {@code entryId} for (an expired one); false when it is gone already. */
+    boolean remove(String entryId);
+
     /** Removes one org's entries, or only those of one of its models; returns how many were removed. */
     int invalidate(String org, Optional<String> model);
 
