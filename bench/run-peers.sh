@@ -58,7 +58,18 @@ fi
 START="exec env -i PATH=/usr/bin:/bin TOLLGATE_LOG_LEVEL=WARN $JAVA ${TOLLGATE_BENCH_JAVA_OPTS:-} \
 -jar $JAR serve --config $CONFIG --port $PORT"
 
-"$PEERS" \
+# The floor row (FLOOR=off leaves it out): Tollgate's HTTP server and upstream client forwarding the bytes with no
+# Tollgate logic (bench/FloorProxy), so the table separates what the libraries cost from what Tollgate's code costs.
+FLOOR_ARGS=()
+if [[ ${FLOOR:-on} == on ]]; then
+  [[ -d $ROOT/bench/target/lib ]] || (cd "$ROOT" && JAVA_HOME=$JAVA_HOME ./mvnw -q -pl bench -am package -DskipTests)
+  FLOOR_PORT=${TOLLGATE_FLOOR_PORT:-18091}
+  FLOOR_ARGS=(--target "floor|http://127.0.0.1:$FLOOR_PORT/v1/chat/completions|"
+    --start "floor|exec $JAVA ${TOLLGATE_BENCH_JAVA_OPTS:-} -cp '$ROOT/bench/target/classes:$ROOT/bench/target/lib/*' \
+dev.tollgate.bench.FloorProxy $FLOOR_PORT http://127.0.0.1:$MOCK_PORT/v1")
+fi
+
+"$PEERS" "${FLOOR_ARGS[@]}" \
   --target "tollgate|http://127.0.0.1:$PORT/v1/chat/completions|$AUTH" \
   --start "tollgate|$START" "$@"
 echo "tollgate ledger after the run: $(sqlite3 "$DATA/tollgate.db" 'select count(*) from usage_events' 2>/dev/null || echo '?') events in $DATA/tollgate.db"

@@ -99,9 +99,13 @@ class CacheSingleFlightTest {
     @Test
     void identicalConcurrentMisses_makeExactlyOneUpstreamCall_andEveryoneGetsItsAnswer() throws Exception {
         String prompt = "Explain single flight " + UUID.randomUUID();
-        // Slow enough that the callers arrive while the first is still waiting for it (the count holds either way).
-        upstream.enqueue(MockResponse.json(200, OpenAiFixtures.chatCompletion("gpt-4o-mini", "One answer for all.",
-                new Usage(12, 5, 0, 0, false))).withHeadersDelay(Duration.ofMillis(300)));
+        // Whichever caller leads, plain or streamed, the upstream answers it in that form, as OpenAI does; slow enough
+        // that the callers arrive while the first is still waiting for it (the count holds either way).
+        Usage usage = new Usage(12, 5, 0, 0, false);
+        upstream.fallback(request -> (request.bodyText().contains("\"stream\":true")
+                ? MockResponse.sse(OpenAiFixtures.chunks("gpt-4o-mini", List.of("One answer", " for all."), usage))
+                : MockResponse.json(200, OpenAiFixtures.chatCompletion("gpt-4o-mini", "One answer for all.", usage)))
+                .withHeadersDelay(Duration.ofMillis(300)));
 
         List<HttpResponse<String>> responses = together(prompt);
 
