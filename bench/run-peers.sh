@@ -65,7 +65,7 @@ if [[ ${FLOOR:-on} == on ]]; then
   [[ -d $ROOT/bench/target/lib ]] || (cd "$ROOT" && JAVA_HOME=$JAVA_HOME ./mvnw -q -pl bench -am package -DskipTests)
   FLOOR_PORT=${TOLLGATE_FLOOR_PORT:-18091}
   FLOOR_ARGS=(--target "floor|http://127.0.0.1:$FLOOR_PORT/v1/chat/completions|"
-    --start "floor|exec $JAVA ${TOLLGATE_BENCH_JAVA_OPTS:-} -cp '$ROOT/bench/target/classes:$ROOT/bench/target/lib/*' \
+    --start "floor|exec $JAVA ${TOLLGATE_FLOOR_JAVA_OPTS:-} -cp '$ROOT/bench/target/classes:$ROOT/bench/target/lib/*' \
 dev.tollgate.bench.FloorProxy $FLOOR_PORT http://127.0.0.1:$MOCK_PORT/v1")
 fi
 
