@@ -14,7 +14,7 @@ import io.helidon.webserver.http.Handler;
 final class ProxyRoutes {
 
     /** The handlers the proxy routes are served by. */
-    record Handlers(Handler chat, Handler embeddings, Handler messages, Handler models, ResponsesRoutes responses, JsonEndpoint endpoint) {
+    record Handlers(Handler chat, Handler embeddings, Handler messages, Handler countTokens, Handler models, ResponsesRoutes responses, JsonEndpoint endpoint) {
     }
 
     private static final int[] PROXY_ERRORS = {400, 404, 413, 429, 502, 503, 504};
@@ -41,6 +41,13 @@ final class ProxyRoutes {
                         + "Anthropic's shape.")
                 .header("anthropic-version", "Accepted as Anthropic's SDKs send it")
                 .accepts("AnthropicMessagesRequest").answers("AnthropicMessage").anthropicErrors()).handle(h.messages());
+        table.post("/v1/messages/count_tokens").tag("anthropic").scope(Scope.INFER)
+                .summary("Count a message request's input tokens (Anthropic's shape; not billed)")
+                .description("Counted by Anthropic for a model an Anthropic upstream serves, else estimated with the local tokenizer; "
+                        + "x-tollgate-token-count says which (upstream or estimated). Records no usage, charges no budget, takes no rate limit.")
+                .header("anthropic-version", "Accepted as Anthropic's SDKs send it")
+                .accepts("AnthropicCountTokensRequest").answers("AnthropicTokenCount").errors(400, 403, 404, 413).anthropicErrors()
+                .handle(h.countTokens());
         responses(table, h);
         for (String path : new String[] {"/v1/models", "/models"}) {
             table.get(path).tag("openai").scope(Scope.INFER).summary("List the models this gateway serves, and its aliases")
@@ -219,6 +226,24 @@ final class ProxyRoutes {
                     properties:
                       user_id: {type: string}
                   thinking: {type: object}
+                """);
+        table.schema("AnthropicCountTokensRequest", """
+                type: object
+                description: A messages request without max_tokens (the fields a count reads)
+                required: [messages]
+                properties:
+                  model: {type: string}
+                  system: {}
+                  messages: {type: array, items: {type: object}}
+                  tools: {type: array, items: {type: object}}
+                  tool_choice: {type: object}
+                  thinking: {type: object}
+                """);
+        table.schema("AnthropicTokenCount", """
+                type: object
+                required: [input_tokens]
+                properties:
+                  input_tokens: {type: integer, minimum: 0}
                 """);
         table.schema("AnthropicContentBlock", """
                 type: object
