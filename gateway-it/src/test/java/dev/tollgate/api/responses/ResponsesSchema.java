@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
  * {@code ../shared/spec/openai-openapi.yaml} with what they refer to, into {@code openai-responses-schemas.json}),
  * as validators of what the gateway answers.
  */
-final class ResponsesSchema {
+public final class ResponsesSchema {
 
     private static final String ID = "https://tollgate.test/openai-responses.json";
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
@@ -30,7 +30,7 @@ final class ResponsesSchema {
     }
 
     /** The violations of the named component schema ({@code Response}, {@code ResponseStreamEvent}); empty when valid. */
-    static List<Error> violations(String component, JsonNode value) {
+    public static List<Error> violations(String component, JsonNode value) {
         Schema schema = REGISTRY.getSchema(SchemaLocation.of(ID + "#/components/schemas/" + component));
         return schema.validate(value.toString(), com.networknt.schema.InputFormat.JSON);
     }
@@ -39,7 +39,7 @@ final class ResponsesSchema {
      * The violations of one stream event, checked against the event schema its {@code type} names (the
      * {@code ResponseStreamEvent} union would only say that no member matched).
      */
-    static List<Error> eventViolations(JsonNode event) {
+    public static List<Error> eventViolations(JsonNode event) {
         String type = event.path("type").asString("");
         for (JsonNode member : DOCUMENT.at("/components/schemas/ResponseStreamEvent/anyOf")) {
             String name = member.get("$ref").asString().substring("#/components/schemas/".length());

@@ -112,6 +112,12 @@ final class ResponsesEventEncoder implements StreamEncoder {
         errorEvent.setAll(event);
         write(errorEvent);
         if (openItem != null) {
+            // What was delivered of the item the stream broke in, as the deltas sent it.
+            if (openTool < 0) {
+                ((ArrayNode) openItem.get("content")).add(objects.outputText(openText.toString()));
+            } else {
+                openItem.put("arguments", openText.toString());
+            }
             openItem.put("status", "incomplete");
             output.add(openItem);
         }
