@@ -6,8 +6,6 @@ import dev.tollgate.model.UsageEvent;
 import dev.tollgate.pipeline.Answer;
 import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.pipeline.StreamEncoder;
-import dev.tollgate.provider.Deployment;
-import dev.tollgate.provider.Wire;
 import java.io.OutputStream;
 import java.time.Instant;
 import tools.jackson.core.JacksonException;
@@ -43,7 +41,7 @@ final class ResponsesDialect implements ProxyRoute.Dialect {
 
     @Override
     public byte[] whole(Answer.Whole answer, UsageEvent settled) {
-        requireOpenAi(answer.wire());
+        ProxyRoute.Dialect.requireOpenAi(answer.wire(), "a Responses API client");
         JsonNode completion;
         try {
             completion = json.readTree(answer.body());
@@ -52,7 +50,7 @@ final class ResponsesDialect implements ProxyRoute.Dialect {
         }
         ObjectNode request = archive.request(answer.ctx());
         ObjectNode response = objects.start(ResponseArchive.newId(), answer.ctx().startedAt().getEpochSecond(), request,
-                completion.path("model").asString(model(answer)));
+                completion.path("model").asString(ProxyRoute.Dialect.answeringModel(answer)));
         String itemId = itemId(response);
         JsonNode choice = completion.path("choices").path(0);
         JsonNode message = choice.path("message");
@@ -74,9 +72,10 @@ final class ResponsesDialect implements ProxyRoute.Dialect {
 
     @Override
     public StreamEncoder stream(Answer.Streamed answer, OutputStream out) {
-        requireOpenAi(answer.wire());
+        ProxyRoute.Dialect.requireOpenAi(answer.wire(), "a Responses API client");
         ObjectNode request = archive.request(answer.ctx());
-        ObjectNode response = objects.start(ResponseArchive.newId(), answer.ctx().startedAt().getEpochSecond(), request, model(answer));
+        ObjectNode response = objects.start(ResponseArchive.newId(), answer.ctx().startedAt().getEpochSecond(), request,
+                ProxyRoute.Dialect.answeringModel(answer));
         return new ResponsesEventEncoder(out, new ResponsesEventEncoder.Call(answer.ctx(), request, response, answer::usageSoFar),
                 objects, archive, errors, json);
     }
@@ -84,16 +83,5 @@ final class ResponsesDialect implements ProxyRoute.Dialect {
     /** The item ids of a response share its own id's unique part. */
     static String itemId(ObjectNode response) {
         return response.get("id").asString().substring("resp_".length());
-    }
-
-    private static String model(Answer answer) {
-        return answer.ctx().deployment().map(Deployment::upstreamModel).or(() -> answer.ctx().cachedModel()).orElse("");
-    }
-
-    /** Anthropic's own shape is only for Anthropic clients; anything else here is a fault of the gateway. */
-    private static void requireOpenAi(Wire wire) {
-        if (wire != Wire.OPENAI) {
-            throw new IllegalStateException("an answer in " + wire + "'s shape cannot be written to a Responses API client");
-        }
     }
 }
