@@ -1,6 +1,7 @@
 package dev.tollgate;
 
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.store.jdbc.JdbcResponseStore;
 import dev.tollgate.store.journal.JournaledUsageLedger;
 import dev.tollgate.store.memory.CaffeineExactCacheStore;
 import dev.tollgate.store.memory.InMemoryCounterStore;
@@ -16,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The zero-setup stores of one instance: one SQLite file ({@code DATA_DIR/tollgate.db}, WAL) for the
- * ledger, keys, budgets and alerts, the ledger behind a local journal, and counters and the exact cache in this
+ * ledger, keys, budgets, alerts and kept responses, the ledger behind a local journal, and counters and the exact cache in this
  * process.
  * The file opens and migrates on its own thread while the rest of the gateway starts.
  */
@@ -35,6 +36,7 @@ public final class EmbeddedStoreFactory implements StoreFactory {
             }
         };
         return new Stores(ledger, new SqliteKeyStore(database), new SqliteBudgetStore(database), new SqliteAlertStore(database),
-                new InMemoryCounterStore(clock), new CaffeineExactCacheStore(config.cache().maxBytes(), clock), awaitReady, ledger::close);
+                new InMemoryCounterStore(clock), new CaffeineExactCacheStore(config.cache().maxBytes(), clock),
+                new JdbcResponseStore(database::join), awaitReady, ledger::close);
     }
 }

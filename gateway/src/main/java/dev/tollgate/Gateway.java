@@ -98,9 +98,22 @@ public final class Gateway implements AutoCloseable {
         CounterBudgetPolicy budgets = assembly.budgets();
         budgets.seeded(seeder.seed(budgets.rules().rules(), clock.instant()));
         warmTokenizersSoon(tokens);
-        int days = config.ledger().retentionDays();
-        this.retention = days > 0 ? new RetentionTask(stores.ledger(), Duration.ofDays(days), clock) : null;
+        this.retention = new RetentionTask(purges(config, stores), clock);
         this.spikes = new SpikeDetector(stores.ledger(), alerts, config.alerts(), clock).start();
+    }
+
+    /** What the retention task deletes: usage events and kept responses, each after its own retention (0 keeps them). */
+    private static List<RetentionTask.Purge> purges(TollgateConfig config, Stores stores) {
+        List<RetentionTask.Purge> purges = new ArrayList<>();
+        if (config.ledger().retentionDays() > 0) {
+            purges.add(new RetentionTask.Purge("usage events (rollups are kept)", Duration.ofDays(config.ledger().retentionDays()),
+                    stores.ledger()::pruneBefore));
+        }
+        if (config.ledger().responseRetentionDays() > 0) {
+            purges.add(new RetentionTask.Purge("kept responses", Duration.ofDays(config.ledger().responseRetentionDays()),
+                    stores.responses()::pruneBefore));
+        }
+        return purges;
     }
 
     /** Loaded a little after start, so the first requests do not compete with it for the CPU. */

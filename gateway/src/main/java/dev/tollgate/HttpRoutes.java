@@ -18,11 +18,13 @@ import dev.tollgate.api.OpenApiDocument;
 import dev.tollgate.api.RouteTable;
 import dev.tollgate.api.SwaggerUiRoutes;
 import dev.tollgate.api.anthropic.AnthropicMessagesHandler;
+import dev.tollgate.api.anthropic.CountTokensHandler;
 import dev.tollgate.api.openai.ModelsHandler;
 import dev.tollgate.api.openai.OpenAiChatParser;
 import dev.tollgate.api.openai.OpenAiEmbeddingsParser;
 import dev.tollgate.api.openai.OpenAiErrors;
 import dev.tollgate.api.openai.OpenAiProxyHandler;
+import dev.tollgate.api.responses.ResponsesRoutes;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.metrics.GatewayMetrics;
 import dev.tollgate.model.Scope;
@@ -57,6 +59,8 @@ final class HttpRoutes {
     private final OpenAiProxyHandler chat;
     private final OpenAiProxyHandler embeddings;
     private final AnthropicMessagesHandler messages;
+    private final ResponsesRoutes responses;
+    private final CountTokensHandler countTokens;
     private final ModelsHandler models;
     private final HealthHandlers health;
     private final JsonEndpoint endpoint;
@@ -84,6 +88,9 @@ final class HttpRoutes {
         this.chat = new OpenAiProxyHandler(Endpoint.CHAT, new OpenAiChatParser(json), shared);
         this.embeddings = new OpenAiProxyHandler(Endpoint.EMBEDDINGS, new OpenAiEmbeddingsParser(json), shared);
         this.messages = new AnthropicMessagesHandler(pipeline, bodies, json);
+        this.countTokens = new CountTokensHandler(new CountTokensHandler.Parts(parts.assembly().authenticator(), bodies, parts.catalog(),
+                parts.assembly().tokens(), config.defaultModel()), json);
+        this.responses = new ResponsesRoutes(pipeline, bodies, stores.responses(), errors, json);
         this.models = new ModelsHandler(parts.assembly().authenticator(), errors, json, listedModels(parts));
         this.health = new HealthHandlers(stores.ledger());
         this.endpoint = new JsonEndpoint(parts.assembly().authenticator(), errors, json);
@@ -119,7 +126,7 @@ final class HttpRoutes {
     }
 
     private void declare(JsonMapper json) {
-        ProxyRoutes.declare(table, new ProxyRoutes.Handlers(chat, embeddings, messages, models));
+        ProxyRoutes.declare(table, new ProxyRoutes.Handlers(chat, embeddings, messages, countTokens, models, responses, endpoint));
         openRouteSchemas();
         table.post("/api/log").tag("usage").scope(Scope.INFER).summary("Report usage of calls made directly to providers (the SDK)")
                 .description("A batch of 1 to 1,000 events, idempotent by event_id; priced like proxied calls.")

@@ -54,9 +54,11 @@ final class PipelineAssembly {
     private final CounterBudgetPolicy budgets;
     private final RateLimitPolicy rateLimits;
     private final CachePolicy cache;
+    private final TokenCounter tokens;
 
     private PipelineAssembly(Parts parts, List<PipelineListener> listeners) {
         TollgateConfig config = parts.config();
+        this.tokens = parts.tokens();
         Clock clock = parts.clock();
         BudgetRuleSet budgetRules = new BudgetRuleSet(config.budgets());
         List<PipelineListener> all = new ArrayList<>(listeners);
@@ -135,6 +137,11 @@ final class PipelineAssembly {
     /** Every listener as one. */
     PipelineListener listener() {
         return listener;
+    }
+
+    /** The local tokenizer (estimates; upstreams bill from their own usage). */
+    TokenCounter tokens() {
+        return tokens;
     }
 
     Authenticator authenticator() {

@@ -40,6 +40,16 @@ class HttpFuzzTest {
     }
 
     @FuzzTest(maxDuration = "30s")
+    void responses(byte[] body) {
+        assertBelow500("/v1/responses", body);
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void countTokens(byte[] body) {
+        assertBelow500("/v1/messages/count_tokens", body);
+    }
+
+    @FuzzTest(maxDuration = "30s")
     void usageLog(byte[] body) {
         assertBelow500("/api/log", body);
     }

@@ -3,6 +3,7 @@ package dev.tollgate.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.model.Usage;
+import dev.tollgate.api.responses.ResponsesSchema;
 import dev.tollgate.model.UsageEvent;
 import dev.tollgate.testing.AnthropicFixtures;
 import dev.tollgate.testing.AnthropicFixtures.Tokens;
@@ -29,7 +30,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The provider × inbound dialect × scenario matrix: every upstream protocol (mocked in its documented wire
+ * The provider × inbound dialect (OpenAI chat, Anthropic messages, OpenAI Responses) × scenario matrix: every upstream protocol (mocked in its documented wire
  * format) reached from every client dialect, in every scenario, with exact text, tool arguments, finish
  * reason and usage in the answer and in the ledger. A new upstream protocol is one more {@link Upstream}.
  *
@@ -597,6 +598,105 @@ class ProviderMatrixTest {
                     default -> stopReason;
                 };
             }
+        },
+        RESPONSES("/v1/responses") {
+            @Override
+            ObjectNode request(String model, List<ObjectNode> turns, String system, boolean stream, boolean tools) {
+                ObjectNode body = JSON.createObjectNode().put("model", model);
+                if (system != null) {
+                    body.put("instructions", system);
+                }
+                ArrayNode input = body.putArray("input");
+                turns.forEach(input::add);
+                if (stream) {
+                    body.put("stream", true);
+                }
+                if (tools) {
+                    body.putArray("tools").addObject().put("type", "function").put("name", "get_weather")
+                            .set("parameters", JSON.readTree("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"));
+                }
+                return body;
+            }
+
+            @Override
+            ObjectNode user(String text, String imageUrl) {
+                ObjectNode m = JSON.createObjectNode().put("role", "user");
+                if (imageUrl == null) {
+                    return m.put("content", text);
+                }
+                ArrayNode parts = m.putArray("content");
+                parts.addObject().put("type", "input_text").put("text", text);
+                parts.addObject().put("type", "input_image").put("image_url", imageUrl);
+                return m;
+            }
+
+            @Override
+            ObjectNode assistant(String text) {
+                return JSON.createObjectNode().put("role", "assistant").put("content", text);
+            }
+
+            @Override
+            List<ObjectNode> toolExchange(String id, String arguments, String result) {
+                return List.of(JSON.createObjectNode().put("type", "function_call").put("call_id", id).put("name", "get_weather")
+                                .put("arguments", arguments),
+                        JSON.createObjectNode().put("type", "function_call_output").put("call_id", id).put("output", result));
+            }
+
+            @Override
+            Answer read(HttpResponse<String> response, boolean stream) {
+                if (response.statusCode() != 200) {
+                    return error(response, JSON.readTree(response.body()).at("/error/type").asString());
+                }
+                if (!stream) {
+                    JsonNode body = JSON.readTree(response.body());
+                    assertThat(ResponsesSchema.violations("Response", body)).as("OpenAI's Response schema").isEmpty();
+                    return answer(body, false);
+                }
+                JsonNode last = null;
+                boolean error = false;
+                StringBuilder text = new StringBuilder();
+                StringBuilder arguments = new StringBuilder();
+                for (JsonNode event : events(response)) {
+                    assertThat(ResponsesSchema.eventViolations(event)).as(event.toString()).isEmpty();
+                    switch (event.get("type").asString()) {
+                        case "response.output_text.delta" -> text.append(event.get("delta").asString());
+                        case "response.function_call_arguments.delta" -> arguments.append(event.get("delta").asString());
+                        case "response.completed", "response.failed" -> last = event.get("response");
+                        case "error" -> error = true;
+                        default -> {
+                            // the other events frame these
+                        }
+                    }
+                }
+                Answer whole = answer(last, error);
+                assertThat(whole.text()).as("the final response holds what the deltas sent").isEqualTo(text.toString());
+                if (whole.toolName() != null) {
+                    assertThat(JSON.readTree(arguments.toString())).isEqualTo(whole.toolInput());
+                }
+                return whole;
+            }
+
+            /** A response object's text, tool call, status (as a finish reason) and usage. */
+            private static Answer answer(JsonNode response, boolean streamError) {
+                StringBuilder text = new StringBuilder();
+                String tool = null;
+                JsonNode input = null;
+                for (JsonNode item : response.get("output")) {
+                    if (item.get("type").asString().equals("function_call")) {
+                        tool = item.get("name").asString();
+                        input = JSON.readTree(item.get("arguments").asString());
+                    }
+                    item.path("content").forEach(part -> text.append(part.path("text").asString("")));
+                }
+                String finish = switch (response.get("status").asString()) {
+                    case "completed" -> tool == null ? "stop" : "tool_calls";
+                    case "incomplete" -> "length";
+                    default -> response.get("status").asString();
+                };
+                JsonNode u = response.get("usage");
+                return new Answer(200, text.toString(), finish, tool, input, u.get("input_tokens").asLong(),
+                        u.at("/input_tokens_details/cached_tokens").asLong(), u.get("output_tokens").asLong(), null, streamError);
+            }
         };
 
         final String path;
@@ -729,8 +829,8 @@ class ProviderMatrixTest {
                 String.join("", text), tokens)));
         HttpResponse<String> response = send(dialect, dialect.request(model, List.of(dialect.user("What is 27 * 453?", null)), null, stream, false));
         assertText(dialect.read(response, stream), "27 * 453 = 12,231", usage);
-        if (dialect == Dialect.OPENAI) {
-            assertThat(response.body()).as("OpenAI's chat shape has no place for thinking").doesNotContain("step by step", SIGNATURE);
+        if (dialect != Dialect.ANTHROPIC) {
+            assertThat(response.body()).as("OpenAI's chat and Responses shapes get no thinking").doesNotContain("step by step", SIGNATURE);
             return;
         }
         if (!stream) {
@@ -767,7 +867,7 @@ class ProviderMatrixTest {
         assertThat(answer.text()).isEqualTo(CITED_LEAD + "the grass is green and the sky is blue");
         assertUsage(answer, usage);
         assertThat(lastEvent().usage()).as("usage in the ledger").isEqualTo(usage);
-        if (dialect == Dialect.OPENAI) {
+        if (dialect != Dialect.ANTHROPIC) {
             assertThat(answer.finish()).isEqualTo("stop");
             return;
         }

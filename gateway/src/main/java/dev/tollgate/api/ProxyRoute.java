@@ -8,6 +8,8 @@ import dev.tollgate.pipeline.Inbound;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.pipeline.StreamEncoder;
+import dev.tollgate.provider.Deployment;
+import dev.tollgate.provider.Wire;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -39,6 +41,21 @@ public final class ProxyRoute {
 
         /** The encoder of a streamed answer, writing to {@code out}. */
         StreamEncoder stream(Answer.Streamed answer, OutputStream out);
+
+        /** The model as the upstream knows it, for answers that name none: the deployment's, or the cached answer's. */
+        static String answeringModel(Answer answer) {
+            return answer.ctx().deployment().map(Deployment::upstreamModel).or(() -> answer.ctx().cachedModel()).orElse("");
+        }
+
+        /**
+         * Fails unless the answer is in the gateway's inner shape: only a client of the upstream's own dialect
+         * (Anthropic's) is answered in another, so anything else reaching {@code client}'s dialect is a fault of the gateway.
+         */
+        static void requireOpenAi(Wire wire, String client) {
+            if (wire != Wire.OPENAI) {
+                throw new IllegalStateException("an answer in " + wire + "'s shape cannot be written to " + client);
+            }
+        }
     }
 
     private final Pipeline pipeline;

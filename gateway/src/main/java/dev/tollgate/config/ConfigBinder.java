@@ -51,9 +51,10 @@ final class ConfigBinder {
         String defaultModel = tree.string("default_model", null);
         PricingConfig pricing = pricing(tree.child("pricing"));
         ConfigTree ledgerTree = tree.child("ledger");
-        ledgerTree.rejectUnknown(Set.of("retention_days", "batch_linger_ms"));
+        ledgerTree.rejectUnknown(Set.of("retention_days", "batch_linger_ms", "response_retention_days"));
         LedgerConfig ledger = new LedgerConfig((int) ledgerTree.number("retention_days", LedgerConfig.DEFAULTS.retentionDays(), 0, 36_500),
-                Duration.ofMillis(ledgerTree.number("batch_linger_ms", LedgerConfig.DEFAULTS.batchLinger().toMillis(), 0, 10_000)));
+                Duration.ofMillis(ledgerTree.number("batch_linger_ms", LedgerConfig.DEFAULTS.batchLinger().toMillis(), 0, 10_000)),
+                (int) ledgerTree.number("response_retention_days", LedgerConfig.DEFAULTS.responseRetentionDays(), 0, 36_500));
         ConfigTree signupTree = tree.child("signup");
         signupTree.rejectUnknown(Set.of("enabled", "per_address_per_hour"));
         SignupConfig signup = new SignupConfig(signupTree.bool("enabled", SignupConfig.DEFAULTS.enabled()),

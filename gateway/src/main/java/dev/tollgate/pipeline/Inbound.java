@@ -1,6 +1,7 @@
 package dev.tollgate.pipeline;
 
 import dev.tollgate.model.CanonicalRequest;
+import dev.tollgate.model.Principal;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -15,6 +16,14 @@ public final class Inbound {
     @FunctionalInterface
     public interface RequestParser {
         CanonicalRequest parse(byte[] body);
+
+        /**
+         * Parses a body on behalf of an authenticated caller: a dialect whose requests refer to state the
+         * caller's org keeps (the Responses API's {@code previous_response_id}) reads it here, within that org.
+         */
+        default CanonicalRequest parse(byte[] body, Principal caller) {
+            return parse(body);
+        }
     }
 
     /** Reads the request body; throws {@link GatewayException} 413 when it is larger than allowed. */

@@ -5,7 +5,6 @@ import dev.tollgate.model.UsageEvent;
 import dev.tollgate.pipeline.Answer;
 import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.pipeline.StreamEncoder;
-import dev.tollgate.provider.Deployment;
 import java.io.OutputStream;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,7 +34,7 @@ final class AnthropicDialect implements ProxyRoute.Dialect {
     public byte[] whole(Answer.Whole answer, UsageEvent settled) {
         return switch (answer.wire()) {
             case ANTHROPIC -> answer.body();
-            case OPENAI -> messages.message(answer.body(), answer.usage(), model(answer));
+            case OPENAI -> messages.message(answer.body(), answer.usage(), ProxyRoute.Dialect.answeringModel(answer));
         };
     }
 
@@ -43,12 +42,7 @@ final class AnthropicDialect implements ProxyRoute.Dialect {
     public StreamEncoder stream(Answer.Streamed answer, OutputStream out) {
         return switch (answer.wire()) {
             case ANTHROPIC -> new AnthropicPassthroughEncoder(out, errors);
-            case OPENAI -> new AnthropicEventEncoder(out, answer::usageSoFar, model(answer), errors, json);
+            case OPENAI -> new AnthropicEventEncoder(out, answer::usageSoFar, ProxyRoute.Dialect.answeringModel(answer), errors, json);
         };
-    }
-
-    /** The model as the upstream knows it: named in the answer when the upstream's answer names none. */
-    private static String model(Answer answer) {
-        return answer.ctx().deployment().map(Deployment::upstreamModel).or(() -> answer.ctx().cachedModel()).orElse("");
     }
 }

@@ -40,7 +40,11 @@ public final class OpenAiChatParser implements Inbound.RequestParser {
 
     @Override
     public ChatRequest parse(byte[] body) {
-        ObjectNode root = JsonFields.object(json, body);
+        return parse(JsonFields.object(json, body));
+    }
+
+    /** Parses a body already read as JSON (a translating dialect's OpenAI-shaped request). */
+    public ChatRequest parse(ObjectNode root) {
         Optional<String> model = modelName(root);
         boolean stream = bool(root, "stream", "stream");
         type(root, "stream_options", "stream_options", "an object", root.path("stream_options").isObject());

@@ -19,9 +19,9 @@ public final class RequestLimitsStage implements Stage {
 
     @Override
     public ProviderResponse process(RequestContext ctx, Chain chain) {
-        CanonicalRequest request = ctx.inbound().parser().parse(ctx.inbound().body());
-        ctx.request(request);
         Principal principal = ctx.principal().orElseThrow(() -> new IllegalStateException("auth must run before limits"));
+        CanonicalRequest request = ctx.inbound().parser().parse(ctx.inbound().body(), principal);
+        ctx.request(request);
         String agent = tag(ctx, "x-tollgate-agent").or(principal::defaultAgent).orElse(null);
         String feature = tag(ctx, "x-tollgate-feature").or(principal::defaultFeature).orElse(null);
         ctx.tags(agent, feature);

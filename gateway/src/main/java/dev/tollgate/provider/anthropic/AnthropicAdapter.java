@@ -6,6 +6,8 @@ import dev.tollgate.model.ChatRequest;
 import dev.tollgate.model.Usage;
 import dev.tollgate.provider.ProviderAdapter;
 import dev.tollgate.provider.ProviderResponse;
+import dev.tollgate.provider.TokenCountCapable;
+import dev.tollgate.provider.UpstreamException;
 import dev.tollgate.provider.UpstreamHttp;
 import dev.tollgate.provider.Wire;
 import dev.tollgate.usage.TokenCounter;
@@ -22,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * shape, the gateway's inner response language, or as Anthropic sent them to a client of Anthropic's dialect. The HTTP exchange, its timeouts and transport failures
  * are {@link UpstreamHttp}'s, shared with the other adapters.
  */
-public final class AnthropicAdapter implements ProviderAdapter {
+public final class AnthropicAdapter implements ProviderAdapter, TokenCountCapable {
 
     static final String API_VERSION = "2023-06-01";
 
@@ -34,6 +36,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
     private final TokenCounter tokens;
     private final Clock clock;
     private final URI messagesUri;
+    private final URI countTokensUri;
     private final Map<String, String> headers;
 
     public AnthropicAdapter(ProviderConfig config, JsonMapper json, TokenCounter tokens, Clock clock) {
@@ -45,6 +48,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
         this.errors = new AnthropicErrorMapper(json, config.name(), config.apiKey().map(Secret::value).orElse(null));
         this.http = new UpstreamHttp(config, errors::map);
         this.messagesUri = URI.create(config.baseUrl() + "/v1/messages");
+        this.countTokensUri = URI.create(config.baseUrl() + "/v1/messages/count_tokens");
         Map<String, String> h = new LinkedHashMap<>();
         h.put("anthropic-version", API_VERSION);
         config.apiKey().ifPresent(key -> h.put("x-api-key", key.value()));
@@ -71,6 +75,17 @@ public final class AnthropicAdapter implements ProviderAdapter {
         var source = new AnthropicStreamDecoder.Source(exchange.body(), exchange::abort, request, upstreamModel,
                 clock.instant().getEpochSecond(), sameDialect);
         return new ProviderResponse.Streaming(new AnthropicStreamDecoder(source, json, tokens, errors), Map.of(), wire);
+    }
+
+    /** Anthropic's own count: the request's messages, system prompt, tools and thinking settings, as a count request takes them. */
+    @Override
+    public long countTokens(ChatRequest request, String upstreamModel) {
+        byte[] raw = http.complete(countTokensUri, requests.countTokensBody(request, upstreamModel), headers);
+        var count = json.readTree(raw).path("input_tokens");
+        if (!count.canConvertToLong() || count.asLong() < 0) {
+            throw UpstreamException.of(UpstreamException.Kind.PROTOCOL, "anthropic answered the token count without input_tokens");
+        }
+        return count.asLong();
     }
 
     @Override

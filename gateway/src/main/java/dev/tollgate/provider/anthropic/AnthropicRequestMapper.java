@@ -47,6 +47,14 @@ final class AnthropicRequestMapper {
         return json.writeValueAsBytes(translate(request, upstreamModel));
     }
 
+    /** A count_tokens body: the fields of a messages request that Anthropic's count takes, the others left out. */
+    byte[] countTokensBody(ChatRequest request, String upstreamModel) {
+        ObjectNode full = request.anthropicBody().map(ObjectNode::deepCopy).orElseGet(() -> translate(request, upstreamModel));
+        full.put("model", upstreamModel);
+        full.retain("model", "messages", "system", "tools", "tool_choice", "thinking", "mcp_servers");
+        return json.writeValueAsBytes(full);
+    }
+
     private ObjectNode translate(ChatRequest request, String upstreamModel) {
         ObjectNode openAi = request.body();
         ObjectNode out = json.createObjectNode();
