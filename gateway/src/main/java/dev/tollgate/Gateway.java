@@ -119,7 +119,8 @@ public final class Gateway implements AutoCloseable {
         });
     }
 
-    static PriceTable prices(TollgateConfig config, JsonMapper json) {
+    /** The configured price table: the bundled map or {@code pricing.file}, with {@code pricing.overrides}. */
+    public static PriceTable prices(TollgateConfig config, JsonMapper json) {
         Map<String, PriceTable.PriceOverride> overrides = new LinkedHashMap<>();
         config.pricing().overrides().forEach((model, o) -> overrides.put(model,
                 new PriceTable.PriceOverride(o.input(), o.output(), o.cacheRead(), o.cacheWrite(), o.reasoning())));

@@ -84,7 +84,7 @@ final class HttpRoutes {
         this.chat = new OpenAiProxyHandler(Endpoint.CHAT, new OpenAiChatParser(json), shared);
         this.embeddings = new OpenAiProxyHandler(Endpoint.EMBEDDINGS, new OpenAiEmbeddingsParser(json), shared);
         this.messages = new AnthropicMessagesHandler(pipeline, bodies, json);
-        this.models = new ModelsHandler(parts.assembly().authenticator(), errors, json, listedModels(parts));
+        this.models = new ModelsHandler(parts.assembly().authenticator(), errors, json, listedModels(parts), parts.catalog());
         this.health = new HealthHandlers(stores.ledger());
         this.endpoint = new JsonEndpoint(parts.assembly().authenticator(), errors, json);
         this.analytics = new AnalyticsRoutes(new UsageReports(stores.ledger(), clock), stores.ledger(), endpoint, json);

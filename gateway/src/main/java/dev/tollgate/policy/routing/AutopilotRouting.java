@@ -82,7 +82,7 @@ public final class AutopilotRouting implements RoutingStrategy {
     }
 
     /** The concrete model names the providers list, with the default model (its targets, when an alias). */
-    static List<String> defaultCandidates(ModelCatalog catalog, String defaultModel) {
+    public static List<String> defaultCandidates(ModelCatalog catalog, String defaultModel) {
         Set<String> out = new LinkedHashSet<>();
         if (!defaultModel.isEmpty()) {
             out.addAll(catalog.targets(defaultModel));
@@ -137,9 +137,11 @@ public final class AutopilotRouting implements RoutingStrategy {
     }
 
     private List<String> candidates(AutopilotConfig.Settings settings) {
-        if (settings.models().isEmpty()) {
-            return defaultCandidates;
-        }
+        return settings.models().isEmpty() ? defaultCandidates : candidates(catalog, settings);
+    }
+
+    /** The configured candidates of {@code settings}, aliases expanded (the settings must name some). */
+    public static List<String> candidates(ModelCatalog catalog, AutopilotConfig.Settings settings) {
         Set<String> out = new LinkedHashSet<>();
         settings.models().forEach(m -> out.addAll(catalog.targets(m)));
         return List.copyOf(out);

@@ -46,4 +46,14 @@ public record ModelProfile(String model, double inputPerToken, double outputPerT
     public LatencyStats.Summary latency() {
         return deployments.isEmpty() ? LatencyStats.Summary.NONE : deployments.getFirst().latency();
     }
+
+    /** One line for {@code tollgate config check}: {@code $0.15 / $0.60 per 1M tokens, context 128000, output 16384, tools vision json, quality 0.60 (weak)}. */
+    public String summary() {
+        String price = priceKnown ? String.format(java.util.Locale.ROOT, "$%.2f / $%.2f per 1M tokens", inputPerToken * 1e6, outputPerToken * 1e6)
+                : "no price";
+        String can = (capabilities.tools() ? " tools" : "") + (capabilities.vision() ? " vision" : "") + (capabilities.json() ? " json" : "");
+        return price + ", context " + (contextWindow > 0 ? contextWindow : "unknown") + ", output " + (maxOutputTokens > 0 ? maxOutputTokens : "unknown")
+                + "," + (can.isEmpty() ? " no tools, vision or json" : can)
+                + String.format(java.util.Locale.ROOT, ", quality %.2f (%s)", quality, strong() ? "strong" : "weak");
+    }
 }
