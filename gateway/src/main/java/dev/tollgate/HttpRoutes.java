@@ -12,6 +12,7 @@ import dev.tollgate.admin.UsageIngestRoute;
 import dev.tollgate.alerts.AlertRecorder;
 import dev.tollgate.api.HealthHandlers;
 import dev.tollgate.api.HttpBodies;
+import dev.tollgate.api.InferRoute;
 import dev.tollgate.api.JsonEndpoint;
 import dev.tollgate.api.MetricsEndpoint;
 import dev.tollgate.api.OpenApiDocument;
@@ -72,6 +73,8 @@ final class HttpRoutes {
     private final SwaggerUiRoutes swaggerUi;
     private final RouteTable table = new RouteTable();
     private final CacheRoutes cacheRoutes;
+    private final InferRoute infer;
+    private final HttpBodies bodies;
 
     HttpRoutes(Parts parts, OpenAiErrors errors) {
         TollgateConfig config = parts.config();
@@ -105,6 +108,9 @@ final class HttpRoutes {
         this.metrics = new MetricsEndpoint(parts.metrics(), parts.assembly().authenticator(), errors, config.observability().metricsRequireKey());
         this.swaggerUi = SwaggerUiRoutes.load();
         this.cacheRoutes = new CacheRoutes(parts.assembly().cache(), issuer, endpoint, json);
+        this.infer = new InferRoute(new InferRoute.Parts(parts.assembly().authenticator(), pipeline, new OpenAiChatParser(json), errors,
+                parts.prices(), json));
+        this.bodies = bodies;
         declare(json);
     }
 
@@ -148,6 +154,7 @@ final class HttpRoutes {
         tokenUsage.register(table);
         dashboard.register(table);
         cacheRoutes.register(table);
+        infer.register(table, bodies);
     }
 
     /** The schemas of the open and ingestion routes declared above. */
