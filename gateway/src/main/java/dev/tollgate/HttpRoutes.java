@@ -108,8 +108,7 @@ final class HttpRoutes {
         this.metrics = new MetricsEndpoint(parts.metrics(), parts.assembly().authenticator(), errors, config.observability().metricsRequireKey());
         this.swaggerUi = SwaggerUiRoutes.load();
         this.cacheRoutes = new CacheRoutes(parts.assembly().cache(), issuer, endpoint, json);
-        this.infer = new InferRoute(new InferRoute.Parts(parts.assembly().authenticator(), pipeline, new OpenAiChatParser(json), errors,
-                parts.prices(), json));
+        this.infer = new InferRoute(new InferRoute.Parts(parts.assembly().authenticator(), pipeline, new OpenAiChatParser(json), errors, json));
         this.bodies = bodies;
         declare(json);
     }

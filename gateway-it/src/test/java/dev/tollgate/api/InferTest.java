@@ -80,7 +80,25 @@ class InferTest {
         assertThat(a.path("usage").path("output_tokens").asLong()).isEqualTo(10);
         assertThat(a.path("usage").path("total_tokens").asLong()).isEqualTo(29);
         assertThat(a.path("latency_ms").isIntegralNumber()).isTrue();
-        assertThat(gateway.event(a.path("request_id").asString()).model()).isEqualTo(model);
+        var event = gateway.event(a.path("request_id").asString());
+        assertThat(event.model()).isEqualTo(model);
+        assertThat(event.routingFreeCostUsd()).as("the ledger keeps the routing-free cost").isCloseTo(cost("gpt-4o"), within(1e-12));
+        assertThat(event.routingSavedUsd()).isCloseTo(cost("gpt-4o") - cost(model), within(1e-12));
+    }
+
+    @Test
+    void analytics_reportRoutingSavings_besideCacheSavings() {
+        JsonNode before = JSON.readTree(gateway.get("/analytics/cost-summary?period=24h", "Authorization", "Bearer " + MASTER).body());
+        JsonNode routed = ok(infer("{\"prompt\":\"Name a prime number.\",\"max_tokens\":20}"));
+        ok(infer("{\"prompt\":\"hi\",\"model_override\":\"gpt-4o-mini\"}"));
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode after = JSON.readTree(gateway.get("/analytics/cost-summary?period=24h", "Authorization", "Bearer " + MASTER).body());
+            assertThat(after.path("routing_savings_usd").asDouble() - before.path("routing_savings_usd").asDouble())
+                    .as("only the autopilot call saved; the explicit one saved nothing")
+                    .isCloseTo(routed.path("savings").asDouble(), within(1e-7));
+            assertThat(after.has("cache_savings_usd")).isTrue();
+        });
     }
 
     @Test

@@ -15,11 +15,7 @@ import dev.tollgate.policy.auth.AuthStage;
 import dev.tollgate.policy.auth.Authenticator;
 import dev.tollgate.policy.budget.CostCeilingStage;
 import dev.tollgate.policy.cache.WorkflowStep;
-import dev.tollgate.policy.routing.AutopilotRouting;
-import dev.tollgate.policy.routing.CallPreferences;
 import dev.tollgate.provider.Chunk;
-import dev.tollgate.provider.Deployment;
-import dev.tollgate.usage.PriceTable;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -52,12 +48,11 @@ public final class InferRoute {
     private final Pipeline pipeline;
     private final Inbound.RequestParser parser;
     private final OpenAiErrors errors;
-    private final PriceTable prices;
     private final JsonMapper json;
 
     /** What the route is built from. */
     public record Parts(Authenticator authenticator, Pipeline pipeline, Inbound.RequestParser parser, OpenAiErrors errors,
-                        PriceTable prices, JsonMapper json) {
+                        JsonMapper json) {
     }
 
     public InferRoute(Parts parts) {
@@ -65,7 +60,6 @@ public final class InferRoute {
         this.pipeline = parts.pipeline();
         this.parser = parts.parser();
         this.errors = parts.errors();
-        this.prices = parts.prices();
         this.json = parts.json();
     }
 
@@ -165,21 +159,12 @@ public final class InferRoute {
         return root;
     }
 
-    /**
-     * What the call would have cost without routing: its usage priced at the strongest fitting candidate when
-     * autopilot chose, its own cost when routed explicitly, and what the cache avoided on a hit.
-     */
-    private Double withoutRouting(RequestContext ctx, UsageEvent event) {
+    /** The routing-free cost the call was settled with ({@link UsageEvent#routingFreeCostUsd}); on a cache hit, what the cache avoided. */
+    private static Double withoutRouting(RequestContext ctx, UsageEvent event) {
         if (ctx.fromCache()) {
             return ctx.savedUsd();
         }
-        Optional<AutopilotRouting.Decision> decision = ctx.get(AutopilotRouting.DECISION);
-        if (decision.isEmpty()) {
-            return event.priceKnown() ? event.costUsd() : null;
-        }
-        Deployment strongest = decision.get().strongest();
-        PriceTable.Cost cost = prices.cost(strongest.provider().kind(), strongest.providerName(), strongest.upstreamModel(), event.usage());
-        return cost.known() ? cost.usd() : null;
+        return event.priceKnown() ? event.routingFreeCostUsd() : null;
     }
 
     private void relay(ServerResponse res, Answer.Streamed streamed) {

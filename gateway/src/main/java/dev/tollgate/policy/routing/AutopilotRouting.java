@@ -6,7 +6,6 @@ import dev.tollgate.model.ChatRequest;
 import dev.tollgate.model.ContentPart;
 import dev.tollgate.model.Message;
 import dev.tollgate.model.Principal;
-import dev.tollgate.pipeline.ContextKey;
 import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.pipeline.RoutePlan;
@@ -43,15 +42,10 @@ import java.util.Set;
  *       there only when it fits, so an oversize prompt falls over to it).</li>
  * </ol>
  * Refuses with 400 {@code cost_ceiling_exceeded} when only the ceiling left nothing, 400 {@code no_model_fits}
- * naming each candidate's reason otherwise. The decision is kept under {@link #DECISION} for the answer.
+ * naming each candidate's reason otherwise. The strongest fitting candidate is the call's routing-free target
+ * ({@link RequestContext#routingFree}): the ledger prices the call's usage there to record what routing saved.
  */
 public final class AutopilotRouting implements RoutingStrategy {
-
-    /** What autopilot chose, for {@code /infer}'s answer and the routing-free cost. */
-    public record Decision(String model, Deployment strongest, double predictedCostUsd, double strongestPredictedCostUsd) {
-    }
-
-    public static final ContextKey<Decision> DECISION = ContextKey.named("autopilot.decision");
 
     /** Which tier a prompt needs at an operating point: the learned router ({@code PromptRouter::decide}). */
     @FunctionalInterface
@@ -131,8 +125,7 @@ public final class AutopilotRouting implements RoutingStrategy {
         Candidate chosen = choose(fitting, choice.tier());
         Candidate strongest = fitting.stream().max(Comparator.comparingDouble((Candidate c) -> c.profile().quality())
                 .thenComparingDouble(c -> -c.rankUsd())).orElseThrow();
-        ctx.put(DECISION, new Decision(chosen.profile().model(), strongest.profile().deployments().getFirst().deployment(),
-                chosen.predictedUsd(), strongest.predictedUsd()));
+        ctx.routingFree(strongest.profile().deployments().getFirst().deployment());
         return plan(chosen, fitting, reason(chosen, fitting, excluded, choice));
     }
 
