@@ -168,21 +168,7 @@ public final class InferRoute {
     }
 
     private void relay(ServerResponse res, Answer.Streamed streamed) {
-        res.status(Status.OK_200);
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        OutputStream out = res.outputStream();
-        try {
-            streamed.relay(new Encoder(out, streamed.ctx()));
-        } catch (RuntimeException e) {
-            LOG.error("stream {} failed inside the gateway", streamed.ctx().requestId(), e);
-        } finally {
-            try {
-                out.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("stream {} ended while closing: {}", streamed.ctx().requestId(), e.toString());
-            }
-        }
+        ProxyRoute.relay(res, streamed, out -> new Encoder(out, streamed.ctx()));
     }
 
     /** OpenAI chunks as they come, then the {@code tollgate.infer} event (the answer's fields, the text whole) and {@code [DONE]}. */
@@ -235,9 +221,6 @@ public final class InferRoute {
     }
 
     private void sendError(ServerResponse res, GatewayException e) {
-        res.status(Status.create(e.status()));
-        e.headers().forEach(res::header);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(errors.body(e));
+        ProxyRoute.sendError(res, e, errors.body(e));
     }
 }
