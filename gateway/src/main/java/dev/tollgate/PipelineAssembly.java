@@ -100,7 +100,8 @@ final class PipelineAssembly {
         ModelCatalog catalog = parts.catalog();
         // Autopilot (model auto, tollgate or none): the cheapest fitting candidate the learned router finds good enough.
         BudgetEstimator estimator = new BudgetEstimator(parts.tokens(), parts.prices());
-        RoutingStrategy autopilot = new AutopilotRouting(catalog, parts.config().defaultModel(), PromptRouter.bundled()::decide, estimator);
+        PromptRouter router = parts.config().autopilot().routerModel().map(PromptRouter::load).orElseGet(PromptRouter::bundled);
+        RoutingStrategy autopilot = new AutopilotRouting(catalog, parts.config().defaultModel(), router::decide, estimator);
         return List.of(
                 new AuthStage(authenticator, Scope.INFER),
                 new RequestLimitsStage(),

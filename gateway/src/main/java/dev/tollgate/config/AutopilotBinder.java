@@ -13,7 +13,7 @@ import java.util.Set;
  */
 final class AutopilotBinder {
 
-    private static final Set<String> ROOT_KEYS = Set.of("models", "quality", "orgs");
+    private static final Set<String> ROOT_KEYS = Set.of("models", "quality", "orgs", "router_model");
     private static final Set<String> ORG_KEYS = Set.of("models", "quality");
     private static final Set<String> TRAIT_KEYS = Set.of("quality", "tools", "vision", "json_mode", "context_window", "max_output_tokens");
     private static final Set<String> LEVELS = Set.of("cost", "balanced", "quality");
@@ -40,7 +40,11 @@ final class AutopilotBinder {
         for (String model : catalog.names()) {
             models.put(model, traits(catalog.child(model)));
         }
-        return new AutopilotConfig(global, orgs, models);
+        Optional<java.nio.file.Path> router = Optional.ofNullable(autopilot.string("router_model", null)).map(java.nio.file.Path::of);
+        if (router.isPresent() && !java.nio.file.Files.isReadable(router.get())) {
+            autopilot.problem("router_model", "'" + router.get() + "' cannot be read (expected: a model file of tollgate router train --out)");
+        }
+        return new AutopilotConfig(global, orgs, models, router);
     }
 
     private AutopilotConfig.Settings settings(ConfigTree t, AutopilotConfig.Settings base) {

@@ -11,8 +11,15 @@ import java.util.Optional;
  * @param global the settings of every org without an entry in {@code orgs}
  * @param orgs   org id → its settings (the global ones with the org's own changes applied)
  * @param models model name → what configuration says of it, over the price map and the bundled defaults
+ * @param routerModel {@code autopilot.router_model}: a model file of {@code tollgate router train}; empty: the bundled one
  */
-public record AutopilotConfig(Settings global, Map<String, Settings> orgs, Map<String, ModelTraits> models) {
+public record AutopilotConfig(Settings global, Map<String, Settings> orgs, Map<String, ModelTraits> models,
+                              Optional<java.nio.file.Path> routerModel) {
+
+    /** With the bundled router model. */
+    public AutopilotConfig(Settings global, Map<String, Settings> orgs, Map<String, ModelTraits> models) {
+        this(global, orgs, models, Optional.empty());
+    }
 
     /**
      * @param models  the candidate models (or aliases), in any order; empty: the default candidates (the concrete

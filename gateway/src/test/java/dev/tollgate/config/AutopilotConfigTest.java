@@ -58,6 +58,7 @@ class AutopilotConfigTest {
         assertThat(a.forOrg("acme")).isEqualTo(new AutopilotConfig.Settings(List.of("fast", "gpt-4o"), "cost"));
         assertThat(a.forOrg("beta")).isEqualTo(new AutopilotConfig.Settings(List.of("gpt-4o-mini"), "0.8"));
         assertThat(a.forOrg("other")).isEqualTo(a.global());
+        assertThat(a.routerModel()).isEmpty();
         assertThat(a.traits("gpt-4o-mini")).isEqualTo(new AutopilotConfig.ModelTraits(Optional.of(0.65), Optional.of(false), Optional.of(true),
                 Optional.of(false), Optional.of(64000), Optional.of(2048)));
     }
@@ -69,6 +70,7 @@ class AutopilotConfigTest {
                   models: [gpt-4o, claude-sonnet-4-5]
                   quality: best
                   speed: fast
+                  router_model: /no/such/router.tgrm
                   orgs:
                     acme: {quality: 1.5}
                 catalog:
@@ -78,6 +80,7 @@ class AutopilotConfigTest {
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("autopilot.models[1]: 'claude-sonnet-4-5' is not served"))
                 .anySatisfy(p -> assertThat(p).startsWith("autopilot.quality: 'best' (expected: cost, balanced, quality"))
                 .anySatisfy(p -> assertThat(p).contains("autopilot.speed"))
+                .anySatisfy(p -> assertThat(p).startsWith("autopilot.router_model: '/no/such/router.tgrm' cannot be read"))
                 .anySatisfy(p -> assertThat(p).startsWith("autopilot.orgs.acme.quality: '1.5'"))
                 .anySatisfy(p -> assertThat(p).startsWith("catalog.gpt-4o.quality: 'strong' (expected: a number from 0 to 1"))
                 .anySatisfy(p -> assertThat(p).contains("catalog.gpt-4o.tools"))
