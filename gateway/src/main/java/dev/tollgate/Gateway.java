@@ -19,6 +19,7 @@ import dev.tollgate.pipeline.UsageRecorder;
 import dev.tollgate.policy.budget.BudgetSeeder;
 import dev.tollgate.policy.budget.BudgetStatus;
 import dev.tollgate.policy.budget.CounterBudgetPolicy;
+import dev.tollgate.policy.routing.DeploymentObserver;
 import dev.tollgate.policy.routing.ModelCatalog;
 import dev.tollgate.provider.ProviderFactory;
 import dev.tollgate.store.KeyStore;
@@ -74,8 +75,11 @@ public final class Gateway implements AutoCloseable {
         listeners.add(new UsageRecorder(stores.ledger()));
         listeners.add(new AlertListener(new BudgetAlerts(config.alerts().forecastAfter()), alerts, clock));
         listeners.addAll(extraListeners);
-        ModelCatalog catalog = new ModelCatalog(config.providers(), providers.adapters(), config.aliases());
         PriceTable prices = pricesLoading.join();
+        DeploymentObserver observer = new DeploymentObserver();
+        listeners.add(observer);
+        ModelCatalog catalog = new ModelCatalog(config.providers(), providers.adapters(), config.aliases(),
+                new ModelCatalog.Facts(prices, config.autopilot(), observer));
         this.metrics = new GatewayMetrics(MetricsLabels.models(config, catalog, prices), MetricsLabels.providers(config));
         listeners.add(metrics.listener());
         this.assembly = PipelineAssembly.assemble(new PipelineAssembly.Parts(config, stores, catalog, prices, tokens, clock), listeners);
@@ -128,7 +132,8 @@ public final class Gateway implements AutoCloseable {
         });
     }
 
-    static PriceTable prices(TollgateConfig config, JsonMapper json) {
+    /** The configured price table: the bundled map or {@code pricing.file}, with {@code pricing.overrides}. */
+    public static PriceTable prices(TollgateConfig config, JsonMapper json) {
         Map<String, PriceTable.PriceOverride> overrides = new LinkedHashMap<>();
         config.pricing().overrides().forEach((model, o) -> overrides.put(model,
                 new PriceTable.PriceOverride(o.input(), o.output(), o.cacheRead(), o.cacheWrite(), o.reasoning())));

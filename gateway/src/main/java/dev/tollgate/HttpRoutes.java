@@ -12,6 +12,7 @@ import dev.tollgate.admin.UsageIngestRoute;
 import dev.tollgate.alerts.AlertRecorder;
 import dev.tollgate.api.HealthHandlers;
 import dev.tollgate.api.HttpBodies;
+import dev.tollgate.api.InferRoute;
 import dev.tollgate.api.JsonEndpoint;
 import dev.tollgate.api.MetricsEndpoint;
 import dev.tollgate.api.OpenApiDocument;
@@ -76,6 +77,8 @@ final class HttpRoutes {
     private final SwaggerUiRoutes swaggerUi;
     private final RouteTable table = new RouteTable();
     private final CacheRoutes cacheRoutes;
+    private final InferRoute infer;
+    private final HttpBodies bodies;
 
     HttpRoutes(Parts parts, OpenAiErrors errors) {
         TollgateConfig config = parts.config();
@@ -91,7 +94,7 @@ final class HttpRoutes {
         this.countTokens = new CountTokensHandler(new CountTokensHandler.Parts(parts.assembly().authenticator(), bodies, parts.catalog(),
                 parts.assembly().tokens(), config.defaultModel()), json);
         this.responses = new ResponsesRoutes(pipeline, bodies, stores.responses(), errors, json);
-        this.models = new ModelsHandler(parts.assembly().authenticator(), errors, json, listedModels(parts));
+        this.models = new ModelsHandler(parts.assembly().authenticator(), errors, json, listedModels(parts), parts.catalog());
         this.health = new HealthHandlers(stores.ledger());
         this.endpoint = new JsonEndpoint(parts.assembly().authenticator(), errors, json);
         this.analytics = new AnalyticsRoutes(new UsageReports(stores.ledger(), clock), stores.ledger(), endpoint, json);
@@ -112,6 +115,8 @@ final class HttpRoutes {
         this.metrics = new MetricsEndpoint(parts.metrics(), parts.assembly().authenticator(), errors, config.observability().metricsRequireKey());
         this.swaggerUi = SwaggerUiRoutes.load();
         this.cacheRoutes = new CacheRoutes(parts.assembly().cache(), issuer, endpoint, json);
+        this.infer = new InferRoute(new InferRoute.Parts(parts.assembly().authenticator(), pipeline, new OpenAiChatParser(json), errors, json));
+        this.bodies = bodies;
         declare(json);
     }
 
@@ -155,6 +160,7 @@ final class HttpRoutes {
         tokenUsage.register(table);
         dashboard.register(table);
         cacheRoutes.register(table);
+        infer.register(table, bodies);
     }
 
     /** The schemas of the open and ingestion routes declared above. */

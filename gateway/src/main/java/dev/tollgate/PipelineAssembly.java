@@ -19,6 +19,7 @@ import dev.tollgate.policy.budget.BudgetChargeListener;
 import dev.tollgate.policy.budget.BudgetEstimator;
 import dev.tollgate.policy.budget.BudgetRuleSet;
 import dev.tollgate.policy.budget.BudgetStage;
+import dev.tollgate.policy.budget.CostCeilingStage;
 import dev.tollgate.policy.budget.CounterBudgetPolicy;
 import dev.tollgate.policy.cache.CachePolicy;
 import dev.tollgate.policy.cache.CacheStage;
@@ -27,7 +28,8 @@ import dev.tollgate.policy.limits.RequestLimitsStage;
 import dev.tollgate.policy.ratelimit.DeploymentLimitStage;
 import dev.tollgate.policy.ratelimit.RateLimitPolicy;
 import dev.tollgate.policy.ratelimit.RateLimitStage;
-import dev.tollgate.policy.routing.DefaultModelRouting;
+import dev.tollgate.policy.routing.AutopilotRouting;
+import dev.tollgate.policy.routing.learned.PromptRouter;
 import dev.tollgate.policy.routing.ModelCatalog;
 import dev.tollgate.policy.routing.RoutingStage;
 import dev.tollgate.policy.routing.RoutingStrategy;
@@ -87,6 +89,8 @@ final class PipelineAssembly {
      *   <li>request limits: parse the body, the call's tags (400);</li>
      *   <li>key rate limit: the key's rpm and tpm, before routing (429);</li>
      *   <li>routing: a {@link dev.tollgate.pipeline.RoutePlan} from the strategy the model name picks (400, 403, 404);</li>
+     *   <li>cost ceiling: the predicted worst-case cost in {@code x-tollgate-predicted-cost-usd}; steps above
+     *       {@code X-Tollgate-Budget-Usd} dropped (400 {@code cost_ceiling_exceeded} when none is left);</li>
      *   <li>cache: answers from a stored answer (exact, semantic or workflow tier), or fills itself when the call
      *       is delivered in full (400 for a malformed cache or workflow header);</li>
      *   <li>budgets: transform the plan (a fallback provider) and keep the call's reservation;</li>
@@ -96,13 +100,16 @@ final class PipelineAssembly {
      */
     private List<Stage> stages(Parts parts, RateLimitPolicy rateLimits) {
         ModelCatalog catalog = parts.catalog();
-        // Autopilot (model auto, tollgate or none): the default model, until the learned router takes this seat.
-        RoutingStrategy autopilot = new DefaultModelRouting(catalog, parts.config().defaultModel());
+        // Autopilot (model auto, tollgate or none): the cheapest fitting candidate the learned router finds good enough.
+        BudgetEstimator estimator = new BudgetEstimator(parts.tokens(), parts.prices());
+        PromptRouter router = parts.config().autopilot().routerModel().map(PromptRouter::load).orElseGet(PromptRouter::bundled);
+        RoutingStrategy autopilot = new AutopilotRouting(catalog, parts.config().defaultModel(), router::decide, estimator);
         return List.of(
                 new AuthStage(authenticator, Scope.INFER),
                 new RequestLimitsStage(),
                 new RateLimitStage(rateLimits),
                 new RoutingStage(catalog, autopilot),
+                new CostCeilingStage(estimator),
                 // After routing (its keys use the resolved model), before budgets (a hit reserves nothing and calls
                 // no upstream); after the key's rate limit, so a hit still counts as one of the key's requests.
                 new CacheStage(cache),

@@ -158,7 +158,7 @@ class DashboardBrowserTest {
         JsonNode api = api(acmeAnalytics, "/analytics/cost-summary?period=24h");
         JsonNode tiles = seen.path("analytics").path("overview");
         for (String field : List.of("cost_usd", "requests", "errors", "total_tokens", "input_tokens", "output_tokens", "cached_tokens",
-                "cache_savings_usd", "avg_latency_ms", "price_unknown_requests", "cache_hits", "cache_hit_rate")) {
+                "cache_savings_usd", "routing_savings_usd", "avg_latency_ms", "price_unknown_requests", "cache_hits", "cache_hit_rate")) {
             assertThat(tile(tiles, field).path("value").asDouble()).as(field).isEqualTo(api.path(field).asDouble());
         }
         for (String tier : List.of("exact", "semantic", "workflow")) {

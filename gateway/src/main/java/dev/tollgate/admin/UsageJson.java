@@ -26,6 +26,7 @@ final class UsageJson {
                 .put("cached_tokens", t.cachedTokens()).put("cache_write_tokens", t.cacheWriteTokens())
                 .put("reasoning_tokens", t.reasoningTokens()).put("total_tokens", t.totalTokens())
                 .put("cost_usd", round(t.costUsd())).put("cache_savings_usd", round(t.savedUsd()))
+                .put("routing_savings_usd", round(t.routingSavedUsd()))
                 .put("price_unknown_requests", t.priceUnknown()).put("refused_requests", t.refused())
                 .put("estimated_requests", t.estimated())
                 .put("avg_latency_ms", t.requests() == 0 ? 0 : Math.round((double) t.latencyMsSum() / t.requests()));
@@ -54,6 +55,7 @@ final class UsageJson {
                 .put("cached_tokens", e.usage().cachedTokens()).put("cache_write_tokens", e.usage().cacheWriteTokens())
                 .put("reasoning_tokens", e.usage().reasoningTokens()).put("estimated", e.usage().estimated())
                 .put("cost_usd", round(e.costUsd())).put("price_known", e.priceKnown()).put("cache_savings_usd", round(e.savedUsd()))
+                .put("routing_free_cost_usd", round(e.routingFreeCostUsd())).put("routing_savings_usd", round(e.routingSavedUsd()))
                 .put("latency_ms", e.latencyMs()).put("ttft_ms", e.firstTokenMs()).put("status", e.status())
                 .put("error_code", e.errorCode()).put("stream", e.stream()).put("attempts", e.attempts())
                 .put("cache", e.cacheTier()).put("cache_tier", e.cacheTier()).put("cost_avoided_usd", round(e.savedUsd()))

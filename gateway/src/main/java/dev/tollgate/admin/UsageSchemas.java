@@ -26,6 +26,7 @@ final class UsageSchemas {
                   total_tokens: {type: integer}
                   cost_usd: {type: number}
                   cache_savings_usd: {type: number}
+                  routing_savings_usd: {type: number, description: What autopilot routing saved against the strongest fitting candidate}
                   price_unknown_requests: {type: integer}
                   refused_requests: {type: integer}
                   estimated_requests: {type: integer}
@@ -55,6 +56,8 @@ final class UsageSchemas {
                   cost_usd: {type: number}
                   price_known: {type: boolean}
                   cache_savings_usd: {type: number}
+                  routing_free_cost_usd: {type: number, description: This usage on the strongest fitting autopilot candidate (the cost when not routed)}
+                  routing_savings_usd: {type: number}
                   latency_ms: {type: integer}
                   ttft_ms: {type: integer, description: '-1 when not streamed'}
                   status: {type: integer}

@@ -109,13 +109,18 @@ public final class ProxyRoute {
 
     private void relay(ServerResponse res, Answer.Streamed streamed) {
         ResponseHeaders.passOn(res, streamed.headers());
+        relay(res, streamed, out -> dialect.stream(streamed, out));
+    }
+
+    /** Relays {@code streamed} as server-sent events through the encoder made for the response's stream, then closes it. */
+    static void relay(ServerResponse res, Answer.Streamed streamed, java.util.function.Function<OutputStream, StreamEncoder> encoder) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header("x-accel-buffering", "no");
         OutputStream out = res.outputStream();
         try {
-            streamed.relay(dialect.stream(streamed, out));
+            streamed.relay(encoder.apply(out));
         } catch (RuntimeException e) {
             // Not the client going away (the relay settles that): a fault of the gateway, settled as abandoned.
             LOG.error("stream {} failed inside the gateway", streamed.ctx().requestId(), e);
@@ -129,9 +134,14 @@ public final class ProxyRoute {
     }
 
     private void sendError(ServerResponse res, GatewayException e) {
+        sendError(res, e, dialect.errorBody(e));
+    }
+
+    /** An error answer: its status, its headers ({@code Retry-After}), the body in the route's dialect. */
+    static void sendError(ServerResponse res, GatewayException e, byte[] body) {
         res.status(Status.create(e.status()));
         e.headers().forEach(res::header);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(dialect.errorBody(e));
+        res.send(body);
     }
 }

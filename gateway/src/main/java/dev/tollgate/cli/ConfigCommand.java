@@ -1,9 +1,13 @@
 package dev.tollgate.cli;
 
+import dev.tollgate.config.AutopilotConfig;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.policy.routing.AutopilotRouting;
+import dev.tollgate.policy.routing.DeploymentObserver;
+import dev.tollgate.policy.routing.ModelCatalog;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -58,12 +62,36 @@ final class ConfigCommand implements Runnable {
                 System.out.println("  alert webhooks: " + loaded.alerts().webhooks().stream().map(w -> w.redacted()).toList());
             }
             loaded.aliases().forEach((alias, targets) -> System.out.println("  alias " + alias + " -> " + String.join(", ", targets)));
+            autopilot(loaded);
             for (var b : loaded.budgets()) {
                 System.out.println("  budget " + b.name() + ": " + b.metric().code() + " per " + b.period().wireName()
                         + (b.scope().isEmpty() ? ", all calls" : ", scope " + b.scope()) + ", limit " + b.metric().display(b.limit())
                         + b.fallback().map(f -> ", fallback " + f.provider() + "/" + f.model()).orElse(""));
             }
             return 0;
+        }
+    }
+
+    /** The autopilot's candidates (globally and per org) with what the catalog knows of each. */
+    static void autopilot(TollgateConfig loaded) {
+        ModelCatalog catalog = new ModelCatalog(loaded.providers(), java.util.Map.of(), loaded.aliases(), new ModelCatalog.Facts(
+                dev.tollgate.Gateway.prices(loaded, tools.jackson.databind.json.JsonMapper.builder().build()), loaded.autopilot(),
+                new DeploymentObserver()));
+        java.util.Map<String, AutopilotConfig.Settings> levels = new java.util.LinkedHashMap<>();
+        levels.put("autopilot", loaded.autopilot().global());
+        loaded.autopilot().orgs().forEach((org, settings) -> levels.put("autopilot for org " + org, settings));
+        java.util.Set<String> described = new java.util.LinkedHashSet<>();
+        levels.forEach((label, settings) -> {
+            List<String> names = settings.models().isEmpty() ? AutopilotRouting.defaultCandidates(catalog, loaded.defaultModel())
+                    : AutopilotRouting.candidates(catalog, settings);
+            System.out.println("  " + label + ": " + (names.isEmpty() ? "no candidate (requests must name a model)"
+                    : names.size() == 1 ? "the default model " + names.getFirst() + " (one candidate: nothing to choose)"
+                    : "candidates " + String.join(", ", names) + ", quality " + settings.quality())
+                    + (settings.models().isEmpty() && names.size() > 1 ? " (the providers' listed models; set autopilot.models to choose)" : ""));
+            described.addAll(names);
+        });
+        for (String model : described) {
+            System.out.println("    " + model + ": " + catalog.profile(model).summary());
         }
     }
 

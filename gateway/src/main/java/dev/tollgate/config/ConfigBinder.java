@@ -17,7 +17,7 @@ final class ConfigBinder {
     private static final Set<String> ROOT_KEYS =
             Set.of("server", "data_dir", "master_key", "default_model", "providers", "pricing", "ledger", "signup", "aliases",
                     "rate_limits", "alerts", "budgets", "budget_settings", "storage", "counters",
-                    "metrics", "logging", "cache");
+                    "metrics", "logging", "cache", "autopilot", "catalog");
     private static final Set<String> PRICE_KEYS = Set.of("input_cost_per_token", "output_cost_per_token",
             "cache_read_input_token_cost", "cache_creation_input_token_cost", "output_cost_per_reasoning_token");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "max_header_bytes");
@@ -70,11 +70,12 @@ final class ConfigBinder {
         CountersConfig counters = StorageBinder.counters(tree.child("counters"));
         ObservabilityConfig observability = observability(tree);
         CacheConfig cache = CacheBinder.cache(tree.child("cache"));
+        AutopilotConfig autopilot = new AutopilotBinder(providers, aliases).bind(tree.child("autopilot"), tree.child("catalog"));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new TollgateConfig(server, dataDir, masterKey, defaultModel == null ? guessDefaultModel(providers) : defaultModel,
-                providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache);
+                providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot);
     }
 
     private static ObservabilityConfig observability(ConfigTree tree) {

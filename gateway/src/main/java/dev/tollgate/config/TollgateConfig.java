@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param counters     where budget and rate-limit counters live: this process (default) or Redis ({@code counters:})
  * @param observability {@code metrics:} (key protection of {@code /metrics}) and {@code logging:} (the log format)
  * @param cache        the response cache's tiers, per org ({@code cache:})
+ * @param autopilot    the autopilot's candidates and quality, per org ({@code autopilot:}), and the catalog's
+ *                     per-model settings ({@code catalog:})
  */
 public record TollgateConfig(
         ServerConfig server,
@@ -39,7 +41,8 @@ public record TollgateConfig(
         StorageConfig storage,
         CountersConfig counters,
         ObservabilityConfig observability,
-        CacheConfig cache) {
+        CacheConfig cache,
+        AutopilotConfig autopilot) {
 
     public TollgateConfig {
         providers = List.copyOf(providers);
@@ -50,23 +53,23 @@ public record TollgateConfig(
     }
 
     public TollgateConfig withServer(ServerConfig newServer) {
-        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache);
+        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot);
     }
 
     /** The same settings serving {@code newProviders} with {@code newDefaultModel}. */
     public TollgateConfig withProviders(List<ProviderConfig> newProviders, String newDefaultModel) {
-        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache);
+        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot);
     }
 
     public TollgateConfig withPort(int port) {
-        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache);
+        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot);
     }
 
     public TollgateConfig withDataDir(Path dir) {
-        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache);
+        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot);
     }
 
     public TollgateConfig withMasterKey(Optional<Secret> key) {
-        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache);
+        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot);
     }
 }

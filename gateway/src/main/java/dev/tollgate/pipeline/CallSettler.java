@@ -6,6 +6,7 @@ import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
 import dev.tollgate.provider.Deployment;
 import dev.tollgate.usage.PriceTable;
+import java.util.Optional;
 
 /**
  * The one place a call ends. {@link #settle} runs exactly once per call, whichever way it ended
@@ -88,6 +89,18 @@ final class CallSettler {
                 ctx.request().map(r -> r.stream()).orElse(false),
                 ctx.attempts(),
                 ctx.cacheTier(),
-                ctx.routingReason().orElse(null));
+                ctx.routingReason().orElse(null),
+                routingFreeCost(ctx, cached, billed, cost));
+    }
+
+    /** The usage priced where the call would have gone without routing; the call's own cost when routing chose nothing. */
+    private double routingFreeCost(RequestContext ctx, boolean cached, Usage billed, PriceTable.Cost cost) {
+        Optional<Deployment> free = ctx.routingFree();
+        if (cached || free.isEmpty() || !cost.known()) {
+            return cost.usd();
+        }
+        Deployment d = free.get();
+        PriceTable.Cost there = prices.cost(d.provider().kind(), d.providerName(), d.upstreamModel(), billed);
+        return there.known() ? there.usd() : cost.usd();
     }
 }

@@ -39,6 +39,7 @@ public final class RequestContext {
     private String cachedProvider;
     private String cachedModel;
     private Ending ending;
+    private Deployment routingFree;
 
     RequestContext(String requestId, Endpoint endpoint, Instant startedAt, long startNanos, Inbound inbound) {
         this.requestId = requestId;
@@ -131,6 +132,18 @@ public final class RequestContext {
 
     void routingReason(String reason) {
         this.routingReason = reason;
+    }
+
+    /**
+     * Where the call would have gone without routing choosing for it (the strongest candidate that fitted): the
+     * settled event prices its usage there as the routing-free cost. Set by the autopilot; absent otherwise.
+     */
+    public void routingFree(Deployment strongest) {
+        this.routingFree = strongest;
+    }
+
+    public Optional<Deployment> routingFree() {
+        return Optional.ofNullable(routingFree);
     }
 
     /** The deployment of the latest attempt. */

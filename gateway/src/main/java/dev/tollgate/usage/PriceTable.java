@@ -40,9 +40,14 @@ public final class PriceTable {
     private static final Logger LOG = LoggerFactory.getLogger(PriceTable.class);
     private static final String RESOURCE = "/dev/tollgate/usage/prices/model_prices_and_context_window.json";
 
-    /** Prices of one model, per token. Absent cache and reasoning prices fall back to the input / output price. */
+    /**
+     * Prices of one model, per token. Absent cache and reasoning prices fall back to the input / output price.
+     * The {@code supports*} flags are the map's {@code supports_function_calling}, {@code supports_vision} and
+     * {@code supports_response_schema} (JSON mode); absent means unsupported.
+     */
     public record ModelPrice(String model, String provider, String mode, double input, double output,
-                             double cacheRead, double cacheCreation, double reasoning, int maxInputTokens, int maxOutputTokens) {
+                             double cacheRead, double cacheCreation, double reasoning, int maxInputTokens, int maxOutputTokens,
+                             boolean supportsTools, boolean supportsVision, boolean supportsJson) {
     }
 
     /** A call's cost; {@code known} is false when the model has no price. */
@@ -104,7 +109,8 @@ public final class PriceTable {
                     pick(o.cacheRead(), base == null ? in : base.cacheRead()),
                     pick(o.cacheWrite(), base == null ? in : base.cacheCreation()),
                     pick(o.reasoning(), base == null ? output : base.reasoning()),
-                    base == null ? 0 : base.maxInputTokens(), base == null ? 0 : base.maxOutputTokens()));
+                    base == null ? 0 : base.maxInputTokens(), base == null ? 0 : base.maxOutputTokens(),
+                    base != null && base.supportsTools(), base != null && base.supportsVision(), base != null && base.supportsJson()));
         });
         return new PriceTable(prices, out);
     }
@@ -127,7 +133,9 @@ public final class PriceTable {
                     m.path("cache_read_input_token_cost").asDouble(input),
                     m.path("cache_creation_input_token_cost").asDouble(input),
                     m.path("output_cost_per_reasoning_token").asDouble(output),
-                    m.path("max_input_tokens").asInt(0), m.path("max_output_tokens").asInt(0)));
+                    m.path("max_input_tokens").asInt(0), m.path("max_output_tokens").asInt(0),
+                    m.path("supports_function_calling").asBoolean(false), m.path("supports_vision").asBoolean(false),
+                    m.path("supports_response_schema").asBoolean(false)));
         }
         return new PriceTable(out, Map.of());
     }
@@ -152,6 +160,18 @@ public final class PriceTable {
             exact = prices.get(kind.priceNamespace() + "/" + model);
         }
         return Optional.ofNullable(exact);
+    }
+
+    /**
+     * The price entry a call of {@code model} on provider {@code providerName} is billed by, in {@link #cost}'s
+     * lookup order: an override, then the table (empty for a model without a price).
+     */
+    public Optional<ModelPrice> priceOf(ProviderKind kind, String providerName, String model) {
+        ModelPrice override = providerName == null ? null : overrides.get(providerName + "/" + model);
+        if (override == null) {
+            override = overrides.get(model);
+        }
+        return override != null ? Optional.of(override) : find(kind, providerName, model);
     }
 
     public Cost cost(ProviderKind kind, String model, Usage usage) {

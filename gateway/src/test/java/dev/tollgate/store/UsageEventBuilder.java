@@ -27,6 +27,7 @@ final class UsageEventBuilder {
     private int attempts = 1;
     private String cacheTier = "miss";
     private double saved;
+    private Double routingFree;
 
     UsageEventBuilder(String id, Instant time) {
         this.id = id;
@@ -133,9 +134,15 @@ final class UsageEventBuilder {
         return this;
     }
 
+    /** Routed by the autopilot: the same usage would have cost {@code usd} on the strongest candidate. */
+    UsageEventBuilder routingFree(double usd) {
+        routingFree = usd;
+        return this;
+    }
+
     UsageEvent build() {
         return new UsageEvent(id, time, "req-" + id, org, key, agent, feature, "chat", "proxy", provider, model,
                 new Usage(input, output, cached, 0, reasoning, estimated), cost, priceKnown, saved, latency, -1, status, errorCode,
-                false, attempts, cacheTier, "explicit");
+                false, attempts, cacheTier, routingFree == null ? "explicit" : "autopilot", routingFree == null ? cost : routingFree);
     }
 }

@@ -166,6 +166,26 @@ class UsageLedgerContractTest {
                 .extracting(b -> b.totals().cache().hits()).containsExactly(1L, 2L, 1L);
     }
 
+    // ---------------------------------------------------------------- routing savings
+
+    @EveryLedger
+    void routingSavings_areKeptPerEvent_andSummedInTotalsAndBreakdown(Impl impl) {
+        UsageLedger ledger = open(impl);
+        UsageEvent routed = at("routed", "2026-03-10T09:00:00Z").cost(0.25).routingFree(1.0).build();
+        UsageEvent routedToo = at("routed-too", "2026-03-10T10:00:00Z").cost(0.5).routingFree(0.625).model("gpt-4o").build();
+        UsageEvent explicit = at("explicit", "2026-03-10T11:00:00Z").cost(2.0).build();
+        List<UsageEvent> all = List.of(routed, routedToo, explicit);
+        store(ledger, all);
+
+        UsageTotals totals = ledger.totals(UsageFilter.ALL, DAY, NEXT_DAY);
+        assertThat(totals).isEqualTo(UsageOracle.sum(all));
+        assertThat(totals.routingSavedUsd()).isEqualTo(0.875);
+        assertThat(ledger.breakdown(UsageDimension.MODEL, UsageFilter.ALL, DAY, NEXT_DAY))
+                .extracting(g -> g.key() + ":" + g.totals().routingSavedUsd())
+                .containsExactlyInAnyOrder("gpt-4o-mini:0.75", "gpt-4o:0.125");
+        assertThat(ledger.recent(10)).extracting(UsageEvent::routingFreeCostUsd).containsExactly(2.0, 0.625, 1.0);
+    }
+
     // ---------------------------------------------------------------- periods and bucket widening
 
     /**

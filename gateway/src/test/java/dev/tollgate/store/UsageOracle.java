@@ -35,7 +35,9 @@ final class UsageOracle {
         long refused = 0;
         long[] hits = new long[3];
         double[] tierSaved = new double[3];
+        double routing = 0;
         for (UsageEvent e : events) {
+            routing += e.priceKnown() && e.routingFreeCostUsd() > e.costUsd() ? e.routingFreeCostUsd() - e.costUsd() : 0;
             int tier = java.util.List.of("exact", "semantic", "workflow").indexOf(e.cacheTier());
             if (tier >= 0) {
                 hits[tier]++;
@@ -58,7 +60,7 @@ final class UsageOracle {
             latency += e.latencyMs();
         }
         return new UsageTotals(requests, errors, input, output, cached, cacheWrite, reasoning, cost, saved, unknown, estimated, latency,
-                refused, new CacheTotals(hits[0], tierSaved[0], hits[1], tierSaved[1], hits[2], tierSaved[2]));
+                refused, new CacheTotals(hits[0], tierSaved[0], hits[1], tierSaved[1], hits[2], tierSaved[2]), routing);
     }
 
     static List<UsageGroup> groups(List<UsageDimension> by, List<UsageEvent> events) {

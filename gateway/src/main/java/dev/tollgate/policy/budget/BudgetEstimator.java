@@ -19,7 +19,7 @@ import java.util.OptionalInt;
  * The prompt count is an estimate (Anthropic's and Gemini's tokenizers differ from OpenAI's), so a call
  * may settle a little above what it reserved; the next reservation then sees the true total.
  */
-public final class BudgetEstimator {
+public final class BudgetEstimator implements dev.tollgate.policy.routing.CostPredictor {
 
     static final int DEFAULT_MAX_OUTPUT = 4_096;
 
@@ -32,7 +32,8 @@ public final class BudgetEstimator {
     }
 
     /** Tokens of the prompt, counted once per call. */
-    long promptTokens(CanonicalRequest request, String model) {
+    @Override
+    public long promptTokens(CanonicalRequest request, String model) {
         return switch (request) {
             case ChatRequest chat -> tokens.countPrompt(model, chat.messages());
             case EmbeddingRequest embedding -> {
@@ -46,7 +47,8 @@ public final class BudgetEstimator {
     }
 
     /** The most output {@code request} may produce on {@code target}. */
-    long maxOutput(CanonicalRequest request, Deployment target) {
+    @Override
+    public long maxOutput(CanonicalRequest request, Deployment target) {
         if (!(request instanceof ChatRequest chat)) {
             return 0;
         }
@@ -58,6 +60,12 @@ public final class BudgetEstimator {
         // An adapter that must send max_tokens (Anthropic's) sends its kind's default: no more can come back.
         OptionalInt sent = target.provider().kind().defaultMaxTokens();
         return sent.isPresent() ? Math.min(modelLimit, sent.getAsInt()) : modelLimit;
+    }
+
+    @Override
+    public PriceTable.Cost worstCase(CanonicalRequest request, long prompt, Deployment target) {
+        return prices.cost(target.provider().kind(), target.providerName(), target.upstreamModel(),
+                new Usage(prompt, maxOutput(request, target), 0, 0, true));
     }
 
     /** The worst case of one call on {@code target}, in {@code metric}'s unit. */

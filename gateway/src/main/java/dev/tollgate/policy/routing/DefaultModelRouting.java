@@ -5,9 +5,9 @@ import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.pipeline.RoutePlan;
 
 /**
- * Autopilot as it stands for now: {@code auto}, {@code tollgate} or no model means the configured default
- * model (itself a model or an alias): {@code autopilot: default model gpt-4o-mini}. The learned autopilot
- * of the routing issue replaces this strategy in the pipeline's assembly.
+ * Autopilot with nothing to choose: {@code auto}, {@code tollgate} or no model means the configured default
+ * model (itself a model or an alias): {@code autopilot: default model gpt-4o-mini}. {@link AutopilotRouting}
+ * uses it when it has a single candidate.
  */
 public final class DefaultModelRouting implements RoutingStrategy {
 

@@ -21,7 +21,7 @@ public final class RoutingStage implements Stage {
     private final RoutingStrategy aliases;
     private final RoutingStrategy autopilot;
 
-    /** @param autopilot where calls that leave the choice to Tollgate go ({@link DefaultModelRouting} for now) */
+    /** @param autopilot where calls that leave the choice to Tollgate go ({@link AutopilotRouting}) */
     public RoutingStage(ModelCatalog catalog, RoutingStrategy autopilot) {
         this.catalog = catalog;
         this.explicit = new ExplicitRouting(catalog);

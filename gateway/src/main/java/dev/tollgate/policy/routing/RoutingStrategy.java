@@ -8,7 +8,7 @@ import dev.tollgate.pipeline.RoutePlan;
  * Decides where one call goes: a {@link RoutePlan} of deployments to try in order, each with its reason.
  * The {@link RoutingStage} picks the strategy per request from the model name: a concrete model
  * ({@link ExplicitRouting}), an alias ({@link AliasRouting}), or {@code auto} / {@code tollgate} / none
- * (autopilot; {@link DefaultModelRouting} until the learned router fills that seam). Strategies run after
+ * (autopilot: {@link AutopilotRouting}). Strategies run after
  * authentication and parsing, so the principal and the request are in the context.
  */
 @FunctionalInterface

@@ -52,12 +52,13 @@ public final class JdbcUsageReader {
             coalesce(sum(refused),0) AS refused,
             coalesce(sum(exact_hits),0) AS exact_hits, coalesce(sum(exact_saved_usd),0) AS exact_saved_usd,
             coalesce(sum(semantic_hits),0) AS semantic_hits, coalesce(sum(semantic_saved_usd),0) AS semantic_saved_usd,
-            coalesce(sum(workflow_hits),0) AS workflow_hits, coalesce(sum(workflow_saved_usd),0) AS workflow_saved_usd
+            coalesce(sum(workflow_hits),0) AS workflow_hits, coalesce(sum(workflow_saved_usd),0) AS workflow_saved_usd,
+            coalesce(sum(routing_saved_usd),0) AS routing_saved_usd
             """;
 
     private static final String RAW = "requests, errors, input_tokens, output_tokens, cached_tokens, cache_write_tokens, "
             + "reasoning_tokens, cost_usd, saved_usd, price_unknown, estimated, latency_ms_sum, refused, "
-            + "exact_hits, exact_saved_usd, semantic_hits, semantic_saved_usd, workflow_hits, workflow_saved_usd";
+            + "exact_hits, exact_saved_usd, semantic_hits, semantic_saved_usd, workflow_hits, workflow_saved_usd, routing_saved_usd";
 
     private final Jdbi jdbi;
     private final Dialect dialect;
@@ -238,7 +239,8 @@ public final class JdbcUsageReader {
                 rs.getLong("reasoning_tokens"), rs.getDouble("cost_usd"), rs.getDouble("saved_usd"),
                 rs.getLong("price_unknown"), rs.getLong("estimated"), rs.getLong("latency_ms_sum"), rs.getLong("refused"),
                 new CacheTotals(rs.getLong("exact_hits"), rs.getDouble("exact_saved_usd"), rs.getLong("semantic_hits"),
-                        rs.getDouble("semantic_saved_usd"), rs.getLong("workflow_hits"), rs.getDouble("workflow_saved_usd")));
+                        rs.getDouble("semantic_saved_usd"), rs.getLong("workflow_hits"), rs.getDouble("workflow_saved_usd")),
+                rs.getDouble("routing_saved_usd"));
     }
 
     private static UsageEvent event(ResultSet rs) throws SQLException {
@@ -249,6 +251,12 @@ public final class JdbcUsageReader {
                 rs.getString("endpoint"), rs.getString("source"), rs.getString("provider"), rs.getString("model"), usage,
                 rs.getDouble("cost_usd"), rs.getBoolean("price_known"), rs.getDouble("saved_usd"), rs.getLong("latency_ms"),
                 rs.getLong("ttft_ms"), rs.getInt("status"), rs.getString("error_code"), rs.getBoolean("stream"),
-                rs.getInt("attempts"), rs.getString("cache_tier"), rs.getString("routing_reason"));
+                rs.getInt("attempts"), rs.getString("cache_tier"), rs.getString("routing_reason"), routingFree(rs));
+    }
+
+    /** An event written before routing savings were recorded (NULL) was not routed by the autopilot: its cost. */
+    private static double routingFree(ResultSet rs) throws SQLException {
+        double free = rs.getDouble("routing_free_cost_usd");
+        return rs.wasNull() ? rs.getDouble("cost_usd") : free;
     }
 }

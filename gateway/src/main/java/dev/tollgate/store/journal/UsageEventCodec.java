@@ -50,6 +50,7 @@ final class UsageEventCodec {
             g.writeNumberProperty("attempts", e.attempts());
             g.writeStringProperty("cache", e.cacheTier());
             g.writeStringProperty("reason", e.routingReason());
+            g.writeNumberProperty("routing_free", e.routingFreeCostUsd());
             g.writeEndObject();
         }
         out.write('\n');
@@ -65,7 +66,7 @@ final class UsageEventCodec {
                 n.path("source").asString("proxy"), text(n, "provider"), text(n, "model"), usage, n.path("cost").asDouble(),
                 n.path("price_known").asBoolean(), n.path("saved").asDouble(), n.path("latency").asLong(), n.path("ttft").asLong(),
                 n.path("status").asInt(), text(n, "error"), n.path("stream").asBoolean(), n.path("attempts").asInt(),
-                n.path("cache").asString("miss"), text(n, "reason"));
+                n.path("cache").asString("miss"), text(n, "reason"), n.path("routing_free").asDouble(n.path("cost").asDouble()));
     }
 
     private static String text(JsonNode n, String field) {

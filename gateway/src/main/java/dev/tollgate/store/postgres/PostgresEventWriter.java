@@ -38,7 +38,8 @@ final class PostgresEventWriter implements BatchedWriter.Sink {
             .float8("cost_usd", UsageEvent::costUsd).bool("price_known", UsageEvent::priceKnown).float8("saved_usd", UsageEvent::savedUsd)
             .int8("latency_ms", UsageEvent::latencyMs).int8("ttft_ms", UsageEvent::firstTokenMs).int4("status", UsageEvent::status)
             .text("error_code", UsageEvent::errorCode).bool("stream", UsageEvent::stream).int4("attempts", UsageEvent::attempts)
-            .text("cache_tier", UsageEvent::cacheTier).text("routing_reason", UsageEvent::routingReason);
+            .text("cache_tier", UsageEvent::cacheTier).text("routing_reason", UsageEvent::routingReason)
+            .float8("routing_free_cost_usd", UsageEvent::routingFreeCostUsd);
 
     private static final ArrayColumns<Map.Entry<Rollups.Key, UsageTotals>> ROLLUPS = new ArrayColumns<Map.Entry<Rollups.Key, UsageTotals>>()
             .int8("bucket_ms", r -> r.getKey().bucket()).text("org_id", r -> r.getKey().org()).text("key_id", r -> r.getKey().key())
@@ -55,7 +56,8 @@ final class PostgresEventWriter implements BatchedWriter.Sink {
             .int8("semantic_hits", r -> r.getValue().cache().semanticHits())
             .float8("semantic_saved_usd", r -> r.getValue().cache().semanticSavedUsd())
             .int8("workflow_hits", r -> r.getValue().cache().workflowHits())
-            .float8("workflow_saved_usd", r -> r.getValue().cache().workflowSavedUsd());
+            .float8("workflow_saved_usd", r -> r.getValue().cache().workflowSavedUsd())
+            .float8("routing_saved_usd", r -> r.getValue().routingSavedUsd());
 
     private static final String INSERT = "INSERT INTO usage_events (" + EVENTS.names() + ") SELECT * FROM " + EVENTS.unnest()
             + " ON CONFLICT (id) DO NOTHING RETURNING id";
@@ -65,7 +67,8 @@ final class PostgresEventWriter implements BatchedWriter.Sink {
             + " ORDER BY 1, 2, 3, 4, 5, 6, 7 ON CONFLICT (bucket_ms, org_id, key_id, agent, feature, provider, model) DO UPDATE SET "
             + String.join(", ", java.util.stream.Stream.of("requests", "errors", "input_tokens", "output_tokens", "cached_tokens",
                     "cache_write_tokens", "reasoning_tokens", "cost_usd", "saved_usd", "price_unknown", "estimated", "latency_ms_sum", "refused",
-                    "exact_hits", "exact_saved_usd", "semantic_hits", "semantic_saved_usd", "workflow_hits", "workflow_saved_usd")
+                    "exact_hits", "exact_saved_usd", "semantic_hits", "semantic_saved_usd", "workflow_hits", "workflow_saved_usd",
+                    "routing_saved_usd")
                     .map(c -> c + " = %1$s." + c + " + excluded." + c).toList());
 
     private final PostgresDatabase database;

@@ -25,15 +25,15 @@ final class SqliteEventWriter implements BatchedWriter.Sink {
             INSERT OR IGNORE INTO usage_events (id, ts_ms, request_id, org_id, key_id, agent, feature, endpoint, source,
               provider, model, input_tokens, output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, estimated,
               cost_usd, price_known, saved_usd, latency_ms, ttft_ms, status, error_code, stream, attempts, cache_tier,
-              routing_reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              routing_reason, routing_free_cost_usd)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
     private static final String UPSERT = """
             INSERT INTO %s (bucket_ms, org_id, key_id, agent, feature, provider, model, requests, errors, input_tokens,
               output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost_usd, saved_usd, price_unknown,
               estimated, latency_ms_sum, refused, exact_hits, exact_saved_usd, semantic_hits, semantic_saved_usd, workflow_hits,
-              workflow_saved_usd)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              workflow_saved_usd, routing_saved_usd)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (bucket_ms, org_id, key_id, agent, feature, provider, model) DO UPDATE SET
               requests = requests + excluded.requests, errors = errors + excluded.errors,
               input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
@@ -47,7 +47,8 @@ final class SqliteEventWriter implements BatchedWriter.Sink {
               semantic_hits = semantic_hits + excluded.semantic_hits,
               semantic_saved_usd = semantic_saved_usd + excluded.semantic_saved_usd,
               workflow_hits = workflow_hits + excluded.workflow_hits,
-              workflow_saved_usd = workflow_saved_usd + excluded.workflow_saved_usd
+              workflow_saved_usd = workflow_saved_usd + excluded.workflow_saved_usd,
+              routing_saved_usd = routing_saved_usd + excluded.routing_saved_usd
             """;
 
     private final Connection connection;
@@ -136,6 +137,7 @@ final class SqliteEventWriter implements BatchedWriter.Sink {
             s.setDouble(24, t.cache().semanticSavedUsd());
             s.setLong(25, t.cache().workflowHits());
             s.setDouble(26, t.cache().workflowSavedUsd());
+            s.setDouble(27, t.routingSavedUsd());
             s.addBatch();
         }
         s.executeBatch();
@@ -172,6 +174,7 @@ final class SqliteEventWriter implements BatchedWriter.Sink {
         s.setInt(26, e.attempts());
         s.setString(27, e.cacheTier());
         text(s, 28, e.routingReason());
+        s.setDouble(29, e.routingFreeCostUsd());
     }
 
     private static void text(PreparedStatement s, int index, String value) throws SQLException {

@@ -15,7 +15,7 @@ const TILES = [
   ['cache_exact_savings_usd', 'Exact-cache savings', usd],
   ['cache_semantic_savings_usd', 'Semantic-cache savings', usd],
   ['cache_workflow_savings_usd', 'Workflow-cache savings', usd],
-  ['routing_savings_usd', 'Routing savings', usd], // shown once the API reports it
+  ['routing_savings_usd', 'Routing savings', usd], // against the strongest fitting autopilot candidate
   ['avg_latency_ms', 'Average latency', ms],
   ['price_unknown_requests', 'Calls without a price', int],
 ];
