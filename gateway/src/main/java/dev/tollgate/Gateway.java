@@ -11,6 +11,7 @@ import dev.tollgate.api.anthropic.AnthropicErrors;
 import dev.tollgate.api.openai.OpenAiErrors;
 import dev.tollgate.config.ObservabilityConfig;
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.store.DataDirLock;
 import dev.tollgate.metrics.GatewayMetrics;
 import dev.tollgate.model.Org;
 import dev.tollgate.model.Principal;
@@ -41,12 +42,13 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A running Tollgate and its lifecycle: opens the stores ({@link StoreFactory}), builds the providers'
  * adapters ({@link Providers}), assembles the pipeline ({@link PipelineAssembly}), serves the routes
- * ({@link HttpRoutes}), and once the stores are ready seeds the budget counters. Closing it stops the
+ * ({@link HttpRoutes}) once the stores are ready, the stored budgets loaded and the budget counters seeded. Closing it stops the
  * listener, the background tasks, drains the ledger and releases upstream connections.
  */
 public final class Gateway implements AutoCloseable {
 
     private final TollgateConfig config;
+    private final DataDirLock lock;
     private final Stores stores;
     private final Providers providers;
     private final PipelineAssembly assembly;
@@ -64,9 +66,18 @@ public final class Gateway implements AutoCloseable {
         }
         this.config = config;
         JsonMapper json = JsonMapper.builder().build();
+        // Before any store opens: a second gateway on this directory would replay the same journal.
+        this.lock = DataDirLock.acquire(config.dataDir());
+        try {
+            // The listener opens last; a port another process holds is still refused first, in one line.
+            GatewayServer.requireFreePort(config.server());
+            this.stores = storeFactory.open(config, clock, json);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         // Independent start-up work runs side by side: the stores open (and migrate) on their own thread,
         // the price map parses on another, the tokenizers load in the background after start.
-        this.stores = storeFactory.open(config, clock, json);
         CompletableFuture<PriceTable> pricesLoading = CompletableFuture.supplyAsync(() -> prices(config, json));
         TokenCounter tokens = new TokenCounter();
         this.providers = Providers.build(config.providers(), new ProviderFactory.Context(json, tokens, clock));
@@ -88,19 +99,21 @@ public final class Gateway implements AutoCloseable {
                 assembly.rateLimits(), config.providers()));
         OpenAiErrors errors = new OpenAiErrors(json);
         this.routes = new HttpRoutes(new HttpRoutes.Parts(config, stores, assembly, catalog, prices, alerts, seeder, json, clock, metrics), errors);
-        boolean jsonLogs = config.observability().logFormat() == ObservabilityConfig.LogFormat.JSON;
-        this.server = new GatewayServer(config.server(), errors, new AnthropicErrors(json), new RequestLog(jsonLogs), routes::register);
         try {
             stores.awaitReady().run();
+            stores.keys().addOrg(new Org(Principal.DEFAULT_ORG, "Default", clock.instant()));
+            routes.loadStoredBudgets();
+            CounterBudgetPolicy budgets = assembly.budgets();
+            budgets.seeded(seeder.seed(budgets.rules().rules(), clock.instant()));
         } catch (RuntimeException e) {
-            server.close();
             providers.close();
+            lock.close();
             throw e;
         }
-        stores.keys().addOrg(new Org(Principal.DEFAULT_ORG, "Default", clock.instant()));
-        routes.loadStoredBudgets();
-        CounterBudgetPolicy budgets = assembly.budgets();
-        budgets.seeded(seeder.seed(budgets.rules().rules(), clock.instant()));
+        // The listener opens last: nothing is served (not even /health) before keys, budgets and their
+        // counters are in place, so no call in the first moments escapes a budget or misses an org.
+        boolean jsonLogs = config.observability().logFormat() == ObservabilityConfig.LogFormat.JSON;
+        this.server = new GatewayServer(config.server(), errors, new AnthropicErrors(json), new RequestLog(jsonLogs), routes::register);
         warmTokenizersSoon(tokens);
         this.retention = new RetentionTask(purges(config, stores), clock);
         this.spikes = new SpikeDetector(stores.ledger(), alerts, config.alerts(), clock).start();
@@ -209,16 +222,22 @@ public final class Gateway implements AutoCloseable {
         return assembly.budgets();
     }
 
+    /**
+     * Shuts down in order: the listener refuses new requests and lets the running ones finish (up to
+     * {@code server.shutdown_grace_ms}), the background tasks stop, the ledger drains its journal, and the
+     * data directory's lock is released last.
+     */
     @Override
     public void close() {
+        server.close();
         if (retention != null) {
             retention.close();
         }
         spikes.close();
-        server.close();
         alerts.close();
         assembly.cache().close();
         stores.close();
         providers.close();
+        lock.close();
     }
 }

@@ -266,7 +266,7 @@ class CallEndingsTest {
     private static void assertSettledOnce(int before, UsageEvent event, String provider) {
         List<RecordingCounterStore.Change> changes = List.copyOf(COUNTERS.changes.subList(before, COUNTERS.changes.size()));
         long billed = event.usage().totalTokens();
-        for (String family : List.of("budget|endings|tokens|agent=" + event.agent() + "|", "rl:key:" + event.keyId() + ":tpm:",
+        for (String family : List.of("budget|endings|tokens|org=" + event.orgId() + ",agent=" + event.agent() + "|", "rl:key:" + event.keyId() + ":tpm:",
                 "rl:deployment:" + provider + ":tpm:")) {
             List<RecordingCounterStore.Change> mine = changes.stream().filter(c -> c.key().startsWith(family)).toList();
             assertThat(mine.stream().filter(c -> c.kind().equals("reserve"))).as(family + " reserved once").hasSize(1);

@@ -7,6 +7,7 @@ import dev.tollgate.api.RouteTable;
 import dev.tollgate.config.BudgetRuleConfig;
 import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.model.BudgetSnapshot;
 import dev.tollgate.model.Principal;
 import dev.tollgate.model.Scope;
 import dev.tollgate.model.UsageEvent;
@@ -83,15 +84,16 @@ public final class TokenUsageRoutes {
     public void register(RouteTable r) {
         String agent = "The agent (ai_name)";
         String model = "The model a call would ask for (default: the default model)";
+        String org = "The org to read (master key only; another org's id is a 403 for an org's key)";
         r.get("/api/token-usage/provider-status").tag("token-usage").scope(Scope.ANALYTICS)
                 .summary("Per agent: its budgets per provider, and the provider a call would get now and why")
-                .query("model", model).answers("ProviderStatusList").json(endpoint, this::providerStatus);
+                .query("model", model).query("org_id", org).answers("ProviderStatusList").errors(400, 403).json(endpoint, this::providerStatus);
         r.get("/api/token-usage/provider-status/{agent}").tag("token-usage").scope(Scope.ANALYTICS)
                 .summary("One agent's budgets per provider, and the provider a call would get now and why")
-                .pathParam("agent", agent).query("model", model).answers("ProviderStatus").errors(400).json(endpoint, this::agentStatus);
+                .pathParam("agent", agent).query("model", model).query("org_id", org).answers("ProviderStatus").errors(400, 403).json(endpoint, this::agentStatus);
         r.get("/api/token-usage/emergency-status").tag("token-usage").scope(Scope.ANALYTICS)
                 .summary("Whether an emergency blocks non-priority traffic, which budgets block, this month's usage")
-                .answers("EmergencyStatus").json(endpoint, this::emergencyStatus);
+                .query("org_id", org).answers("EmergencyStatus").errors(403).json(endpoint, this::emergencyStatus);
         r.post("/api/token-usage/test-ai-call").tag("token-usage").scope(Scope.ADMIN)
                 .summary("Make one call for an agent through the pipeline, as its traffic would (budgets, fallback, ledger)")
                 .accepts("TestAiCallRequest").answers("TestAiCallAnswer").errors(400, 404, 429, 502, 503, 504)
@@ -102,7 +104,21 @@ public final class TokenUsageRoutes {
         GovernanceSchemas.tokenUsage(r);
     }
 
-    private JsonNode providerStatus(ServerRequest req, Principal caller) {
+    /**
+     * The caller as it reads budgets: with {@code org_id}, the master key reads that org as the org's own key
+     * would, and an org's key may only name its own org (403 otherwise), as the analytics routes do.
+     */
+    private static Principal reader(ServerRequest req, Principal caller) {
+        Optional<String> org = AnalyticsRoutes.scope(req, caller).org();
+        if (!caller.allOrgs() || org.isEmpty()) {
+            return caller;
+        }
+        return new Principal(org.get(), caller.keyId(), caller.scopes(), caller.allowedModels(), caller.defaultAgent(),
+                caller.defaultFeature(), false, caller.rateLimits());
+    }
+
+    private JsonNode providerStatus(ServerRequest req, Principal asked) {
+        Principal caller = reader(req, asked);
         Set<String> agents = new LinkedHashSet<>();
         status.all(caller).forEach(s -> Optional.ofNullable(s.counter().scope().get("agent")).ifPresent(agents::add));
         ArrayNode data = json.createArrayNode();
@@ -112,7 +128,7 @@ public final class TokenUsageRoutes {
     }
 
     private JsonNode agentStatus(ServerRequest req, Principal caller) {
-        return agentNode(caller, agent(req), model(req)).put("model", model(req));
+        return agentNode(reader(req, caller), agent(req), model(req)).put("model", model(req));
     }
 
     private ObjectNode agentNode(Principal caller, String agent, String model) {
@@ -129,7 +145,8 @@ public final class TokenUsageRoutes {
         return n;
     }
 
-    private JsonNode emergencyStatus(ServerRequest req, Principal caller) {
+    private JsonNode emergencyStatus(ServerRequest req, Principal asked) {
+        Principal caller = reader(req, asked);
         UsagePeriod month = UsagePeriod.parse("month", clock.instant());
         UsageFilter filter = caller.allOrgs() ? UsageFilter.ALL : UsageFilter.ALL.withOrg(caller.orgId());
         UsageTotals totals = ledger.totals(filter, month.from(), month.to());
@@ -166,7 +183,8 @@ public final class TokenUsageRoutes {
         ArrayNode data = json.createArrayNode();
         for (BudgetCounter c : reset) {
             // A fresh start: the counter's alerts of this period may fire again.
-            alerts.rearm(c.rule().name(), c.scope().get("org"), c.scope(), c.window().start(), at);
+            BudgetSnapshot alerted = c.snapshot(0);
+            alerts.rearm(c.rule().name(), alerted.orgId(), alerted.scope(), c.window().start(), at);
             ObjectNode n = data.addObject().put("budget", c.rule().name()).put("period", c.window().label());
             ObjectNode scope = n.putObject("scope");
             c.scope().forEach(scope::put);

@@ -32,6 +32,8 @@ public final class GatewayServer implements AutoCloseable {
     public static final int MAX_REQUEST_LINE_BYTES = 8192;
 
     private final WebServer server;
+    private final DrainFilter drain;
+    private final java.time.Duration grace;
 
     public GatewayServer(ServerConfig config, OpenAiErrors errors, AnthropicErrors anthropicErrors, RequestLog requestLog,
                          Consumer<HttpRouting.Builder> routes) {
@@ -42,11 +44,15 @@ public final class GatewayServer implements AutoCloseable {
         }
         byte[] notFound = errors.body(GatewayException.notFound("not_found", null, "no such route"));
         requireFreePort(config);
+        this.drain = new DrainFilter(errors, anthropicErrors);
+        this.grace = java.time.Duration.ofMillis(config.shutdownGraceMs());
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(config.maxBodyBytes() + HttpBodies.DRAIN_BYTES)
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
+                // Helidon's own hook would stop the listener at once on SIGTERM, cutting the calls close() drains.
+                .shutdownHook(false)
                 .protocolsDiscoverServices(false)
                 .addProtocol(Http1Config.builder()
                         .maxHeadersSize(config.maxHeaderBytes())
@@ -55,6 +61,7 @@ public final class GatewayServer implements AutoCloseable {
                 .directHandlers(direct.build())
                 .routing(r -> {
                     r.addFilter(requestLog);
+                    r.addFilter(drain);
                     r.addFilter(new ConnectionCloseFilter());
                     routes.accept(r);
                     r.any((req, res) -> {
@@ -75,7 +82,7 @@ public final class GatewayServer implements AutoCloseable {
      * A port that another process holds is the most common start-up failure; say so in one line before
      * Helidon tries (it would log a long trace and hand back a server that is not running).
      */
-    private static void requireFreePort(ServerConfig config) {
+    public static void requireFreePort(ServerConfig config) {
         if (config.port() == 0) {
             return;
         }
@@ -94,8 +101,17 @@ public final class GatewayServer implements AutoCloseable {
         return server.port();
     }
 
+    /**
+     * Stops in order: new requests are refused (503), the running ones get up to {@code shutdown_grace_ms}
+     * to finish (a stream to its end), then the listener stops and what is still running is cut.
+     */
     @Override
     public void close() {
+        int left = drain.drain(grace);
+        if (left > 0) {
+            org.slf4j.LoggerFactory.getLogger(GatewayServer.class).warn(
+                    "{} request(s) still running after the shutdown grace of {} ms are cut", left, grace.toMillis());
+        }
         server.stop();
     }
 

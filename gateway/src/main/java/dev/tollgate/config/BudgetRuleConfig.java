@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param limit      in the metric's unit: tokens, requests, or micro-dollars for {@code cost_usd}
  * @param alerts     alert levels by name ({@code warning}, {@code critical}, {@code emergency}) reported with each settlement
  * @param fallback   where calls go once a {@code prefer_fallback} threshold is passed; empty = just prefer other deployments
+ * @param global     a rule with a {@code *} selector and no {@code org} keeps one counter per org and value; {@code true}
+ *                   (written {@code global: true}) shares its counters across orgs on purpose
  */
 public record BudgetRuleConfig(
         String name,
@@ -27,7 +29,8 @@ public record BudgetRuleConfig(
         long limit,
         List<Threshold> thresholds,
         Map<String, Double> alerts,
-        Optional<FallbackTarget> fallback) {
+        Optional<FallbackTarget> fallback,
+        boolean global) {
 
     /** The selector dimensions, in the order counter keys list them. */
     public static final List<String> DIMENSIONS = List.of("org", "key", "agent", "feature", "provider", "model");
@@ -38,6 +41,30 @@ public record BudgetRuleConfig(
         scope = Map.copyOf(scope);
         thresholds = List.copyOf(thresholds);
         alerts = risingOrder(alerts);
+    }
+
+    /** A rule whose {@code *} counters are kept per org. */
+    public BudgetRuleConfig(String name, Map<String, String> scope, Metric metric, Period period, ZoneId zone, long limit,
+                            List<Threshold> thresholds, Map<String, Double> alerts, Optional<FallbackTarget> fallback) {
+        this(name, scope, metric, period, zone, limit, thresholds, alerts, fallback, false);
+    }
+
+    /**
+     * Whether counters are kept per org although the scope names none: a {@code *} selector (what the env
+     * shortcuts create) must not add one org's calls to another's, unless the rule is {@code global}.
+     */
+    public boolean countsPerOrg() {
+        return !global && !scope.containsKey("org") && scope.containsValue(EACH);
+    }
+
+    /** The selectors counters are kept by: the scope, plus {@code org: *} when {@link #countsPerOrg()}. */
+    public Map<String, String> counterScope() {
+        if (!countsPerOrg()) {
+            return scope;
+        }
+        Map<String, String> out = new java.util.HashMap<>(scope);
+        out.put("org", EACH);
+        return Map.copyOf(out);
     }
 
     /** Alert levels in rising order, as snapshots report them. */

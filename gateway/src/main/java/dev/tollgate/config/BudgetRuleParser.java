@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class BudgetRuleParser {
 
-    private static final Set<String> RULE_KEYS = Set.of("name", "scope", "metric", "tokens", "period", "time_zone", "limit",
+    private static final Set<String> RULE_KEYS = Set.of("name", "scope", "global", "metric", "tokens", "period", "time_zone", "limit",
             "thresholds", "alerts", "fallback");
     private static final Set<String> FALLBACK_KEYS = Set.of("provider", "model", "max_tokens", "temperature");
     private static final String NAME = "[A-Za-z0-9_.-]{1,64}";
@@ -90,6 +90,7 @@ public final class BudgetRuleParser {
             t.problem("name", "'" + name + "' (expected: 1 to 64 letters, digits, '.', '_' or '-')");
         }
         Map<String, String> scope = scope(t.child("scope"));
+        boolean global = t.bool("global", false);
         Metric metric = metric(t);
         Period period = choice(t, "period", Period.class, Period.MONTH);
         ZoneId zone = zone(t, "time_zone", defaultZone);
@@ -103,7 +104,7 @@ public final class BudgetRuleParser {
         if (problems.size() > before) {
             return null;
         }
-        return new BudgetRuleConfig(name, scope, metric, period, zone, limit, thresholds, alerts, fallback);
+        return new BudgetRuleConfig(name, scope, metric, period, zone, limit, thresholds, alerts, fallback, global);
     }
 
     private static Map<String, String> scope(ConfigTree t) {

@@ -20,7 +20,7 @@ final class ConfigBinder {
                     "metrics", "logging", "cache", "autopilot", "catalog");
     private static final Set<String> PRICE_KEYS = Set.of("input_cost_per_token", "output_cost_per_token",
             "cache_read_input_token_cost", "cache_creation_input_token_cost", "output_cost_per_reasoning_token");
-    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "max_header_bytes");
+    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "max_header_bytes", "shutdown_grace_ms");
     private static final Set<String> PROVIDER_KEYS =
             Set.of("name", "kind", "base_url", "api_key", "models", "prefix", "headers", "timeouts", "simulated", "limits");
     private static final Set<String> TIMEOUT_KEYS = Set.of("connect_ms", "first_byte_ms", "idle_ms");
@@ -120,7 +120,8 @@ final class ConfigBinder {
                 t.string("host", "0.0.0.0"),
                 (int) t.number("port", ServerConfig.DEFAULT_PORT, 0, 65535),
                 t.number("max_body_bytes", ServerConfig.DEFAULT_MAX_BODY_BYTES, 1024, 1L << 31),
-                (int) t.number("max_header_bytes", ServerConfig.DEFAULT_MAX_HEADER_BYTES, 1024, 1 << 20));
+                (int) t.number("max_header_bytes", ServerConfig.DEFAULT_MAX_HEADER_BYTES, 1024, 1 << 20),
+                t.number("shutdown_grace_ms", ServerConfig.DEFAULT_SHUTDOWN_GRACE_MS, 0, 600_000));
     }
 
     private List<ProviderConfig> providers(ConfigTree root) {

@@ -106,6 +106,18 @@ public enum ProviderKind {
         return defaultMaxTokens < 0 ? OptionalInt.empty() : OptionalInt.of(defaultMaxTokens);
     }
 
+    /**
+     * The least a deployment of this kind is assumed to bill per prompt token Tollgate counts (Tollgate
+     * counts with OpenAI's tokenizers): 1 for OpenAI, more for upstreams whose tokenizers count more.
+     * Budgets reserve the prompt at this ratio or the one learned from billed calls, whichever is higher.
+     */
+    public double promptTokenRatio() {
+        return switch (this) {
+            case OPENAI, SIMULATED -> 1.0;
+            case ANTHROPIC, GEMINI, OPENAI_COMPATIBLE, OLLAMA, VLLM, LMSTUDIO -> 1.3;
+        };
+    }
+
     public boolean speaksOpenAi() {
         return this != SIMULATED && this != ANTHROPIC && this != GEMINI;
     }

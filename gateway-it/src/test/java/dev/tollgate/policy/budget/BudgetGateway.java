@@ -115,6 +115,26 @@ final class BudgetGateway implements AutoCloseable {
         throw new AssertionError("no budget of agent " + agent + " for provider " + provider + " in " + status);
     }
 
+    /** Runs {@code calls} copies of {@code call} released at once, on virtual threads; their responses, in order. */
+    static List<HttpResponse<String>> burst(int calls, java.util.concurrent.Callable<HttpResponse<String>> call) throws Exception {
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<HttpResponse<String>>> running = new java.util.ArrayList<>();
+        try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < calls; i++) {
+                running.add(pool.submit(() -> {
+                    go.await();
+                    return call.call();
+                }));
+            }
+            go.countDown();
+        }
+        List<HttpResponse<String>> out = new java.util.ArrayList<>();
+        for (java.util.concurrent.Future<HttpResponse<String>> f : running) {
+            out.add(f.get());
+        }
+        return out;
+    }
+
     static JsonNode json(HttpResponse<String> response) {
         return JSON.readTree(response.body());
     }

@@ -41,15 +41,26 @@ public record BudgetCounter(BudgetRuleConfig rule, Map<String, String> scope, Bu
     }
 
     public BudgetSnapshot snapshot(long used) {
-        return new BudgetSnapshot(rule.name(), rule.name(), scope.get("org"), scope, rule.metric().wireName(),
+        return new BudgetSnapshot(rule.name(), rule.name(), scope.get("org"), declared(), rule.metric().wireName(),
                 rule.period().wireName(), window.start(), window.end(), used, rule.limit(), rule.alerts());
     }
 
-    /** "agent imperium" — the selector values other than provider, for messages. */
+    /** The values of the rule's own selectors: without the org a per-org counter adds (the snapshot names its org). */
+    private Map<String, String> declared() {
+        if (!rule.countsPerOrg()) {
+            return scope;
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>(scope);
+        out.remove("org");
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** "agent imperium" — the rule's selector values other than provider, for messages (a per-org counter is the caller's org). */
     public String describeScope() {
         StringJoiner out = new StringJoiner(", ");
+        Map<String, String> values = declared();
         for (String d : BudgetRuleConfig.DIMENSIONS) {
-            String v = scope.get(d);
+            String v = values.get(d);
             if (v != null && !d.equals("provider")) {
                 out.add(d + " " + v);
             }

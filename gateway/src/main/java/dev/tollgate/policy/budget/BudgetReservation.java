@@ -17,22 +17,24 @@ import java.util.Optional;
  * The budget side of one call. Before each attempt it reserves the attempt's worst case against every
  * counter of that deployment in one atomic {@link CounterStore#reserve}; a refused reservation skips the
  * deployment. A failed attempt releases its reservation; when the call ends, {@link #settle} adjusts each
- * counter by {@code actual - reserved} and reports the budgets' standing. At most one reservation is held
+ * counter by {@code actual - reserved} (the billed prompt teaching the deployment's prompt ratio) and reports the budgets' standing. At most one reservation is held
  * at a time, and settling happens once, so nothing is ever released twice or leaked.
  */
 final class BudgetReservation implements BudgetPolicy.Reservation {
 
     private final List<Candidate> order;
     private final CounterStore counters;
+    private final BudgetEstimator estimator;
     private final PipelineListener listener;
     private final Clock clock;
     private final List<Candidate> refused = new ArrayList<>(2);
     private Candidate held;
     private boolean settled;
 
-    BudgetReservation(List<Candidate> order, CounterStore counters, PipelineListener listener, Clock clock) {
+    BudgetReservation(List<Candidate> order, CounterStore counters, BudgetEstimator estimator, PipelineListener listener, Clock clock) {
         this.order = order;
         this.counters = counters;
+        this.estimator = estimator;
         this.listener = listener;
         this.clock = clock;
     }
@@ -91,6 +93,7 @@ final class BudgetReservation implements BudgetPolicy.Reservation {
         if (c == null || c.counters.isEmpty()) {
             return;
         }
+        estimator.observe(c.deployment, c.promptCounted, event.usage());
         long[] actual = new long[c.counters.size()];
         List<String> keys = new ArrayList<>(actual.length);
         for (int i = 0; i < actual.length; i++) {

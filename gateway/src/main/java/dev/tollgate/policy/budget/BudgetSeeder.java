@@ -67,7 +67,7 @@ public final class BudgetSeeder {
         BudgetWindow window = BudgetWindow.of(rule.period(), rule.zone(), now);
         Map<String, String> fixed = new LinkedHashMap<>();
         List<String> each = new ArrayList<>();
-        rule.scope().forEach((d, v) -> {
+        rule.counterScope().forEach((d, v) -> {
             if (v.equals(BudgetRuleConfig.EACH)) {
                 each.add(d);
             } else {

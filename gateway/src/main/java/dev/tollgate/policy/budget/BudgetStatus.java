@@ -65,24 +65,33 @@ public final class BudgetStatus {
         return caller.allOrgs() || caller.orgId().equals(org);
     }
 
+    /** A counter is the caller's when its org is (a per-org counter of a rule without an org included). */
+    static boolean visible(Principal caller, BudgetCounter counter) {
+        return caller.allOrgs() || caller.orgId().equals(counter.scope().get("org"));
+    }
+
     /** The agent's counters in their current periods (rules that select on agents), for {@code caller}. */
     public List<Standing> agent(Principal caller, String agent) {
         Instant now = policy.clock().instant();
         Map<String, BudgetCounter> found = new LinkedHashMap<>();
         for (BudgetRuleConfig rule : policy.rules().rules()) {
             String wanted = rule.scope().get("agent");
-            if (!visible(caller, rule) || wanted == null || !(wanted.equals(BudgetRuleConfig.EACH) || wanted.equals(agent))) {
+            boolean perOrg = rule.countsPerOrg();
+            if (!(perOrg || visible(caller, rule)) || wanted == null || !(wanted.equals(BudgetRuleConfig.EACH) || wanted.equals(agent))) {
                 continue;
             }
             Map<String, String> values = new LinkedHashMap<>();
             boolean fixed = true;
             for (String d : BudgetRuleConfig.DIMENSIONS) {
-                String v = rule.scope().get(d);
+                String v = rule.counterScope().get(d);
                 if (v == null) {
                     continue;
                 }
                 if (d.equals("agent")) {
                     values.put(d, agent);
+                } else if (d.equals("org") && perOrg) {
+                    // The caller's org; the master key sees the default org's (as choose() plans it) and every org's known counter.
+                    values.put(d, caller.allOrgs() ? Principal.DEFAULT_ORG : caller.orgId());
                 } else if (v.equals(BudgetRuleConfig.EACH)) {
                     fixed = false;
                 } else {
@@ -94,14 +103,14 @@ public final class BudgetStatus {
                 found.put(c.key(), c);
             }
         }
-        current(now, c -> agent.equals(c.scope().get("agent")) && visible(caller, c.rule())).forEach(c -> found.putIfAbsent(c.key(), c));
+        current(now, c -> agent.equals(c.scope().get("agent")) && visible(caller, c)).forEach(c -> found.putIfAbsent(c.key(), c));
         return read(new ArrayList<>(found.values()));
     }
 
     /** Every known counter in its current period that {@code caller} may see. */
     public List<Standing> all(Principal caller) {
         Instant now = policy.clock().instant();
-        return read(current(now, c -> visible(caller, c.rule())));
+        return read(current(now, c -> visible(caller, c)));
     }
 
     /** What a call by {@code agent} for {@code model} would be routed to now. */

@@ -26,11 +26,15 @@ record CallScope(String org, String key, String agent, String feature, String pr
         return new CallScope(org, key, agent, feature, providerName, upstreamModel);
     }
 
-    /** The selector values of {@code rule} for this call, in dimension order; {@code null} when the rule does not apply. */
+    /**
+     * The selector values of {@code rule}'s counter for this call, in dimension order (the call's org too when
+     * the rule counts per org); {@code null} when the rule does not apply.
+     */
     Map<String, String> match(BudgetRuleConfig rule) {
         Map<String, String> out = null;
+        Map<String, String> selectors = rule.counterScope();
         for (String dimension : BudgetRuleConfig.DIMENSIONS) {
-            String wanted = rule.scope().get(dimension);
+            String wanted = selectors.get(dimension);
             if (wanted == null) {
                 continue;
             }

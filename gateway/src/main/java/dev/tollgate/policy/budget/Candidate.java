@@ -21,6 +21,8 @@ final class Candidate {
     final CanonicalRequest request;
     final List<BudgetCounter> counters;
     final long[] amounts;
+    /** The prompt as Tollgate counted it, which the amounts reserve at the deployment's upper bound. */
+    final long promptCounted;
     long[] used;
     /** The candidate this one was demoted behind (its fallback target); when that one ran out of budget, so does this. */
     Candidate behind;
@@ -30,8 +32,9 @@ final class Candidate {
     String refusal;
     Instant refusalEnds;
 
-    Candidate(Deployment deployment, CanonicalRequest request, List<BudgetCounter> counters, long[] amounts) {
+    Candidate(Deployment deployment, CanonicalRequest request, List<BudgetCounter> counters, long[] amounts, long promptCounted) {
         this.deployment = deployment;
+        this.promptCounted = promptCounted;
         this.request = request;
         this.counters = List.copyOf(counters);
         this.amounts = amounts;

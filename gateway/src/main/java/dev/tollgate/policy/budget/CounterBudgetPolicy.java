@@ -79,7 +79,7 @@ public final class CounterBudgetPolicy implements BudgetPolicy {
         if (plan == null) {
             return Optional.empty();
         }
-        BudgetReservation reservation = new BudgetReservation(plan.order, counters, listener, clock);
+        BudgetReservation reservation = new BudgetReservation(plan.order, counters, estimator, listener, clock);
         return Optional.of(new Decision(transformed(routed, plan, request), reservation));
     }
 
@@ -188,16 +188,18 @@ public final class CounterBudgetPolicy implements BudgetPolicy {
             }
         }
         long[] amounts = new long[matched.size()];
+        long counted = 0;
         if (!matched.isEmpty()) {
             if (prompt[0] < 0) {
                 prompt[0] = estimator.promptTokens(request, model);
             }
+            counted = prompt[0] + estimator.extras(request, model);
             long maxOut = estimator.maxOutput(request, d);
             for (int i = 0; i < amounts.length; i++) {
-                amounts[i] = estimator.reserve(matched.get(i).rule().metric(), prompt[0], maxOut, d);
+                amounts[i] = estimator.reserve(matched.get(i).rule().metric(), counted, maxOut, d);
             }
         }
-        return new Candidate(d, request, matched, amounts);
+        return new Candidate(d, request, matched, amounts, counted);
     }
 
     /** The rule's current period; computed once per period and time zone, not per call. */

@@ -52,4 +52,38 @@ class BudgetEstimatorTest {
         assertThat(ESTIMATOR.maxOutput(chat("gpt-4o-mini", null), gpt)).isEqualTo(16_384);
         assertThat(ESTIMATOR.maxOutput(chat("gpt-4o-mini", 100), gpt)).isEqualTo(100);
     }
+
+    @Test
+    void imagesAtTheirLargest_andToolSchemas_areCountedAsPrompt() {
+        TokenCounter tokens = new TokenCounter();
+        String schema = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}";
+        Message withImage = new Message(Role.USER, List.of(new dev.tollgate.model.ContentPart.Text("What is this?"),
+                new dev.tollgate.model.ContentPart.Image("https://example.com/a.png", null)), List.of(), null, null);
+        ChatRequest request = new ChatRequest(Optional.of("gpt-4o"), false, false, Optional.of(10), List.of(withImage),
+                List.of(new dev.tollgate.model.ToolDefinition("get_weather", "The weather in a city", schema)),
+                JSON.createObjectNode().put("model", "gpt-4o"));
+
+        long extras = ESTIMATOR.extras(request, "gpt-4o");
+
+        long tools = tokens.count("gpt-4o", "get_weather") + tokens.count("gpt-4o", "The weather in a city") + tokens.count("gpt-4o", schema);
+        assertThat(extras).isEqualTo(BudgetEstimator.IMAGE_UPPER_BOUND - 85 + tools);
+        assertThat(ESTIMATOR.extras(chat("gpt-4o", 10), "gpt-4o")).isZero();
+    }
+
+    @Test
+    void aDeploymentsPromptBound_startsUnlearned_thenFollowsWhatItBilled_neverBelowItsKindsRatio_norAboveTheCap() {
+        PromptCorrection correction = new PromptCorrection();
+        Deployment claude = deployment(ProviderKind.ANTHROPIC, "claude-haiku-4-5");
+        Deployment gpt = deployment(ProviderKind.OPENAI, "gpt-4o-mini");
+        Deployment local = deployment(ProviderKind.OLLAMA, "llama3");
+
+        assertThat(correction.upperBound(100, claude)).isEqualTo(400);
+        correction.observe(claude, 100, new dev.tollgate.model.Usage(100, 5, 0, 0, false));
+        correction.observe(gpt, 100, new dev.tollgate.model.Usage(100, 5, 0, 0, false));
+        correction.observe(local, 10, new dev.tollgate.model.Usage(1_000, 5, 0, 0, false));
+
+        assertThat(correction.upperBound(100, claude)).as("Anthropic's tokenizer counts more than OpenAI's").isEqualTo(130);
+        assertThat(correction.upperBound(100, gpt)).isEqualTo(100);
+        assertThat(correction.upperBound(100, local)).as("at most 4x").isEqualTo(400);
+    }
 }

@@ -163,7 +163,43 @@ class BudgetReservationTest {
         return counters.values(List.of(key)).getFirst();
     }
 
-    private static final String IMPERIUM_TOKENS = "budget|agents|tokens|agent=imperium|2026-11";
+    private static final String IMPERIUM_TOKENS = "budget|agents|tokens|org=default,agent=imperium|2026-11";
+    /** A deployment that has billed nothing yet reserves the prompt at the unlearned ratio. */
+    private static final long UNLEARNED_PROMPT = (long) Math.ceil(PROMPT_TOKENS * PromptCorrection.UNLEARNED);
+
+    @Test
+    void theBilledPromptRatio_isLearned_andOnlyEverRaisesTheNextReservation() {
+        Pipeline p = pipeline(tokens("agents", Map.of("agent", "*"), 1_000_000));
+        openai.usage = new Usage(PROMPT_TOKENS * 3, 10, 0, 0, false);
+        run(p, call(p, "imperium", "gpt-4o-mini", 100));
+        long afterFirst = value(IMPERIUM_TOKENS);
+
+        Answer second = p.execute(call(p, "imperium", "gpt-4o-mini", 100));
+        long reservedAtThree = value(IMPERIUM_TOKENS) - afterFirst;
+        ((Answer.Whole) second).deliver();
+        openai.usage = new Usage(PROMPT_TOKENS, 10, 0, 0, false);
+        run(p, call(p, "imperium", "gpt-4o-mini", 100));
+        long before = value(IMPERIUM_TOKENS);
+        Answer fourth = p.execute(call(p, "imperium", "gpt-4o-mini", 100));
+        long reservedAfterAnExactCall = value(IMPERIUM_TOKENS) - before;
+        ((Answer.Whole) fourth).deliver();
+
+        assertThat(afterFirst).isEqualTo(PROMPT_TOKENS * 3 + 10);
+        assertThat(reservedAtThree).isEqualTo(PROMPT_TOKENS * 3 + 100);
+        assertThat(reservedAfterAnExactCall).as("a lower ratio never lowers the bound").isEqualTo(PROMPT_TOKENS * 3 + 100);
+    }
+
+    @Test
+    void usageTollgateCountedItself_teachesNothing() {
+        Pipeline p = pipeline(tokens("agents", Map.of("agent", "*"), 1_000_000));
+        openai.usage = Usage.estimated(PROMPT_TOKENS, 10);
+        run(p, call(p, "imperium", "gpt-4o-mini", 100));
+        long before = value(IMPERIUM_TOKENS);
+
+        p.execute(call(p, "imperium", "gpt-4o-mini", 100));
+
+        assertThat(value(IMPERIUM_TOKENS) - before).isEqualTo(UNLEARNED_PROMPT + 100);
+    }
 
     @Test
     void theWorstCase_isReservedDuringTheCall_andTheActualUsageSettles() {
@@ -176,7 +212,7 @@ class BudgetReservationTest {
         during[0] = value(IMPERIUM_TOKENS);
         ((Answer.Whole) answer).deliver();
 
-        assertThat(during[0]).isEqualTo(PROMPT_TOKENS + 500);
+        assertThat(during[0]).isEqualTo(UNLEARNED_PROMPT + 500);
         assertThat(value(IMPERIUM_TOKENS)).isEqualTo(PROMPT_TOKENS + 40);
         assertThat(snapshots).singleElement().satisfies(s -> {
             assertThat(s.used()).isEqualTo(PROMPT_TOKENS + 40);
@@ -193,7 +229,7 @@ class BudgetReservationTest {
 
         p.execute(ctx);
 
-        assertThat(value(IMPERIUM_TOKENS)).isEqualTo(PROMPT_TOKENS + 16_384);
+        assertThat(value(IMPERIUM_TOKENS)).isEqualTo(UNLEARNED_PROMPT + 16_384);
     }
 
     @Test
@@ -202,14 +238,14 @@ class BudgetReservationTest {
         Pipeline p = pipeline(dollars);
         openai.usage = new Usage(1_000, 2_000, 0, 0, false);
         RequestContext ctx = call(p, "imperium", "gpt-4o-mini", 10_000);
-        String key = "budget|usd|cost_usd|agent=imperium|2026-11";
+        String key = "budget|usd|cost_usd|org=default,agent=imperium|2026-11";
 
         Answer answer = p.execute(ctx);
         long reserved = value(key);
         ((Answer.Whole) answer).deliver();
 
         // gpt-4o-mini: $0.15 / 1M input, $0.60 / 1M output.
-        assertThat(reserved).isEqualTo(Math.round((PROMPT_TOKENS * 0.15 + 10_000 * 0.60)));
+        assertThat(reserved).isEqualTo(Math.round((UNLEARNED_PROMPT * 0.15 + 10_000 * 0.60)));
         assertThat(value(key)).isEqualTo(Math.round(1_000 * 0.15 + 2_000 * 0.60));
     }
 
@@ -249,7 +285,7 @@ class BudgetReservationTest {
     void requestBudgets_countOnlyCallsThatSucceeded() {
         BudgetRuleConfig requests = rule("calls", Map.of("agent", "*"), Metric.REQUESTS, 2, List.of(), Optional.empty());
         Pipeline p = pipeline(requests);
-        String key = "budget|calls|requests|agent=imperium|2026-11";
+        String key = "budget|calls|requests|org=default,agent=imperium|2026-11";
 
         assertThat(run(p, call(p, "imperium", "gpt-4o-mini", 10))).isNull();
         openai.failure = new UpstreamException(UpstreamException.Kind.STATUS, 400, null, Map.of(), "bad");
@@ -263,7 +299,7 @@ class BudgetReservationTest {
     @Test
     void aBlockThreshold_isAHardLimitBelow100Percent() {
         Pipeline p = pipeline(rule("half", Map.of("agent", "*"), Metric.TOKENS, 1_000, List.of(new Threshold(0.5, Action.BLOCK)), Optional.empty()));
-        counters.set("budget|half|tokens|agent=imperium|2026-11", 450, Instant.parse("2026-12-01T00:00:00Z"));
+        counters.set("budget|half|tokens|org=default,agent=imperium|2026-11", 450, Instant.parse("2026-12-01T00:00:00Z"));
 
         GatewayException e = run(p, call(p, "imperium", "gpt-4o-mini", 100));
 
@@ -282,7 +318,7 @@ class BudgetReservationTest {
     @Test
     void pastPreferFallback_theCallGoesToTheFallbackTarget_rewritten() {
         Pipeline p = pipeline(reference(140_000, 9_000), BudgetSettingsConfig.DEFAULTS);
-        counters.set("budget|anthropic-monthly-per-agent|tokens|agent=imperium,provider=anthropic|2026-11", 133_280,
+        counters.set("budget|anthropic-monthly-per-agent|tokens|org=default,agent=imperium,provider=anthropic|2026-11", 133_280,
                 Instant.parse("2026-12-01T00:00:00Z"));
         RequestContext ctx = call(p, "imperium", "claude-3-5-sonnet-20241022", 50);
 
@@ -304,8 +340,8 @@ class BudgetReservationTest {
     void whenTheFallbackIsExhaustedToo_theCallIsRefusedWithBothExhausted() {
         Pipeline p = pipeline(reference(140_000, 9_000), BudgetSettingsConfig.DEFAULTS);
         Instant end = Instant.parse("2026-12-01T00:00:00Z");
-        counters.set("budget|anthropic-monthly-per-agent|tokens|agent=imperium,provider=anthropic|2026-11", 133_000, end);
-        counters.set("budget|openai-monthly-per-agent|tokens|agent=imperium,provider=openai|2026-11", 9_000, end);
+        counters.set("budget|anthropic-monthly-per-agent|tokens|org=default,agent=imperium,provider=anthropic|2026-11", 133_000, end);
+        counters.set("budget|openai-monthly-per-agent|tokens|org=default,agent=imperium,provider=openai|2026-11", 9_000, end);
 
         GatewayException e = run(p, call(p, "imperium", "claude-3-5-sonnet-20241022", 50));
 
@@ -321,7 +357,7 @@ class BudgetReservationTest {
     @Test
     void whenTheFallbackUpstreamFails_theDemotedPrimaryStillServes() {
         Pipeline p = pipeline(reference(140_000, 9_000), BudgetSettingsConfig.DEFAULTS);
-        String anthropicKey = "budget|anthropic-monthly-per-agent|tokens|agent=imperium,provider=anthropic|2026-11";
+        String anthropicKey = "budget|anthropic-monthly-per-agent|tokens|org=default,agent=imperium,provider=anthropic|2026-11";
         counters.set(anthropicKey, 133_000, Instant.parse("2026-12-01T00:00:00Z"));
         openai.failure = new UpstreamException(UpstreamException.Kind.STATUS, 503, null, Map.of(), "overloaded");
         anthropic.usage = new Usage(20, 30, 0, 0, false);
@@ -330,7 +366,7 @@ class BudgetReservationTest {
 
         assertThat(anthropic.got).hasSize(1);
         assertThat(value(anthropicKey)).isEqualTo(133_050);
-        assertThat(value("budget|openai-monthly-per-agent|tokens|agent=imperium,provider=openai|2026-11")).isZero();
+        assertThat(value("budget|openai-monthly-per-agent|tokens|org=default,agent=imperium,provider=openai|2026-11")).isZero();
     }
 
     @Test

@@ -45,7 +45,7 @@ class BudgetRuleMatchingTest {
         BudgetCounter guardian = BudgetCounter.of(perAgent,
                 new CallScope("default", "key_1", "guardian", null, "anthropic", "claude-3-5-sonnet-20241022").match(perAgent), month);
 
-        assertThat(imperium.key()).isEqualTo("budget|per-agent|tokens|agent=imperium,provider=anthropic|2026-11");
+        assertThat(imperium.key()).isEqualTo("budget|per-agent|tokens|org=default,agent=imperium,provider=anthropic|2026-11");
         assertThat(guardian.key()).isNotEqualTo(imperium.key());
         assertThat(imperium.describeScope()).isEqualTo("agent imperium");
     }

@@ -60,8 +60,8 @@ class BudgetSeederScaleOutTest {
         }
         ledger.append(event("untagged", window.start(), null, 5_000));
         ledger.flush();
-        BudgetCounter imperium = BudgetCounter.of(perAgent, Map.of("agent", "imperium"), window);
-        BudgetCounter scout = BudgetCounter.of(perAgent, Map.of("agent", "scout"), window);
+        BudgetCounter imperium = BudgetCounter.of(perAgent, Map.of("org", "acme", "agent", "imperium"), window);
+        BudgetCounter scout = BudgetCounter.of(perAgent, Map.of("org", "acme", "agent", "scout"), window);
         budgets.reset(new BudgetStore.CounterReset(scout.key(), 500, now, "master"));
 
         List<BudgetCounter> seeded = new BudgetSeeder(ledger, budgets, seeding).seed(List.of(perAgent), now);
