@@ -64,7 +64,7 @@ class ProviderMatrixTest {
     static final GatewayExtension gateway = GatewayExtension.yaml("""
             master_key: sk-tollgate-test
             providers:
-              - {name: openai, kind: openai, base_url: "${OPENAI}", api_key: sk-openai-upstream}
+              - {name: openai, kind: openai, base_url: "${OPENAI}", api_key: sk-openai-upstream, responses_api: translate}
               - {name: anthropic, kind: anthropic, base_url: "${ANTHROPIC}", api_key: sk-ant-upstream}
               - {name: gemini, kind: gemini, base_url: "${GEMINI}", api_key: AIzaSy-gemini-upstream}
             """).env("OPENAI", () -> openaiMock.baseUrl().toString()).env("ANTHROPIC", () -> "http://127.0.0.1:" + anthropicMock.port())

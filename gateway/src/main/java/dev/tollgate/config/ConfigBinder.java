@@ -22,7 +22,7 @@ final class ConfigBinder {
             "cache_read_input_token_cost", "cache_creation_input_token_cost", "output_cost_per_reasoning_token");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "max_header_bytes", "shutdown_grace_ms");
     private static final Set<String> PROVIDER_KEYS =
-            Set.of("name", "kind", "base_url", "api_key", "models", "prefix", "headers", "timeouts", "simulated", "limits");
+            Set.of("name", "kind", "base_url", "api_key", "models", "prefix", "headers", "timeouts", "simulated", "limits", "responses_api");
     private static final Set<String> TIMEOUT_KEYS = Set.of("connect_ms", "first_byte_ms", "idle_ms");
     private static final Set<String> SIMULATED_KEYS = Set.of("first_token_ms", "inter_token_ms");
 
@@ -168,7 +168,29 @@ final class ConfigBinder {
                 : kind.defaultPrefix() == null ? name + "/" : kind.defaultPrefix();
         return new ProviderConfig(name, kind, baseUrl, apiKey, t.strings("models", kind.defaultModels()),
                 prefix, t.stringMap("headers"), timeouts(t.child("timeouts")), simulated(t.child("simulated")),
-                LimitsBinder.deployment(t.child("limits")));
+                LimitsBinder.deployment(t.child("limits")), responsesPassthrough(t, kind));
+    }
+
+    /** {@code responses_api}: {@code passthrough} (the default for {@code kind: openai}) or {@code translate}. */
+    private static boolean responsesPassthrough(ConfigTree t, ProviderKind kind) {
+        String mode = t.string("responses_api", kind == ProviderKind.OPENAI ? "passthrough" : "translate");
+        switch (mode) {
+            case "passthrough" -> {
+                if (!kind.speaksOpenAi()) {
+                    t.problem("responses_api", "passthrough, but a provider of kind " + kind.configName()
+                            + " does not serve OpenAI's Responses API (expected: translate, or leave it out)");
+                    return false;
+                }
+                return true;
+            }
+            case "translate" -> {
+                return false;
+            }
+            default -> {
+                t.problem("responses_api", "'" + mode + "' (expected: passthrough or translate)");
+                return false;
+            }
+        }
     }
 
     private static ProviderKind kind(ConfigTree t, String text) {

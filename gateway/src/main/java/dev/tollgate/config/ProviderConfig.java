@@ -9,6 +9,9 @@ import java.util.Optional;
 /**
  * One configured upstream. {@code models} are names or globs ({@code gpt-*}, {@code *}) this provider
  * serves; {@code prefix} ({@code ollama/}) routes any model written with it here, minus the prefix.
+ * {@code responsesPassthrough}: a Responses API call ({@code POST /v1/responses}) is sent to this
+ * upstream's own {@code /responses} as the client wrote it, instead of translated into a chat completion
+ * ({@code responses_api: passthrough}; the default for {@code kind: openai}, which serves it).
  */
 public record ProviderConfig(
         String name,
@@ -20,12 +23,19 @@ public record ProviderConfig(
         Map<String, String> headers,
         TimeoutConfig timeouts,
         SimulatedConfig simulated,
-        RateLimits limits) {
+        RateLimits limits,
+        boolean responsesPassthrough) {
 
     public ProviderConfig {
         models = List.copyOf(models);
         headers = Map.copyOf(headers);
         limits = limits == null ? RateLimits.NONE : limits;
+    }
+
+    /** A provider whose Responses API calls are passed through only when its kind serves them ({@code kind: openai}). */
+    public ProviderConfig(String name, ProviderKind kind, URI baseUrl, Optional<Secret> apiKey, List<String> models, String prefix,
+                          Map<String, String> headers, TimeoutConfig timeouts, SimulatedConfig simulated, RateLimits limits) {
+        this(name, kind, baseUrl, apiKey, models, prefix, headers, timeouts, simulated, limits, kind == ProviderKind.OPENAI);
     }
 
     /** A provider without rate limits. */
@@ -36,7 +46,7 @@ public record ProviderConfig(
 
     /** The same provider with {@code newLimits}. */
     public ProviderConfig withLimits(RateLimits newLimits) {
-        return new ProviderConfig(name, kind, baseUrl, apiKey, models, prefix, headers, timeouts, simulated, newLimits);
+        return new ProviderConfig(name, kind, baseUrl, apiKey, models, prefix, headers, timeouts, simulated, newLimits, responsesPassthrough);
     }
 
     /**
@@ -88,7 +98,8 @@ public record ProviderConfig(
     @Override
     public String toString() {
         return "ProviderConfig[name=" + name + ", kind=" + kind.configName() + ", baseUrl=" + baseUrl + ", apiKey=" + apiKey
-                + ", models=" + models + ", prefix=" + prefix + ", headers=" + headers.keySet() + ", timeouts=" + timeouts + ", limits=" + limits + "]";
+                + ", models=" + models + ", prefix=" + prefix + ", headers=" + headers.keySet() + ", timeouts=" + timeouts + ", limits=" + limits
+                + ", responsesApi=" + (responsesPassthrough ? "passthrough" : "translate") + "]";
     }
 
     /** The config of the built-in simulated provider, as {@code tollgate demo} uses it. */

@@ -16,6 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
  * @param maxTokens        {@code max_completion_tokens} or {@code max_tokens}, when given
  * @param anthropicBody    the client's own body when it spoke Anthropic's Messages dialect, so an Anthropic
  *                         upstream gets it losslessly (model name replaced); {@code body} is its OpenAI-shaped translation
+ * @param responsesBody    the client's own body when it spoke the Responses API and can be passed through as it is
+ *                         (no {@code previous_response_id}, which only Tollgate's kept conversation resolves), so an
+ *                         upstream that serves {@code /responses} gets it losslessly; {@code body} is its chat translation
  */
 public record ChatRequest(
         Optional<String> model,
@@ -25,7 +28,8 @@ public record ChatRequest(
         List<Message> messages,
         List<ToolDefinition> tools,
         ObjectNode body,
-        Optional<ObjectNode> anthropicBody) implements CanonicalRequest {
+        Optional<ObjectNode> anthropicBody,
+        Optional<ObjectNode> responsesBody) implements CanonicalRequest {
 
     public ChatRequest {
         messages = List.copyOf(messages);
@@ -35,6 +39,12 @@ public record ChatRequest(
     /** A request that arrived in OpenAI's dialect. */
     public ChatRequest(Optional<String> model, boolean stream, boolean clientWantsUsage, Optional<Integer> maxTokens,
                        List<Message> messages, List<ToolDefinition> tools, ObjectNode body) {
-        this(model, stream, clientWantsUsage, maxTokens, messages, tools, body, Optional.empty());
+        this(model, stream, clientWantsUsage, maxTokens, messages, tools, body, Optional.empty(), Optional.empty());
+    }
+
+    /** A request that arrived in Anthropic's Messages dialect ({@code anthropicBody} present) or OpenAI's. */
+    public ChatRequest(Optional<String> model, boolean stream, boolean clientWantsUsage, Optional<Integer> maxTokens,
+                       List<Message> messages, List<ToolDefinition> tools, ObjectNode body, Optional<ObjectNode> anthropicBody) {
+        this(model, stream, clientWantsUsage, maxTokens, messages, tools, body, anthropicBody, Optional.empty());
     }
 }

@@ -10,5 +10,7 @@ public enum Wire {
     /** OpenAI's chat completion and chunk JSON: the gateway's inner shape. */
     OPENAI,
     /** Anthropic's {@code message} and its stream's events, each chunk one event (its name in {@link Chunk#event()}). */
-    ANTHROPIC
+    ANTHROPIC,
+    /** OpenAI's Responses API: a {@code response} object, or its stream's events (each chunk one event, its type in {@link Chunk#event()}). */
+    RESPONSES
 }

@@ -1,6 +1,7 @@
 package dev.tollgate.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -122,5 +123,34 @@ class ProviderNamingConfigTest {
                   - {name: local, kind: ollama}
                   - {name: other, kind: lmstudio}
                 """).defaultModel()).as("no provider names a concrete model").isEmpty();
+    }
+
+    @Test
+    void responsesApi_passesThroughToOpenAiByDefault_andTranslatesForEveryOtherKind() throws IOException {
+        TollgateConfig config = load("""
+                providers:
+                  - {name: openai, kind: openai, api_key: sk-x}
+                  - {name: mirror, kind: openai, api_key: sk-y, prefix: "mirror/", responses_api: translate}
+                  - {name: box, kind: openai_compatible, base_url: "http://127.0.0.1:8000/v1"}
+                  - {name: vllm, kind: vllm, responses_api: passthrough}
+                  - {name: anthropic, kind: anthropic, api_key: sk-z}
+                """);
+
+        assertThat(config.providers()).extracting(ProviderConfig::name, ProviderConfig::responsesPassthrough).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("openai", true), org.assertj.core.groups.Tuple.tuple("mirror", false),
+                org.assertj.core.groups.Tuple.tuple("box", false), org.assertj.core.groups.Tuple.tuple("vllm", true),
+                org.assertj.core.groups.Tuple.tuple("anthropic", false));
+    }
+
+    @Test
+    void responsesApi_passthroughToAnUpstreamThatCannotServeIt_orAnUnknownMode_isAProblemWithItsPath() {
+        assertThatThrownBy(() -> load("""
+                providers:
+                  - {name: anthropic, kind: anthropic, api_key: sk-z, responses_api: passthrough}
+                  - {name: openai, kind: openai, api_key: sk-x, responses_api: sometimes}
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("providers[0].responses_api: passthrough, but a provider of kind anthropic does not serve OpenAI's Responses API")
+                .hasMessageContaining("providers[1].responses_api: 'sometimes' (expected: passthrough or translate)");
     }
 }

@@ -41,7 +41,7 @@ class ResponsesPoliciesTest {
     static final GatewayExtension gateway = GatewayExtension.yaml("""
             master_key: sk-tollgate-test
             providers:
-              - {name: openai, kind: openai, base_url: "${UPSTREAM}", api_key: sk-upstream-secret}
+              - {name: openai, kind: openai, base_url: "${UPSTREAM}", api_key: sk-upstream-secret, responses_api: translate}
             budgets:
               - {name: one-gpt-4o, scope: {model: gpt-4o}, metric: requests, period: day, limit: 1}
             cache:

@@ -54,7 +54,7 @@ class ResponsesSdkTest {
     static final GatewayExtension gateway = GatewayExtension.yaml("""
             master_key: sk-tollgate-test
             providers:
-              - {name: openai, kind: openai, base_url: "${UPSTREAM}", api_key: sk-upstream-secret}
+              - {name: openai, kind: openai, base_url: "${UPSTREAM}", api_key: sk-upstream-secret, responses_api: translate}
             """).env("UPSTREAM", () -> upstream.baseUrl().toString());
 
     static OpenAIClient client;

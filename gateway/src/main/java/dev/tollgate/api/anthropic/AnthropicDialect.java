@@ -35,6 +35,7 @@ final class AnthropicDialect implements ProxyRoute.Dialect {
         return switch (answer.wire()) {
             case ANTHROPIC -> answer.body();
             case OPENAI -> messages.message(answer.body(), answer.usage(), ProxyRoute.Dialect.answeringModel(answer));
+            case RESPONSES -> throw notPassedThroughHere();
         };
     }
 
@@ -43,6 +44,12 @@ final class AnthropicDialect implements ProxyRoute.Dialect {
         return switch (answer.wire()) {
             case ANTHROPIC -> new AnthropicPassthroughEncoder(out, errors);
             case OPENAI -> new AnthropicEventEncoder(out, answer::usageSoFar, ProxyRoute.Dialect.answeringModel(answer), errors, json);
+            case RESPONSES -> throw notPassedThroughHere();
         };
+    }
+
+    /** Only a Responses API request is passed through as one, and it never arrives here. */
+    private static IllegalStateException notPassedThroughHere() {
+        return new IllegalStateException("a Responses API answer cannot be written to an Anthropic Messages client");
     }
 }

@@ -6,6 +6,7 @@ import dev.tollgate.model.UsageEvent;
 import dev.tollgate.pipeline.Answer;
 import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.pipeline.StreamEncoder;
+import dev.tollgate.provider.Wire;
 import java.io.OutputStream;
 import java.time.Instant;
 import tools.jackson.core.JacksonException;
@@ -17,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The Responses API's dialect: the gateway's inner answer (OpenAI's {@code chat.completion} and chunks)
  * becomes a {@code response} object or the Responses event stream ({@link ResponsesEventEncoder}); errors
- * are OpenAI's error object. Delivered responses are kept for {@code previous_response_id} and
+ * are OpenAI's error object. An upstream's own Responses answer ({@link Wire#RESPONSES}, passed through) is written
+ * as it came ({@link ResponsesPassthroughEncoder} for its events). Delivered responses are kept for {@code previous_response_id} and
  * {@code GET /v1/responses/{id}} ({@link ResponseArchive}).
  */
 final class ResponsesDialect implements ProxyRoute.Dialect {
@@ -41,6 +43,9 @@ final class ResponsesDialect implements ProxyRoute.Dialect {
 
     @Override
     public byte[] whole(Answer.Whole answer, UsageEvent settled) {
+        if (answer.wire() == Wire.RESPONSES) {
+            return passedThrough(answer);
+        }
         ProxyRoute.Dialect.requireOpenAi(answer.wire(), "a Responses API client");
         JsonNode completion;
         try {
@@ -72,12 +77,24 @@ final class ResponsesDialect implements ProxyRoute.Dialect {
 
     @Override
     public StreamEncoder stream(Answer.Streamed answer, OutputStream out) {
+        if (answer.wire() == Wire.RESPONSES) {
+            return new ResponsesPassthroughEncoder(out, answer.ctx(), archive.request(answer.ctx()), archive, errors, json);
+        }
         ProxyRoute.Dialect.requireOpenAi(answer.wire(), "a Responses API client");
         ObjectNode request = archive.request(answer.ctx());
         ObjectNode response = objects.start(ResponseArchive.newId(), answer.ctx().startedAt().getEpochSecond(), request,
                 ProxyRoute.Dialect.answeringModel(answer));
         return new ResponsesEventEncoder(out, new ResponsesEventEncoder.Call(answer.ctx(), request, response, answer::usageSoFar),
                 objects, archive, errors, json);
+    }
+
+    /** The upstream's own response object, as it came; kept like a translated one. */
+    private byte[] passedThrough(Answer.Whole answer) {
+        JsonNode response = json.readTree(answer.body());
+        if (response instanceof ObjectNode object && object.path("id").isString()) {
+            archive.keep(answer.ctx(), archive.request(answer.ctx()), object);
+        }
+        return answer.body();
     }
 
     /** The item ids of a response share its own id's unique part. */

@@ -88,7 +88,10 @@ public final class ResponsesParser implements Inbound.RequestParser {
         textFormat(root, out);
         reasoning(root, out);
         ChatRequest translated = chat.parse(out);
-        return new ChatRequest(translated.model(), stream, false, translated.maxTokens(), translated.messages(), translated.tools(), out);
+        // A chain on a kept response is Tollgate's own conversation: only its translation can carry it upstream.
+        Optional<ObjectNode> own = root.hasNonNull("previous_response_id") ? Optional.empty() : Optional.of(root);
+        return new ChatRequest(translated.model(), stream, false, translated.maxTokens(), translated.messages(), translated.tools(), out,
+                Optional.empty(), own);
     }
 
     private Optional<ArrayNode> previous(ObjectNode root, Principal caller) {

@@ -61,14 +61,34 @@ final class AnswerReplay {
             List<Chunk> chunks = stored.streamed() ? stored.chunks() : switch (stored.wire()) {
                 case OPENAI -> openAi.chunks(stored.body(), stored.usage());
                 case ANTHROPIC -> anthropic.events(stored.body());
+                case RESPONSES -> throw notStored();
             };
             return new ProviderResponse.Streaming(new Replayed(chunks, stored.usage()), Map.of(), stored.wire());
         }
         byte[] body = !stored.streamed() ? stored.body() : switch (stored.wire()) {
             case OPENAI -> openAi.completion(stored.chunks(), stored.usage());
             case ANTHROPIC -> anthropic.message(stored.chunks());
+            case RESPONSES -> throw notStored();
         };
         return new ProviderResponse.Complete(body, stored.usage(), Map.of(), stored.wire());
+    }
+
+    /** Whether an answer in this shape can be stored: a Responses passthrough answer cannot ({@link #notStored}). */
+    static boolean storable(DeliveredAnswer answer) {
+        Wire wire = switch (answer) {
+            case DeliveredAnswer.Whole whole -> whole.wire();
+            case DeliveredAnswer.Streamed streamed -> streamed.wire();
+        };
+        return wire != Wire.RESPONSES;
+    }
+
+    /**
+     * A Responses API answer passed through from the upstream carries the upstream's own response and item ids, and
+     * items (reasoning, built-in tool calls) this replay cannot turn from a whole answer into a stream or back; it is
+     * not stored. Translated Responses calls are stored like chat calls.
+     */
+    private static IllegalStateException notStored() {
+        return new IllegalStateException("a Responses API passthrough answer is never stored in the cache");
     }
 
     /** Stored chunks, all in memory: each is ready, so the relay writes them in one flush. */

@@ -148,6 +148,10 @@ final class CacheCall {
     }
 
     private void fill(DeliveredAnswer answer, UsageEvent billed) {
+        if (!AnswerReplay.storable(answer)) {
+            LOG.debug("answer of request {} not cached: a Responses API answer passed through from the upstream", ctx.requestId());
+            return;
+        }
         long now = policy.clock.millis();
         StoredAnswer stored = policy.replay.stored(answer, billed, now);
         if (key != null) {
