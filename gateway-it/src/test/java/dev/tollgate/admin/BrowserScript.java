@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs a Node script of {@code dashboard-tests/} (playwright-core driving Debian's Chromium) and reads
- * the observations it writes. Without Chromium, Node or the package's {@code node_modules} the calling
+ * Runs a Node script of {@code dashboard-tests/} (playwright-core driving Debian's Chromium, or the official
+ * openai package) and reads the observations it writes. Without Chromium, Node or the package's {@code node_modules} the calling
  * test is skipped, saying what is missing, unless {@code TOLLGATE_REQUIRE_BROWSER=1}, which fails it.
  */
 public final class BrowserScript {
@@ -26,17 +26,22 @@ public final class BrowserScript {
     }
 
     public static void requireOrSkip(Path tests) {
-        String missing = null;
         if (!Files.isExecutable(Path.of(CHROMIUM))) {
-            missing = CHROMIUM + " is missing (apt-get install chromium)";
-        } else if (!nodeWorks()) {
-            missing = "node is not on the PATH";
-        } else if (!Files.isDirectory(tests.resolve("node_modules/playwright-core"))) {
-            missing = "playwright-core is not installed (cd " + tests + " && npm ci)";
+            skipOrFail(CHROMIUM + " is missing (apt-get install chromium)");
         }
-        if (missing == null) {
-            return;
+        requireNodeOrSkip(tests, "playwright-core");
+    }
+
+    /** Node and the test package's {@code module} (a script that needs no browser, such as the openai client's). */
+    public static void requireNodeOrSkip(Path tests, String module) {
+        if (!nodeWorks()) {
+            skipOrFail("node is not on the PATH");
+        } else if (!Files.isDirectory(tests.resolve("node_modules").resolve(module))) {
+            skipOrFail(module + " is not installed (cd " + tests + " && npm ci)");
         }
+    }
+
+    private static void skipOrFail(String missing) {
         if ("1".equals(System.getenv("TOLLGATE_REQUIRE_BROWSER"))) {
             throw new AssertionError("the browser tests are required (TOLLGATE_REQUIRE_BROWSER=1), but " + missing);
         }
