@@ -20,12 +20,27 @@ public record ProviderConfig(
         Map<String, String> headers,
         TimeoutConfig timeouts,
         SimulatedConfig simulated,
-        RateLimits limits) {
+        RateLimits limits,
+        ResilienceConfig resilience,
+        int weight) {
+
+    /** The largest {@code weight} a provider may have. */
+    public static final int MAX_WEIGHT = 1_000;
 
     public ProviderConfig {
         models = List.copyOf(models);
         headers = Map.copyOf(headers);
         limits = limits == null ? RateLimits.NONE : limits;
+        resilience = resilience == null ? ResilienceConfig.DEFAULTS : resilience;
+        if (weight < 0 || weight > MAX_WEIGHT) {
+            throw new IllegalArgumentException("weight: " + weight + " (expected: 0 to " + MAX_WEIGHT + ")");
+        }
+    }
+
+    /** A provider with the default retries, circuit breaker and weight. */
+    public ProviderConfig(String name, ProviderKind kind, URI baseUrl, Optional<Secret> apiKey, List<String> models, String prefix,
+                          Map<String, String> headers, TimeoutConfig timeouts, SimulatedConfig simulated, RateLimits limits) {
+        this(name, kind, baseUrl, apiKey, models, prefix, headers, timeouts, simulated, limits, ResilienceConfig.DEFAULTS, 1);
     }
 
     /** A provider without rate limits. */
@@ -36,7 +51,12 @@ public record ProviderConfig(
 
     /** The same provider with {@code newLimits}. */
     public ProviderConfig withLimits(RateLimits newLimits) {
-        return new ProviderConfig(name, kind, baseUrl, apiKey, models, prefix, headers, timeouts, simulated, newLimits);
+        return new ProviderConfig(name, kind, baseUrl, apiKey, models, prefix, headers, timeouts, simulated, newLimits, resilience, weight);
+    }
+
+    /** The same provider with {@code newResilience}. */
+    public ProviderConfig withResilience(ResilienceConfig newResilience) {
+        return new ProviderConfig(name, kind, baseUrl, apiKey, models, prefix, headers, timeouts, simulated, limits, newResilience, weight);
     }
 
     /**
@@ -88,7 +108,8 @@ public record ProviderConfig(
     @Override
     public String toString() {
         return "ProviderConfig[name=" + name + ", kind=" + kind.configName() + ", baseUrl=" + baseUrl + ", apiKey=" + apiKey
-                + ", models=" + models + ", prefix=" + prefix + ", headers=" + headers.keySet() + ", timeouts=" + timeouts + ", limits=" + limits + "]";
+                + ", models=" + models + ", prefix=" + prefix + ", headers=" + headers.keySet() + ", timeouts=" + timeouts + ", limits=" + limits
+                + ", resilience=" + resilience + ", weight=" + weight + "]";
     }
 
     /** The config of the built-in simulated provider, as {@code tollgate demo} uses it. */
