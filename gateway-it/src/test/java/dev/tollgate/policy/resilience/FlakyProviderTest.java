@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 13's check: a provider failing 30% of its calls (seeded) beside a healthy one. With retries and fallback every
- * call is answered and each is billed once, with the answer's usage.
+ * call is answered and each is billed once, with the answer's usage, and the budget counter holds exactly that.
  */
 class FlakyProviderTest {
 
@@ -39,6 +39,8 @@ class FlakyProviderTest {
                 retries: {initial_backoff_ms: 1, max_backoff_ms: 5}
                 circuit_breaker: {minimum_calls: 50, window: 100, failure_rate_threshold: 60}
               - {name: healthy, kind: openai_compatible, base_url: "${HEALTHY}", models: [gpt-4o-mini]}
+            budgets:
+              - {name: all-tokens, metric: tokens, period: month, limit: 1000000}
             """).env("FLAKY", () -> flaky.baseUrl().toString()).env("HEALTHY", () -> healthy.baseUrl().toString());
 
     @Test
@@ -71,5 +73,16 @@ class FlakyProviderTest {
         }
         assertThat(servedByFlaky + healthy.requestCount()).isEqualTo(CALLS);
         assertThat(servedByFlaky).isGreaterThan(CALLS * 9 / 10);
+        // The budget counter holds exactly what was billed: every failed try gave its reservation back.
+        assertThat(Math.round(budgetUtilization() * 1_000_000)).isEqualTo(CALLS * OpenAiFixtures.DEFAULT_USAGE.totalTokens());
+    }
+
+    private static double budgetUtilization() {
+        for (String line : gateway.get("/metrics").body().lines().toList()) {
+            if (line.startsWith("tollgate_budget_utilization{") && line.contains("budget=\"all-tokens\"")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no utilization gauge for the budget all-tokens");
     }
 }
