@@ -37,6 +37,8 @@ class ContextWindowFalloverTest {
             aliases:
               long: [small-ctx, also-small, big-ctx]
               short: [small-ctx, also-small]
+            autopilot:
+              models: [small-ctx, also-small, big-ctx]
             """).env("UPSTREAM", () -> upstream.baseUrl().toString());
 
     @Test
@@ -67,6 +69,35 @@ class ContextWindowFalloverTest {
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(r.body()).path("error").path("code").asString()).isEqualTo("context_length_exceeded");
         assertThat(upstream.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anExplicitModel_tooLong_fallsOverToTheConfiguredCandidateWithALargerWindow() {
+        upstream.enqueue(tooLong());
+
+        HttpResponse<String> r = chat("small-ctx", "explicit-to-larger");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(upstream.requestCount()).isEqualTo(2);
+        upstream.takeRequest();
+        assertThat(JSON.readTree(upstream.takeRequest().body()).path("model").asString()).isEqualTo("big-ctx");
+        assertThat(r.headers().firstValue("x-tollgate-routing-reason")).hasValueSatisfying(reason -> assertThat(reason)
+                .startsWith("fallback: local failed (prompt too long for its context window)")
+                .contains("context: mirror serves small-ctx")
+                .endsWith("tried local"));
+        assertThat(gateway.event("explicit-to-larger").model()).isEqualTo("big-ctx");
+    }
+
+    @Test
+    void anExplicitModel_failingOtherwise_neverReachesTheLargerCandidate() {
+        upstream.enqueue(OpenAiFixtures.error(500, "server_error", null, "boom"));
+        upstream.enqueue(OpenAiFixtures.error(500, "server_error", null, "boom again"));
+
+        HttpResponse<String> r = chat("small-ctx", "explicit-5xx");
+
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(upstream.requestCount()).isEqualTo(2);
+        assertThat(upstream.received()).allSatisfy(req -> assertThat(req.bodyText()).contains("\"small-ctx\""));
     }
 
     private static dev.tollgate.testing.MockResponse tooLong() {

@@ -9,6 +9,7 @@ import dev.tollgate.pipeline.GatewayException;
 import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.provider.Deployment;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.ToIntFunction;
 
 /**
@@ -16,8 +17,10 @@ import java.util.function.ToIntFunction;
  * context window ({@link dev.tollgate.provider.UpstreamException#contextLengthExceeded()}), the fallback stage goes on
  * with the plan, and this first attempt stage skips every later step that cannot do better: the same model, or a model
  * whose known context window is not larger than the one that refused. A plan holds larger models when an alias lists
- * them ({@code long: [gpt-4o-mini, gpt-4.1]}) or the autopilot chose among candidates (it already leaves out those whose
- * window the prompt estimate does not fit). When nothing larger is left, the client gets the upstream's own error.
+ * them ({@code long: [gpt-4o-mini, gpt-4.1]}), when the autopilot chose among candidates (it already leaves out those
+ * whose window the prompt estimate does not fit), or when an explicit model's plan ends with the configured candidates
+ * of a larger window ({@link ExplicitRouting}): those steps are skipped unless a prompt was refused as too long. When
+ * nothing larger is left, the client gets the upstream's own error.
  */
 public final class ContextWindowStage implements AttemptStage {
 
@@ -26,6 +29,12 @@ public final class ContextWindowStage implements AttemptStage {
     }
 
     private static final ContextKey<TooLong> TOO_LONG = ContextKey.named("context-too-long");
+    private static final ContextKey<Set<Deployment>> ONLY_WHEN_TOO_LONG = ContextKey.named("context-fallover-steps");
+
+    /** Marks {@code deployments} of the call's plan as there for a prompt too long only: skipped unless one was refused. */
+    static void onlyWhenTooLong(RequestContext ctx, Set<Deployment> deployments) {
+        ctx.put(ONLY_WHEN_TOO_LONG, Set.copyOf(deployments));
+    }
 
     private final ToIntFunction<Deployment> windowOf;
 
@@ -39,6 +48,10 @@ public final class ContextWindowStage implements AttemptStage {
         RequestContext ctx = attempt.ctx();
         Deployment target = attempt.target();
         Optional<TooLong> refused = ctx.get(TOO_LONG);
+        if (refused.isEmpty() && ctx.get(ONLY_WHEN_TOO_LONG).map(s -> s.contains(target)).orElse(false)) {
+            return AttemptDecision.skip(attempt, "context fallover: " + target.providerName() + " not needed (the prompt was not refused as too long)",
+                    GatewayException.badRequest("model", "no provider could take the call"));
+        }
         if (refused.isPresent()) {
             int window = windowOf.applyAsInt(target);
             TooLong before = refused.get();
