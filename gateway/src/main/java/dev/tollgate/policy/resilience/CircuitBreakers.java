@@ -9,8 +9,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -95,7 +93,7 @@ public final class CircuitBreakers {
 
     /** Every deployment that has a breaker, by provider then model. */
     public java.util.List<Status> statuses() {
-        Map<String, Status> sorted = new java.util.TreeMap<>();
+        java.util.Map<String, Status> sorted = new java.util.TreeMap<>();
         for (var e : guards.entrySet()) {
             Guard g = e.getValue();
             CircuitBreaker.Metrics m = g.breaker().getMetrics();
@@ -103,21 +101,6 @@ public final class CircuitBreakers {
                     m.getFailureRate(), m.getNumberOfBufferedCalls(), m.getNumberOfFailedCalls(), g.remaining(clock)));
         }
         return java.util.List.copyOf(sorted.values());
-    }
-
-    /** The state of the breaker of the deployment {@code provider} / {@code model}; closed when it has none yet. */
-    public CircuitState state(String provider, String model) {
-        Guard g = guards.get(provider + "\u0000" + model);
-        return g == null ? CircuitState.CLOSED : state(g.breaker().getState());
-    }
-
-    /** By provider name: each provider's deployments and their states (for {@code provider-status}). */
-    public Map<String, Map<String, CircuitState>> byProvider() {
-        Map<String, Map<String, CircuitState>> out = new LinkedHashMap<>();
-        for (Status s : statuses()) {
-            out.computeIfAbsent(s.provider(), p -> new LinkedHashMap<>()).put(s.model(), s.state());
-        }
-        return out;
     }
 
     static CircuitState state(CircuitBreaker.State s) {
