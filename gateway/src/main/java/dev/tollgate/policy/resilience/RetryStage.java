@@ -13,7 +13,8 @@ import java.time.Duration;
  * again on the same deployment, so each retry reserves its budget, claims its rate limit and asks its circuit breaker
  * anew. Only {@link AttemptDecision.Failed} attempts are retried: an answered one has its first byte read (a stream
  * may be reaching the client), a skipped one was never sent. What it gives back after the last try is that try's
- * failure, with the number of retries for the routing reason; the plan's next step follows.
+ * failure, with the number of retries for the routing reason (a retry a policy skipped, such as a circuit that opened
+ * meanwhile, ends the retries with the failure before it); the plan's next step follows.
  */
 public final class RetryStage implements AttemptStage {
 
@@ -51,6 +52,10 @@ public final class RetryStage implements AttemptStage {
                 return failed.afterRetries(retry - 1, "interrupted");
             }
             decision = chain.retry(attempt);
+            if (decision instanceof AttemptDecision.Skipped skipped) {
+                // Its breaker opened or its budget ran out meanwhile: the upstream's failure is the story, and the answer.
+                return failed.afterRetries(retry - 1, skipped.why());
+            }
         }
         return decision;
     }
