@@ -44,12 +44,15 @@ public final class RetryStage implements AttemptStage {
             return decision;
         }
         for (int retry = 1; decision instanceof AttemptDecision.Failed failed; retry++) {
-            RetryDecision next = policy.decide(retries, failed.failure(), retry);
-            if (next instanceof RetryDecision.GiveUp(String why)) {
-                return retry == 1 && why.isEmpty() ? failed : failed.afterRetries(retry - 1, why);
-            }
-            if (!pause(((RetryDecision.Retry) next).delay())) {
-                return failed.afterRetries(retry - 1, "interrupted");
+            switch (policy.decide(retries, failed.failure(), retry)) {
+                case RetryDecision.GiveUp(String why) -> {
+                    return retry == 1 && why.isEmpty() ? failed : failed.afterRetries(retry - 1, why);
+                }
+                case RetryDecision.Retry(Duration delay, boolean fromRetryAfter) -> {
+                    if (!pause(delay)) {
+                        return failed.afterRetries(retry - 1, "interrupted");
+                    }
+                }
             }
             decision = chain.retry(attempt);
             if (decision instanceof AttemptDecision.Skipped skipped) {
