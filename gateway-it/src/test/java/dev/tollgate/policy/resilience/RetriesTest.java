@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
+import dev.tollgate.testing.AnthropicFixtures;
 import dev.tollgate.testing.GatewayExtension;
 import dev.tollgate.testing.MockResponse;
 import dev.tollgate.testing.MockUpstream;
@@ -39,6 +40,10 @@ class RetriesTest {
     static final MockUpstream spare = new MockUpstream();
 
     @RegisterExtension
+    @Order(1)
+    static final MockUpstream claude = new MockUpstream();
+
+    @RegisterExtension
     @Order(2)
     static final GatewayExtension gateway = GatewayExtension.yaml("""
             providers:
@@ -54,6 +59,13 @@ class RetriesTest {
                 base_url: ${SPARE}
                 models: [gpt-4o-mini]
                 circuit_breaker: {enabled: false}
+              - name: claude
+                kind: anthropic
+                base_url: ${CLAUDE}
+                api_key: sk-ant-upstream
+                models: [claude-haiku-4-5]
+                retries: {initial_backoff_ms: 100, max_backoff_ms: 200}
+                circuit_breaker: {enabled: false}
               - name: dead
                 kind: openai_compatible
                 base_url: http://127.0.0.1:1/v1
@@ -62,7 +74,8 @@ class RetriesTest {
                 retries: {initial_backoff_ms: 10, max_backoff_ms: 20}
             budgets:
               - {name: spend, metric: tokens, limit: 100000000, period: month}
-            """).env("FLAKY", () -> flaky.baseUrl().toString()).env("SPARE", () -> spare.baseUrl().toString());
+            """).env("FLAKY", () -> flaky.baseUrl().toString()).env("SPARE", () -> spare.baseUrl().toString())
+            .env("CLAUDE", () -> "http://127.0.0.1:" + claude.port());
 
     @Test
     void twoFailures_thenAnAnswer_fromTheSameDeployment_billedOnceForTheAnswer() {
@@ -116,6 +129,24 @@ class RetriesTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(flaky.requestCount()).isEqualTo(2);
         assertThat(gapMs(flaky.received(), 0, 1)).isBetween(950L, 2_500L);
+    }
+
+    @Test
+    void anthropicOverloaded_withItsRetryAfter_isRetried_onTheMessagesRoute() {
+        claude.fallback(AnthropicFixtures::answer);
+        claude.enqueue(AnthropicFixtures.error(529, "overloaded_error", "Overloaded").withHeader("retry-after", "1"));
+
+        HttpResponse<String> response = gateway.post("/v1/messages",
+                "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+                "anthropic-version", "2023-06-01", "X-Tollgate-Request-Id", "anthropic-retry");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(json(response.body()).path("type").asString()).isEqualTo("message");
+        assertThat(claude.requestCount()).isEqualTo(2);
+        assertThat(gapMs(claude.received(), 0, 1)).isBetween(950L, 2_500L);
+        UsageEvent event = gateway.event("anthropic-retry");
+        assertThat(event.attempts()).isEqualTo(2);
+        assertThat(event.usage()).isEqualTo(AnthropicFixtures.DEFAULT_TOKENS.usage());
     }
 
     @Test
