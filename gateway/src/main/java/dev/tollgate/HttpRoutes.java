@@ -110,7 +110,7 @@ final class HttpRoutes {
         this.budgetRoutes = new BudgetRoutes(new BudgetRoutes.Parts(budgets, parts.seeder(), stores.budgets(), budgetStatus, issuer, bodies),
                 endpoint, json);
         this.tokenUsage = new TokenUsageRoutes(new TokenUsageRoutes.Parts(budgetStatus, stores.ledger(), pipeline, new OpenAiChatParser(json),
-                config, issuer, clock, bodies, parts.alerts()), endpoint, json);
+                config, issuer, clock, bodies, parts.alerts(), parts.assembly().breakers()), endpoint, json);
         this.dashboard = DashboardRoutes.load();
         this.metrics = new MetricsEndpoint(parts.metrics(), parts.assembly().authenticator(), errors, config.observability().metricsRequireKey());
         this.swaggerUi = SwaggerUiRoutes.load();

@@ -28,7 +28,14 @@ import dev.tollgate.policy.limits.RequestLimitsStage;
 import dev.tollgate.policy.ratelimit.DeploymentLimitStage;
 import dev.tollgate.policy.ratelimit.RateLimitPolicy;
 import dev.tollgate.policy.ratelimit.RateLimitStage;
+import dev.tollgate.policy.resilience.CircuitBreakerStage;
+import dev.tollgate.policy.resilience.CircuitBreakers;
+import dev.tollgate.policy.resilience.RetryPolicy;
+import dev.tollgate.policy.resilience.RetryStage;
 import dev.tollgate.policy.routing.AutopilotRouting;
+import dev.tollgate.policy.routing.ContextWindowStage;
+import dev.tollgate.policy.routing.DeploymentLoad;
+import dev.tollgate.policy.routing.LoadBalancing;
 import dev.tollgate.policy.routing.learned.PromptRouter;
 import dev.tollgate.policy.routing.ModelCatalog;
 import dev.tollgate.policy.routing.RoutingStage;
@@ -57,6 +64,8 @@ final class PipelineAssembly {
     private final RateLimitPolicy rateLimits;
     private final CachePolicy cache;
     private final TokenCounter tokens;
+    private final CircuitBreakers breakers;
+    private final DeploymentLoad load = new DeploymentLoad();
 
     private PipelineAssembly(Parts parts, List<PipelineListener> listeners) {
         TollgateConfig config = parts.config();
@@ -67,6 +76,7 @@ final class PipelineAssembly {
         // Calls reported by SDKs are charged to budgets as they arrive, so counters agree with the ledger.
         all.add(new BudgetChargeListener(budgetRules, parts.stores().counters(), clock));
         this.listener = PipelineListener.all(all);
+        this.breakers = new CircuitBreakers(listener, clock);
         this.issuedKeys = new StoredKeyAuthenticator(parts.stores().keys(), clock);
         this.authenticator = authenticator(config, issuedKeys);
         this.budgets = new CounterBudgetPolicy(new CounterBudgetPolicy.Parts(budgetRules, parts.stores().counters(),
@@ -94,8 +104,8 @@ final class PipelineAssembly {
      *   <li>cache: answers from a stored answer (exact, semantic or workflow tier), or fills itself when the call
      *       is delivered in full (400 for a malformed cache or workflow header);</li>
      *   <li>budgets: transform the plan (a fallback provider) and keep the call's reservation;</li>
-     *   <li>attempts: per step of the plan, budget reservation, deployment rate limit, [circuit breaker],
-     *       upstream call; the next step when one is skipped or fails before the first byte.</li>
+     *   <li>attempts: per step of the plan, retries, budget reservation, deployment rate limit, circuit breaker,
+     *       upstream call ({@link #attemptStages}); the next step when one is skipped or fails before the first byte.</li>
      * </ol>
      */
     private List<Stage> stages(Parts parts, RateLimitPolicy rateLimits) {
@@ -108,22 +118,36 @@ final class PipelineAssembly {
                 new AuthStage(authenticator, Scope.INFER),
                 new RequestLimitsStage(),
                 new RateLimitStage(rateLimits),
-                new RoutingStage(catalog, autopilot),
+                new RoutingStage(catalog, autopilot, new LoadBalancing(parts.config().routing().strategy(), load, catalog.observer(),
+                        () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble())),
                 new CostCeilingStage(estimator),
                 // After routing (its keys use the resolved model), before budgets (a hit reserves nothing and calls
                 // no upstream); after the key's rate limit, so a hit still counts as one of the key's requests.
                 new CacheStage(cache),
                 new BudgetStage(budgets),
-                new FallbackStage(attemptStages(rateLimits)));
+                new FallbackStage(attemptStages(parts, rateLimits)));
     }
 
-    /** One attempt on one step of the plan, in order; the last stage calls the upstream. */
-    private List<AttemptStage> attemptStages(RateLimitPolicy rateLimits) {
+    /**
+     * One attempt on one step of the plan, in order; the last stage calls the upstream:
+     * <ol>
+     *   <li>context window: after a prompt-too-long refusal, skip the steps whose model is not larger;</li>
+     *   <li>retries: the rest again on the same deployment after a failure its provider retries (backoff, Retry-After);</li>
+     *   <li>budget reservation, then the deployment's rate limit (each retry reserves and claims again);</li>
+     *   <li>circuit breaker: an open deployment is skipped without being called;</li>
+     *   <li>in flight: counted for {@code least-busy} until the call settles;</li>
+     *   <li>the upstream call.</li>
+     * </ol>
+     */
+    private List<AttemptStage> attemptStages(Parts parts, RateLimitPolicy rateLimits) {
+        ModelCatalog catalog = parts.catalog();
         return List.of(
+                new ContextWindowStage(d -> catalog.profile(d.upstreamModel()).contextWindow()),
+                new RetryStage(RetryPolicy.of(parts.clock())),
                 new BudgetAttemptStage(),
                 new DeploymentLimitStage(rateLimits),
-                // Circuit breaker slot: a per-deployment breaker (and retries with backoff) goes here, so an
-                // open breaker skips the deployment as a full rate limit does.
+                new CircuitBreakerStage(breakers, parts.clock()),
+                load,
                 new UpstreamCallStage(listener));
     }
 
@@ -167,6 +191,11 @@ final class PipelineAssembly {
     /** The key and deployment rate limits (the metrics read each provider's headroom). */
     RateLimitPolicy rateLimits() {
         return rateLimits;
+    }
+
+    /** Each deployment's circuit breaker (provider-status shows their states). */
+    CircuitBreakers breakers() {
+        return breakers;
     }
 
     /** The response cache: its tiers, stores and invalidation. */

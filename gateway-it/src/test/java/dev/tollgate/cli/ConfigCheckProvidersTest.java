@@ -56,6 +56,31 @@ class ConfigCheckProvidersTest {
 
     @Test
     @Timeout(60)
+    void eachProvider_showsItsRetriesBreakerAndWeight_andTheRoutingStrategy() throws Exception {
+        Path file = dir.resolve("tollgate.yaml");
+        Files.writeString(file, """
+                routing: {strategy: weighted}
+                providers:
+                  - {name: openai, kind: openai, api_key: sk-secret-value, weight: 3}
+                  - name: box
+                    kind: openai_compatible
+                    base_url: "http://127.0.0.1:8000/v1"
+                    retries: {max: 1, on: [503, connect], initial_backoff_ms: 50, max_backoff_ms: 400, max_retry_after_ms: 1000}
+                    circuit_breaker: {enabled: false}
+                """);
+
+        String output = check(Map.of(), "--config", file.toString());
+
+        assertThat(output)
+                .contains("    resilience: retries 2 on 429, 5xx, connect, timeout (backoff 200-2000 ms, Retry-After up to 5000 ms); "
+                        + "circuit breaker opens at 50% failures of the last 20 calls (at least 10), cooldown 30000 ms, 2 half-open probes; weight 3")
+                .contains("    resilience: retries 1 on 503, connect (backoff 50-400 ms, Retry-After up to 1000 ms); no circuit breaker; weight 1")
+                .contains("  routing strategy: weighted")
+                .doesNotContain("sk-secret-value");
+    }
+
+    @Test
+    @Timeout(60)
     void aGeminiBaseUrlWithoutVersion_showsTheV1betaUrlItWillCall() throws Exception {
         String output = check(Map.of("GEMINI_API_KEY", "AIza-env-key", "GEMINI_BASE_URL", "http://127.0.0.1:8089"));
 

@@ -54,8 +54,8 @@ class MetricsScrapeTest {
     static final GatewayExtension gateway = GatewayExtension.yaml("""
             master_key: sk-metrics-master
             providers:
-              - {name: primary, kind: openai, base_url: "${PRIMARY}", api_key: sk-a, models: [gpt-4o-mini], limits: {rpm: 1000}}
-              - {name: backup, kind: openai, base_url: "${BACKUP}", api_key: sk-b, models: [gpt-4o-mini]}
+              - {name: primary, kind: openai, base_url: "${PRIMARY}", api_key: sk-a, models: [gpt-4o-mini], limits: {rpm: 1000}, retries: {max: 0}, circuit_breaker: {enabled: false}}
+              - {name: backup, kind: openai, base_url: "${BACKUP}", api_key: sk-b, models: [gpt-4o-mini], retries: {max: 0}, circuit_breaker: {enabled: false}}
             budgets:
               - {name: all-tokens, metric: tokens, period: month, limit: 1000000}
             """).env("PRIMARY", () -> primary.baseUrl().toString()).env("BACKUP", () -> backup.baseUrl().toString())

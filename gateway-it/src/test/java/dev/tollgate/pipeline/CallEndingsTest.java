@@ -59,11 +59,12 @@ class CallEndingsTest {
 
     @RegisterExtension
     @Order(3)
+    // One scripted failure is one ending: no retries, no breakers (RetriesTest covers how retried calls settle).
     static final GatewayExtension gateway = GatewayExtension.yaml("""
             master_key: sk-master-endings
             providers:
-              - {name: openai, kind: openai, base_url: "${OPENAI}", api_key: sk-up, limits: {rpm: 100000, tpm: 1000000000}}
-              - {name: anthropic, kind: anthropic, base_url: "${ANTHROPIC}", api_key: sk-ant, limits: {rpm: 100000, tpm: 1000000000}}
+              - {name: openai, kind: openai, base_url: "${OPENAI}", api_key: sk-up, limits: {rpm: 100000, tpm: 1000000000}, retries: {max: 0}, circuit_breaker: {enabled: false}}
+              - {name: anthropic, kind: anthropic, base_url: "${ANTHROPIC}", api_key: sk-ant, limits: {rpm: 100000, tpm: 1000000000}, retries: {max: 0}, circuit_breaker: {enabled: false}}
             budgets:
               - {name: endings, scope: {agent: "*"}, metric: tokens, period: month, limit: 1000000000}
             """).env("OPENAI", () -> openai.baseUrl().toString()).env("ANTHROPIC", () -> "http://127.0.0.1:" + anthropic.port())

@@ -58,23 +58,24 @@ class UpstreamFaultMatrixTest {
 
     @RegisterExtension
     @Order(2)
+    // Each case checks how one failure maps and falls back: no retries, no breakers (RetriesTest and CircuitBreakerTest cover those).
     static final GatewayExtension gateway = GatewayExtension.yaml("""
             providers:
               - {name: oa, kind: openai, base_url: "${BASE}/v1", api_key: sk-oa-secret-0, models: [gpt-4o-mini, gpt-4o],
-                 timeouts: {connect_ms: 1000, first_byte_ms: 1500, idle_ms: 1000}}
-              - {name: oa-backup, kind: openai, base_url: "${BASE}/v1", api_key: sk-oa-backup-secret-0, models: [gpt-4o]}
+                 timeouts: {connect_ms: 1000, first_byte_ms: 1500, idle_ms: 1000}, retries: {max: 0}, circuit_breaker: {enabled: false}}
+              - {name: oa-backup, kind: openai, base_url: "${BASE}/v1", api_key: sk-oa-backup-secret-0, models: [gpt-4o], retries: {max: 0}, circuit_breaker: {enabled: false}}
               - {name: oa-dead, kind: openai, base_url: "http://127.0.0.1:1/v1", api_key: sk-oa-dead-secret-0, models: [gpt-4.1],
-                 timeouts: {connect_ms: 1000}}
+                 timeouts: {connect_ms: 1000}, retries: {max: 0}, circuit_breaker: {enabled: false}}
               - {name: an, kind: anthropic, base_url: "${BASE}", api_key: sk-ant-secret-0, models: [claude-haiku-4-5, claude-sonnet-4-5],
-                 timeouts: {connect_ms: 1000, first_byte_ms: 1500, idle_ms: 1000}}
-              - {name: an-backup, kind: anthropic, base_url: "${BASE}", api_key: sk-ant-backup-secret-0, models: [claude-sonnet-4-5]}
+                 timeouts: {connect_ms: 1000, first_byte_ms: 1500, idle_ms: 1000}, retries: {max: 0}, circuit_breaker: {enabled: false}}
+              - {name: an-backup, kind: anthropic, base_url: "${BASE}", api_key: sk-ant-backup-secret-0, models: [claude-sonnet-4-5], retries: {max: 0}, circuit_breaker: {enabled: false}}
               - {name: an-dead, kind: anthropic, base_url: "http://127.0.0.1:1", api_key: sk-ant-dead-secret-0, models: [claude-opus-4-1],
-                 timeouts: {connect_ms: 1000}}
+                 timeouts: {connect_ms: 1000}, retries: {max: 0}, circuit_breaker: {enabled: false}}
               - {name: ge, kind: gemini, base_url: "${BASE}/v1beta", api_key: AIza-ge-secret-0, models: [gemini-2.5-flash, gemini-2.5-pro],
-                 timeouts: {connect_ms: 1000, first_byte_ms: 1500, idle_ms: 1000}}
-              - {name: ge-backup, kind: gemini, base_url: "${BASE}/v1beta", api_key: AIza-ge-backup-secret-0, models: [gemini-2.5-pro]}
+                 timeouts: {connect_ms: 1000, first_byte_ms: 1500, idle_ms: 1000}, retries: {max: 0}, circuit_breaker: {enabled: false}}
+              - {name: ge-backup, kind: gemini, base_url: "${BASE}/v1beta", api_key: AIza-ge-backup-secret-0, models: [gemini-2.5-pro], retries: {max: 0}, circuit_breaker: {enabled: false}}
               - {name: ge-dead, kind: gemini, base_url: "http://127.0.0.1:1/v1beta", api_key: AIza-ge-dead-secret-0, models: [gemini-2.0-flash],
-                 timeouts: {connect_ms: 1000}}
+                 timeouts: {connect_ms: 1000}, retries: {max: 0}, circuit_breaker: {enabled: false}}
             budgets:
               - {name: per-agent, scope: {agent: "*"}, metric: tokens, period: month, limit: 1000000000}
             """).env("BASE", () -> "http://127.0.0.1:" + upstream.port());

@@ -33,6 +33,7 @@ class UpstreamFaultsTest {
 
     @RegisterExtension
     @Order(2)
+    // One scripted failure each: no retries, no breakers (RetriesTest and CircuitBreakerTest cover those).
     static final GatewayExtension gateway = GatewayExtension.yaml("""
             providers:
               - name: primary
@@ -41,15 +42,21 @@ class UpstreamFaultsTest {
                 api_key: sk-primary-secret-0123456789
                 models: [gpt-4o-mini, only-primary]
                 timeouts: {connect_ms: 1000, first_byte_ms: 1500, idle_ms: 1000}
+                retries: {max: 0}
+                circuit_breaker: {enabled: false}
               - name: secondary
                 kind: openai_compatible
                 base_url: ${UPSTREAM}
                 models: [gpt-4o-mini]
+                retries: {max: 0}
+                circuit_breaker: {enabled: false}
               - name: dead
                 kind: openai_compatible
                 base_url: http://127.0.0.1:1/v1
                 models: [dead-model]
                 timeouts: {connect_ms: 1000}
+                retries: {max: 0}
+                circuit_breaker: {enabled: false}
             """).env("UPSTREAM", () -> upstream.baseUrl().toString());
 
     @Test

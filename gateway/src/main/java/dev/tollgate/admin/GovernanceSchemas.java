@@ -214,12 +214,26 @@ final class GovernanceSchemas {
                       provider: {type: [string, 'null']}
                       model: {type: [string, 'null']}
                       reason: {type: string}
+                  circuits: {type: array, items: {$ref: '#/components/schemas/CircuitStatus'}}
                 """);
         r.schema("ProviderStatusList", """
                 type: object
                 properties:
                   model: {type: string}
                   agents: {type: array, items: {$ref: '#/components/schemas/ProviderStatus'}}
+                  circuits: {type: array, items: {$ref: '#/components/schemas/CircuitStatus'}}
+                """);
+        r.schema("CircuitStatus", """
+                type: object
+                description: A deployment's circuit breaker (deployments that took a call since start)
+                properties:
+                  provider: {type: string}
+                  model: {type: string}
+                  state: {type: string, enum: [closed, open, half_open]}
+                  failure_rate_percent: {type: [number, 'null'], description: Over the breaker's window; null until minimum_calls were made}
+                  calls: {type: integer}
+                  failed_calls: {type: integer}
+                  open_for_ms: {type: integer, description: How long the circuit stays open before a probe may go through (0 unless open)}
                 """);
         r.schema("EmergencyStatus", """
                 type: object

@@ -20,6 +20,7 @@ import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.policy.auth.KeyIssuer;
 import dev.tollgate.policy.budget.BudgetCounter;
 import dev.tollgate.policy.budget.BudgetStatus;
+import dev.tollgate.policy.resilience.CircuitBreakers;
 import dev.tollgate.store.UsageFilter;
 import dev.tollgate.store.UsageLedger;
 import dev.tollgate.store.UsageTotals;
@@ -60,10 +61,12 @@ public final class TokenUsageRoutes {
     private final JsonEndpoint endpoint;
     private final JsonMapper json;
     private final BudgetJson out;
+    private final CircuitBreakers breakers;
 
     /** What the token-usage routes work with. */
     public record Parts(BudgetStatus status, UsageLedger ledger, Pipeline pipeline, Inbound.RequestParser chatParser,
-                        TollgateConfig config, KeyIssuer audit, Clock clock, HttpBodies bodies, AlertRecorder alerts) {
+                        TollgateConfig config, KeyIssuer audit, Clock clock, HttpBodies bodies, AlertRecorder alerts,
+                        CircuitBreakers breakers) {
     }
 
     public TokenUsageRoutes(Parts parts, JsonEndpoint endpoint, JsonMapper json) {
@@ -79,6 +82,7 @@ public final class TokenUsageRoutes {
         this.endpoint = endpoint;
         this.json = json;
         this.out = new BudgetJson(json);
+        this.breakers = parts.breakers();
     }
 
     public void register(RouteTable r) {
@@ -124,11 +128,27 @@ public final class TokenUsageRoutes {
         ArrayNode data = json.createArrayNode();
         String model = model(req);
         agents.stream().sorted().forEach(agent -> data.add(agentNode(caller, agent, model)));
-        return json.createObjectNode().put("model", model).set("agents", data);
+        ObjectNode root = json.createObjectNode().put("model", model);
+        root.set("agents", data);
+        root.set("circuits", circuits());
+        return root;
     }
 
     private JsonNode agentStatus(ServerRequest req, Principal caller) {
-        return agentNode(reader(req, caller), agent(req), model(req)).put("model", model(req));
+        ObjectNode n = agentNode(reader(req, caller), agent(req), model(req)).put("model", model(req));
+        n.set("circuits", circuits());
+        return n;
+    }
+
+    /** Each deployment's circuit breaker (those that took a call since start): state, window, time left open. */
+    private ArrayNode circuits() {
+        ArrayNode out = json.createArrayNode();
+        for (CircuitBreakers.Status s : breakers.statuses()) {
+            out.addObject().put("provider", s.provider()).put("model", s.model()).put("state", s.state().wireName())
+                    .put("failure_rate_percent", s.failureRatePercent() < 0 ? null : (double) s.failureRatePercent())
+                    .put("calls", s.bufferedCalls()).put("failed_calls", s.failedCalls()).put("open_for_ms", s.openFor().toMillis());
+        }
+        return out;
     }
 
     private ObjectNode agentNode(Principal caller, String agent, String model) {

@@ -57,7 +57,9 @@ final class ConfigCommand implements Runnable {
                         + (p.apiKey().isPresent() ? ", api key set" : "") + limits(p.limits()));
                 System.out.println("    serves " + served(p) + callsUrl(p));
                 unreachableGlobs(p).ifPresent(note -> System.out.println("    note: " + note));
+                System.out.println("    resilience: " + resilience(p));
             }
+            System.out.println("  routing strategy: " + loaded.routing().strategy().configName());
             if (!loaded.alerts().webhooks().isEmpty()) {
                 System.out.println("  alert webhooks: " + loaded.alerts().webhooks().stream().map(w -> w.redacted()).toList());
             }
@@ -130,6 +132,33 @@ final class ConfigCommand implements Runnable {
         }
         return Optional.of("a plain name such as " + globs.getFirst().replace("*", "x") + " is not served here, only "
                 + p.prefix() + globs.getFirst().replace("*", "x") + "; set prefix: \"\" to serve the names without a prefix");
+    }
+
+    /** {@code retries 2 on 429, 5xx, connect, timeout (backoff 200-2000 ms, Retry-After up to 5000 ms); circuit breaker ...; weight 1}. */
+    static String resilience(ProviderConfig p) {
+        var r = p.resilience().retries();
+        java.util.List<String> on = new java.util.ArrayList<>();
+        r.statuses().stream().sorted().forEach(s -> on.add(Integer.toString(s)));
+        if (r.serverErrors()) {
+            on.add("5xx");
+        }
+        if (r.connect()) {
+            on.add("connect");
+        }
+        if (r.timeout()) {
+            on.add("timeout");
+        }
+        if (r.broken()) {
+            on.add("broken");
+        }
+        String retries = r.off() || on.isEmpty() ? "no retries" : "retries " + r.max() + " on " + String.join(", ", on)
+                + " (backoff " + r.initialBackoff().toMillis() + "-" + r.maxBackoff().toMillis() + " ms, Retry-After up to "
+                + r.maxRetryAfter().toMillis() + " ms)";
+        var b = p.resilience().circuitBreaker();
+        String breaker = !b.enabled() ? "no circuit breaker" : "circuit breaker opens at " + b.failureRateThreshold() + "% failures of the last "
+                + b.window() + " calls (at least " + b.minimumCalls() + "), cooldown " + b.cooldown().toMillis() + " ms, "
+                + b.halfOpenCalls() + " half-open probes";
+        return retries + "; " + breaker + "; weight " + p.weight();
     }
 
     private static String limits(dev.tollgate.model.RateLimits l) {

@@ -17,12 +17,13 @@ final class ConfigBinder {
     private static final Set<String> ROOT_KEYS =
             Set.of("server", "data_dir", "master_key", "default_model", "providers", "pricing", "ledger", "signup", "aliases",
                     "rate_limits", "alerts", "budgets", "budget_settings", "storage", "counters",
-                    "metrics", "logging", "cache", "autopilot", "catalog");
+                    "metrics", "logging", "cache", "autopilot", "catalog", "routing");
     private static final Set<String> PRICE_KEYS = Set.of("input_cost_per_token", "output_cost_per_token",
             "cache_read_input_token_cost", "cache_creation_input_token_cost", "output_cost_per_reasoning_token");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "max_header_bytes", "shutdown_grace_ms");
     private static final Set<String> PROVIDER_KEYS =
-            Set.of("name", "kind", "base_url", "api_key", "models", "prefix", "headers", "timeouts", "simulated", "limits", "responses_api");
+            Set.of("name", "kind", "base_url", "api_key", "models", "prefix", "headers", "timeouts", "simulated", "limits",
+                    "retries", "circuit_breaker", "weight", "responses_api");
     private static final Set<String> TIMEOUT_KEYS = Set.of("connect_ms", "first_byte_ms", "idle_ms");
     private static final Set<String> SIMULATED_KEYS = Set.of("first_token_ms", "inter_token_ms");
 
@@ -71,11 +72,12 @@ final class ConfigBinder {
         ObservabilityConfig observability = observability(tree);
         CacheConfig cache = CacheBinder.cache(tree.child("cache"));
         AutopilotConfig autopilot = new AutopilotBinder(providers, aliases).bind(tree.child("autopilot"), tree.child("catalog"));
+        RoutingConfig routing = ResilienceBinder.routing(tree.child("routing"));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new TollgateConfig(server, dataDir, masterKey, defaultModel == null ? guessDefaultModel(providers) : defaultModel,
-                providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot);
+                providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot, routing);
     }
 
     private static ObservabilityConfig observability(ConfigTree tree) {
@@ -168,7 +170,8 @@ final class ConfigBinder {
                 : kind.defaultPrefix() == null ? name + "/" : kind.defaultPrefix();
         return new ProviderConfig(name, kind, baseUrl, apiKey, t.strings("models", kind.defaultModels()),
                 prefix, t.stringMap("headers"), timeouts(t.child("timeouts")), simulated(t.child("simulated")),
-                LimitsBinder.deployment(t.child("limits")), responsesPassthrough(t, kind));
+                LimitsBinder.deployment(t.child("limits")), ResilienceBinder.resilience(t), ResilienceBinder.weight(t),
+                responsesPassthrough(t, kind));
     }
 
     /** {@code responses_api}: {@code passthrough} (the default for {@code kind: openai}) or {@code translate}. */

@@ -24,18 +24,31 @@ public record ProviderConfig(
         TimeoutConfig timeouts,
         SimulatedConfig simulated,
         RateLimits limits,
+        ResilienceConfig resilience,
+        int weight,
         boolean responsesPassthrough) {
+
+    /** The largest {@code weight} a provider may have. */
+    public static final int MAX_WEIGHT = 1_000;
 
     public ProviderConfig {
         models = List.copyOf(models);
         headers = Map.copyOf(headers);
         limits = limits == null ? RateLimits.NONE : limits;
+        resilience = resilience == null ? ResilienceConfig.DEFAULTS : resilience;
+        if (weight < 0 || weight > MAX_WEIGHT) {
+            throw new IllegalArgumentException("weight: " + weight + " (expected: 0 to " + MAX_WEIGHT + ")");
+        }
     }
 
-    /** A provider whose Responses API calls are passed through only when its kind serves them ({@code kind: openai}). */
+    /**
+     * A provider with the default retries, circuit breaker and weight, whose Responses API calls are passed through
+     * only when its kind serves them ({@code kind: openai}).
+     */
     public ProviderConfig(String name, ProviderKind kind, URI baseUrl, Optional<Secret> apiKey, List<String> models, String prefix,
                           Map<String, String> headers, TimeoutConfig timeouts, SimulatedConfig simulated, RateLimits limits) {
-        this(name, kind, baseUrl, apiKey, models, prefix, headers, timeouts, simulated, limits, kind == ProviderKind.OPENAI);
+        this(name, kind, baseUrl, apiKey, models, prefix, headers, timeouts, simulated, limits, ResilienceConfig.DEFAULTS, 1,
+                kind == ProviderKind.OPENAI);
     }
 
     /** A provider without rate limits. */
@@ -46,7 +59,14 @@ public record ProviderConfig(
 
     /** The same provider with {@code newLimits}. */
     public ProviderConfig withLimits(RateLimits newLimits) {
-        return new ProviderConfig(name, kind, baseUrl, apiKey, models, prefix, headers, timeouts, simulated, newLimits, responsesPassthrough);
+        return new ProviderConfig(name, kind, baseUrl, apiKey, models, prefix, headers, timeouts, simulated, newLimits, resilience, weight,
+                responsesPassthrough);
+    }
+
+    /** The same provider with {@code newResilience}. */
+    public ProviderConfig withResilience(ResilienceConfig newResilience) {
+        return new ProviderConfig(name, kind, baseUrl, apiKey, models, prefix, headers, timeouts, simulated, limits, newResilience, weight,
+                responsesPassthrough);
     }
 
     /**
@@ -99,7 +119,7 @@ public record ProviderConfig(
     public String toString() {
         return "ProviderConfig[name=" + name + ", kind=" + kind.configName() + ", baseUrl=" + baseUrl + ", apiKey=" + apiKey
                 + ", models=" + models + ", prefix=" + prefix + ", headers=" + headers.keySet() + ", timeouts=" + timeouts + ", limits=" + limits
-                + ", responsesApi=" + (responsesPassthrough ? "passthrough" : "translate") + "]";
+                + ", resilience=" + resilience + ", weight=" + weight + ", responsesApi=" + (responsesPassthrough ? "passthrough" : "translate") + "]";
     }
 
     /** The config of the built-in simulated provider, as {@code tollgate demo} uses it. */

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param cache        the response cache's tiers, per org ({@code cache:})
  * @param autopilot    the autopilot's candidates and quality, per org ({@code autopilot:}), and the catalog's
  *                     per-model settings ({@code catalog:})
+ * @param routing      how deployments serving one model share its calls ({@code routing.strategy})
  */
 public record TollgateConfig(
         ServerConfig server,
@@ -42,7 +43,8 @@ public record TollgateConfig(
         CountersConfig counters,
         ObservabilityConfig observability,
         CacheConfig cache,
-        AutopilotConfig autopilot) {
+        AutopilotConfig autopilot,
+        RoutingConfig routing) {
 
     public TollgateConfig {
         providers = List.copyOf(providers);
@@ -50,26 +52,27 @@ public record TollgateConfig(
         aliases.forEach((name, targets) -> copy.put(name, List.copyOf(targets)));
         aliases = Collections.unmodifiableMap(copy);
         budgets = List.copyOf(budgets);
+        routing = routing == null ? RoutingConfig.DEFAULTS : routing;
     }
 
     public TollgateConfig withServer(ServerConfig newServer) {
-        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot);
+        return new TollgateConfig(newServer, dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot, routing);
     }
 
     /** The same settings serving {@code newProviders} with {@code newDefaultModel}. */
     public TollgateConfig withProviders(List<ProviderConfig> newProviders, String newDefaultModel) {
-        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot);
+        return new TollgateConfig(server, dataDir, masterKey, newDefaultModel, newProviders, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot, routing);
     }
 
     public TollgateConfig withPort(int port) {
-        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot);
+        return new TollgateConfig(server.withPort(port), dataDir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot, routing);
     }
 
     public TollgateConfig withDataDir(Path dir) {
-        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot);
+        return new TollgateConfig(server, dir, masterKey, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot, routing);
     }
 
     public TollgateConfig withMasterKey(Optional<Secret> key) {
-        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot);
+        return new TollgateConfig(server, dataDir, key, defaultModel, providers, pricing, ledger, signup, aliases, rateLimits, alerts, budgets, budgetSettings, storage, counters, observability, cache, autopilot, routing);
     }
 }

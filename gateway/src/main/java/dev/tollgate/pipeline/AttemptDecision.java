@@ -25,14 +25,32 @@ public sealed interface AttemptDecision {
     record Skipped(RouteStep step, String why, GatewayException refusal) implements AttemptDecision {
     }
 
-    /** The upstream failed before the client got any byte; the next step may do better when {@link UpstreamException#retryable()}. */
-    record Failed(RouteStep step, UpstreamException failure) implements AttemptDecision {
+    /**
+     * The upstream failed before the client got any byte; the next step may do better when {@link UpstreamException#retryable()}
+     * (or when the prompt was too long for this model: {@link UpstreamException#contextLengthExceeded()}).
+     *
+     * @param retries how many times the deployment was tried again before this last failure (0: not retried)
+     * @param gaveUp  why it was not retried (more): {@code Retry-After 30 s > 5 s}; empty when no retry was due
+     */
+    record Failed(RouteStep step, UpstreamException failure, int retries, String gaveUp) implements AttemptDecision {
 
-        /** For the routing reason: {@code fallback: openai failed (status 503)}. */
+        public Failed(RouteStep step, UpstreamException failure) {
+            this(step, failure, 0, "");
+        }
+
+        /** The same failure, after {@code count} retries, not retried again because of {@code why} (may be empty). */
+        public Failed afterRetries(int count, String why) {
+            return new Failed(step, failure, count, why);
+        }
+
+        /** For the routing reason: {@code fallback: openai failed (status 503, 2 retries)}. */
         public String why() {
-            String how = failure.kind() == UpstreamException.Kind.STATUS ? "status " + failure.status()
+            String how = failure.contextLengthExceeded() ? "prompt too long for its context window"
+                    : failure.kind() == UpstreamException.Kind.STATUS ? "status " + failure.status()
                     : failure.kind().name().toLowerCase(Locale.ROOT);
-            return "fallback: " + step.target().providerName() + " failed (" + how + ")";
+            String retried = retries == 0 ? "" : retries == 1 ? ", 1 retry" : ", " + retries + " retries";
+            String stop = gaveUp.isEmpty() ? "" : ", not retried: " + gaveUp;
+            return "fallback: " + step.target().providerName() + " failed (" + how + retried + stop + ")";
         }
     }
 

@@ -9,7 +9,8 @@ import java.util.List;
  * The last stage: walks the call's {@link RoutePlan} and runs, per step, the attempt chain (budget
  * reservation, deployment rate limit, circuit breaker, upstream call) until a step answers. It moves on
  * after a step was {@linkplain AttemptDecision.Skipped skipped} by a policy, or failed before the first
- * byte in a way another deployment might not ({@link dev.tollgate.provider.UpstreamException#retryable()});
+ * byte in a way another deployment might not ({@link dev.tollgate.provider.UpstreamException#retryable()}, or a prompt too
+ * long for the model's context window: {@link dev.tollgate.provider.UpstreamException#contextLengthExceeded()});
  * it never retries once an answer was returned (a stream's first chunk is read by then, nothing sent).
  *
  * <p>The routing reason names every step tried, in order, and then the one that answered:
@@ -41,7 +42,8 @@ public final class FallbackStage implements Stage {
                 return answered.response();
             }
             tried.add(decision);
-            if (decision instanceof AttemptDecision.Failed failed && !failed.failure().retryable()) {
+            // A prompt too long for this model may fit a later step's larger window (the attempt stages skip the ones that are not larger).
+            if (decision instanceof AttemptDecision.Failed failed && !failed.failure().retryable() && !failed.failure().contextLengthExceeded()) {
                 break;
             }
         }

@@ -62,6 +62,24 @@ public final class UpstreamException extends RuntimeException {
         return headers;
     }
 
+    /**
+     * Whether the upstream refused the prompt as too long for the model's context window (OpenAI's and compatible
+     * servers' {@code context_length_exceeded}, Anthropic's {@code prompt is too long}, Gemini's {@code exceeds the maximum
+     * number of tokens}): a model with a larger window might take it.
+     */
+    public boolean contextLengthExceeded() {
+        if (kind != Kind.STATUS || status != 400 && status != 413 && status != 422) {
+            return false;
+        }
+        if ("context_length_exceeded".equals(code) || "string_above_max_length".equals(code)) {
+            return true;
+        }
+        String text = String.valueOf(getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return text.contains("context length") || text.contains("context window") || text.contains("prompt is too long")
+                || text.contains("maximum context") || text.contains("exceeds the maximum number of tokens")
+                || text.contains("too many tokens");
+    }
+
     /** Whether another deployment might succeed where this one failed. */
     public boolean retryable() {
         return switch (kind) {

@@ -219,8 +219,8 @@ class ConfigLoaderTest {
 
         assertThat(problems).containsExactly(
                 "server.port: 70000 (expected: 0 to 65535)",
-                "providers[0].timout: unknown setting (expected one of: api_key, base_url, headers, kind, limits, models, "
-                        + "name, prefix, responses_api, simulated, timeouts)",
+                "providers[0].timout: unknown setting (expected one of: api_key, base_url, circuit_breaker, headers, kind, limits, "
+                        + "models, name, prefix, responses_api, retries, simulated, timeouts, weight)",
                 "providers[1].kind: 'banana' (expected one of: openai, openai_compatible, ollama, vllm, lmstudio, "
                         + "anthropic, gemini, simulated)",
                 "providers[2].base_url: missing (expected: the upstream's OpenAI-compatible base URL, "

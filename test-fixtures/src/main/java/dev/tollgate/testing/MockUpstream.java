@@ -94,6 +94,11 @@ public final class MockUpstream implements BeforeAllCallback, AfterAllCallback, 
         }
     }
 
+    /** Every request received so far, in arrival order, without taking them. */
+    public List<RecordedRequest> received() {
+        return List.copyOf(requests);
+    }
+
     public int requestCount() {
         return requestCount.get();
     }
@@ -132,13 +137,14 @@ public final class MockUpstream implements BeforeAllCallback, AfterAllCallback, 
     }
 
     private static RecordedRequest record(HttpExchange exchange) throws IOException {
+        long at = System.nanoTime();
         Map<String, List<String>> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
         }
-        return new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body);
+        return new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body, at);
     }
 
     private void respond(HttpExchange exchange, MockResponse r) throws IOException, InterruptedException {

@@ -70,7 +70,7 @@ class BudgetConcurrencyTest {
         limit = FIT * reserve + reserve / 2;
         gateway = new BudgetGateway("""
                 providers:
-                  - {name: openai, kind: openai, base_url: "${UPSTREAM}", api_key: sk-upstream}
+                  - {name: openai, kind: openai, base_url: "${UPSTREAM}", api_key: sk-upstream, retries: {max: 0}, circuit_breaker: {enabled: false}}
                 budgets:
                   - {name: per-agent, scope: {agent: "*"}, metric: tokens, period: month, limit: "${LIMIT}"}
                 """, Map.of("UPSTREAM", upstream.baseUrl().toString(), "LIMIT", Long.toString(limit)), Clock.systemUTC());

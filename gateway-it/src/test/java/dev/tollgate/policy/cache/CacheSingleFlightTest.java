@@ -43,7 +43,7 @@ class CacheSingleFlightTest {
     @Order(2)
     static final GatewayExtension gateway = GatewayExtension.yaml("""
             providers:
-              - {name: openai, kind: openai, base_url: "${UPSTREAM}", api_key: sk-up}
+              - {name: openai, kind: openai, base_url: "${UPSTREAM}", api_key: sk-up, retries: {max: 0}, circuit_breaker: {enabled: false}}
             cache:
               exact: {enabled: true}
             """).env("UPSTREAM", () -> upstream.baseUrl().toString());

@@ -66,6 +66,7 @@ class AnthropicUpstreamTest {
 
     @RegisterExtension
     @Order(3)
+    // One scripted failure each: no retries, no breakers (RetriesTest and CircuitBreakerTest cover those).
     static final GatewayExtension gateway = GatewayExtension.yaml("""
             master_key: sk-tollgate-test
             providers:
@@ -73,10 +74,14 @@ class AnthropicUpstreamTest {
                 kind: anthropic
                 base_url: ${ANTHROPIC}
                 api_key: sk-ant-upstream-secret
+                retries: {max: 0}
+                circuit_breaker: {enabled: false}
               - name: backup
                 kind: openai_compatible
                 base_url: ${BACKUP}
                 models: [claude-sonnet-4-5]
+                retries: {max: 0}
+                circuit_breaker: {enabled: false}
             """).env("ANTHROPIC", () -> "http://127.0.0.1:" + anthropic.port()).env("BACKUP", () -> backup.baseUrl().toString());
 
     static OpenAIClient client;

@@ -64,6 +64,7 @@ class GeminiUpstreamTest {
 
     @RegisterExtension
     @Order(3)
+    // One scripted failure each: no retries, no breakers (RetriesTest and CircuitBreakerTest cover those).
     static final GatewayExtension gateway = GatewayExtension.yaml("""
             master_key: sk-tollgate-test
             providers:
@@ -72,10 +73,14 @@ class GeminiUpstreamTest {
                 base_url: ${GEMINI_URL}
                 api_key: %s
                 timeouts: {first_byte_ms: 2000, idle_ms: 1500}
+                retries: {max: 0}
+                circuit_breaker: {enabled: false}
               - name: backup
                 kind: openai_compatible
                 base_url: ${BACKUP_URL}
                 models: [gemini-2.5-pro]
+                retries: {max: 0}
+                circuit_breaker: {enabled: false}
             aliases:
               fast: gemini-2.5-flash
               careful: [gemini-2.5-flash-lite, gemini-2.5-pro]

@@ -162,9 +162,13 @@ public final class RateLimitPolicy {
     }
 
     private void settleTokens(RequestContext ctx, Subject subject, Claim tpm, long reserved) {
+        // The attempt this claim was made for is the next one the context counts: a retry of the same deployment claims
+        // again, and only the claim of the attempt that served keeps the call's tokens (the others settle to 0).
+        int attempt = ctx.attempts() + 1;
         ctx.onSettle((done, billed) -> {
             // The route's deployment instances are the ones attempted, so identity tells which one served.
-            boolean counted = subject.served() == null || done.deployment().orElse(null) == subject.served();
+            boolean counted = subject.served() == null
+                    || done.deployment().orElse(null) == subject.served() && done.attempts() == attempt;
             long actual = counted ? billed.usage().totalTokens() : 0;
             if (actual != reserved) {
                 counters.adjust(List.of(new Claim(tpm.key(), actual - reserved, Claim.NO_LIMIT, tpm.expiresAt())));

@@ -38,6 +38,8 @@ import java.util.Set;
  *       candidate, a strong one the cheapest fitting candidate of the strong tier (the strongest fitting one when
  *       none is strong). Cheapest: the prompt estimate and {@code max_tokens} (else {@value #TYPICAL_OUTPUT}
  *       tokens) at the model's prices; candidates without a price come last.</li>
+ *   <li>Availability: a candidate whose every deployment has an open circuit is left out (unless all are), and
+ *       open deployments go last.</li>
  *   <li>Plan: the chosen model's deployments, then the other fitting candidates by price (a larger window is
  *       there only when it fits, so an oversize prompt falls over to it).</li>
  * </ol>
@@ -118,6 +120,7 @@ public final class AutopilotRouting implements RoutingStrategy {
         if (fitting.isEmpty()) {
             throw nothingFits(excluded, ceilingExcluded);
         }
+        fitting = available(fitting, excluded);
         fitting.sort(Comparator.comparing((Candidate c) -> !c.priced()).thenComparingDouble(Candidate::rankUsd)
                 .thenComparing(c -> -c.profile().quality()));
         QualityPreference point = prefs.operatingPoint(quality(settings));
@@ -127,6 +130,24 @@ public final class AutopilotRouting implements RoutingStrategy {
                 .thenComparingDouble(c -> -c.rankUsd())).orElseThrow();
         ctx.routingFree(strongest.profile().deployments().getFirst().deployment());
         return plan(chosen, fitting, reason(chosen, fitting, excluded, choice));
+    }
+
+    /**
+     * The fitting candidates with a deployment whose circuit is not open, the others named in {@code excluded}; all of
+     * them when every one is open (the circuit breakers then answer, or a probe goes through).
+     */
+    private static List<Candidate> available(List<Candidate> fitting, Map<String, String> excluded) {
+        List<Candidate> up = new ArrayList<>(fitting.size());
+        for (Candidate c : fitting) {
+            if (c.profile().deployments().stream().anyMatch(d -> d.circuit() != dev.tollgate.pipeline.CircuitState.OPEN)) {
+                up.add(c);
+            }
+        }
+        if (up.isEmpty() || up.size() == fitting.size()) {
+            return fitting;
+        }
+        fitting.stream().filter(c -> !up.contains(c)).forEach(c -> excluded.put(c.profile().model(), "circuit open"));
+        return up;
     }
 
     private List<String> candidates(AutopilotConfig.Settings settings) {
@@ -216,18 +237,25 @@ public final class AutopilotRouting implements RoutingStrategy {
     private static RoutePlan plan(Candidate chosen, List<Candidate> fitting, String reason) {
         List<RouteStep> steps = new ArrayList<>();
         String model = chosen.profile().model();
-        for (ModelProfile.DeploymentHealth d : chosen.profile().deployments()) {
+        for (ModelProfile.DeploymentHealth d : byAvailability(chosen.profile().deployments())) {
             steps.add(RouteStep.of(d.deployment(), steps.isEmpty() ? reason
                     : "autopilot fallback: " + d.deployment().providerName() + " serves " + model));
         }
         for (Candidate c : fitting) {
             if (c != chosen) {
-                for (ModelProfile.DeploymentHealth d : c.profile().deployments()) {
+                for (ModelProfile.DeploymentHealth d : byAvailability(c.profile().deployments())) {
                     steps.add(RouteStep.of(d.deployment(), "autopilot fallback: " + d.deployment().providerName() + " serves " + c.profile().model()));
                 }
             }
         }
         return new RoutePlan(model, steps);
+    }
+
+    /** A model's deployments with the open ones last (stable: otherwise in configuration order). */
+    private static List<ModelProfile.DeploymentHealth> byAvailability(List<ModelProfile.DeploymentHealth> deployments) {
+        List<ModelProfile.DeploymentHealth> out = new ArrayList<>(deployments);
+        out.sort(Comparator.comparing((ModelProfile.DeploymentHealth d) -> d.circuit() == dev.tollgate.pipeline.CircuitState.OPEN));
+        return out;
     }
 
     /** {@code autopilot: gpt-4o-mini (router 0.312 < 0.574 (pgr 0.67): weak; fitting gpt-4o-mini $0.000120, gpt-4o $0.002; left out x: no image input)}. */

@@ -190,6 +190,13 @@ public final class ModelCatalog {
                 capabilities, traits.quality().orElseGet(() -> QualityDefaults.of(model)), health);
     }
 
+    /** How deployments behaved lately (latency, circuit state); an empty observer without {@link Facts}. */
+    public DeploymentObserver observer() {
+        return facts == null ? EMPTY : facts.observer();
+    }
+
+    private static final DeploymentObserver EMPTY = new DeploymentObserver();
+
     /** The autopilot's and catalog's configuration; the defaults without {@link Facts}. */
     public AutopilotConfig autopilotConfig() {
         return facts == null ? AutopilotConfig.DEFAULTS : facts.config();

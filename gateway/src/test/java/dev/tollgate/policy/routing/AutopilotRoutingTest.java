@@ -257,6 +257,27 @@ class AutopilotRoutingTest {
         assertThat(plan.reason()).isEqualTo("autopilot: default model gpt-4o-mini");
     }
 
+    @Test
+    void aCandidateWhoseDeploymentsAreAllOpen_isLeftOut_unlessEveryOneIs() {
+        AutopilotRouting routing = routing(candidates(ALL, Map.of()));
+        RoutePlan before = plan(routing, text("hi"), Map.of(), Set.of());
+        String cheapest = before.model();
+
+        observer.circuitChanged(before.steps().getFirst().target(), dev.tollgate.pipeline.CircuitState.OPEN);
+        RoutePlan after = plan(routing, text("hi"), Map.of(), Set.of());
+
+        assertThat(after.model()).isNotEqualTo(cheapest);
+        assertThat(models(after)).doesNotContain(cheapest);
+        assertThat(after.reason()).contains(cheapest + ": circuit open");
+
+        for (String model : ALL) {
+            String provider = model.startsWith("claude") ? "anthropic" : "openai";
+            observer.circuitChanged(new dev.tollgate.provider.Deployment(provider(provider, ProviderKind.OPENAI, "*"), model, null),
+                    dev.tollgate.pipeline.CircuitState.OPEN);
+        }
+        assertThat(plan(routing, text("hi"), Map.of(), Set.of()).model()).as("all open: the plan is as if none were").isEqualTo(cheapest);
+    }
+
     private static UsageEvent event(String provider, String model, long latencyMs) {
         return new UsageEvent("e", Instant.EPOCH, "r", "acme", "k", null, null, "chat", "proxy", provider, model,
                 new Usage(10, 10, 0, 0, false), 0, true, 0, latencyMs, -1, 200, null, false, 1, "miss", "x");
