@@ -95,7 +95,7 @@ final class HttpRoutes {
                 parts.assembly().tokens(), config.defaultModel()), json);
         this.responses = new ResponsesRoutes(pipeline, bodies, stores.responses(), errors, json);
         this.models = new ModelsHandler(parts.assembly().authenticator(), errors, json, listedModels(parts), parts.catalog());
-        this.health = new HealthHandlers(stores.ledger());
+        this.health = new HealthHandlers(stores.ledger(), stores.checks());
         this.endpoint = new JsonEndpoint(parts.assembly().authenticator(), errors, json);
         this.analytics = new AnalyticsRoutes(new UsageReports(stores.ledger(), clock), stores.ledger(), endpoint, json);
         this.ingest = new UsageIngestRoute(json, bodies, parts.prices(), parts.assembly().listener(), clock,
@@ -248,6 +248,11 @@ final class HttpRoutes {
     /** Budget rules created through the API, as stored: they join the configured ones at start. */
     void loadStoredBudgets() {
         budgetRoutes.loadStored();
+    }
+
+    /** Applies budget rules other instances created, changed or deleted in the shared store. */
+    void refreshStoredBudgets(boolean seed) {
+        budgetRoutes.refresh(seed);
     }
 
     /** What {@code /v1/models} lists: literal names and known models per provider, then aliases. */

@@ -1,6 +1,7 @@
 package dev.tollgate.pipeline;
 
 import dev.tollgate.provider.ProviderResponse;
+import dev.tollgate.store.StoreUnavailableException;
 import dev.tollgate.usage.PriceTable;
 import java.time.Clock;
 import java.util.List;
@@ -46,6 +47,11 @@ public final class Pipeline {
             response = new Chain(stages, 0).proceed(ctx);
         } catch (GatewayException e) {
             return failed(ctx, ctx.attempts() == 0 ? Ending.REFUSED : Ending.FAILED, e);
+        } catch (StoreUnavailableException e) {
+            // A shared store (Redis) is out and the outage policy is fail_closed: say so, never a 500.
+            return failed(ctx, ctx.attempts() == 0 ? Ending.REFUSED : Ending.FAILED, new GatewayException(503, "service_unavailable",
+                    "counter_store_unavailable", null, "budgets and rate limits cannot be checked now, so this call is refused ("
+                    + e.getMessage() + "); retry shortly", Map.of("Retry-After", "1")));
         } catch (RuntimeException e) {
             LOG.error("request {} failed inside the gateway", ctx.requestId(), e);
             return failed(ctx, Ending.FAILED, new GatewayException(500, "server_error", "internal_error", null,
