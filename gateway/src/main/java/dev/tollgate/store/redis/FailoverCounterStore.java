@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>fail closed</b>: reservations and reads throw {@link StoreUnavailableException} at once (the
  *   pipeline answers 503); settlements and resets are queued and replayed, in order, when Redis returns, so a
- *   call that reserved before the outage is still settled exactly.</li>
+ *   call that reserved before the outage is still settled exactly. The operation that found the outage is
+ *   not replayed: it was sent, and Redis may have applied it (applying a release twice would let calls past a
+ *   limit; not applying it can only leave a counter high until its window ends).</li>
  *   <li><b>fail open</b>: every operation goes to counters in this process (limits then hold per instance);
  *   when Redis returns, what they counted is added to Redis' counters.</li>
  * </ul>
@@ -144,7 +146,10 @@ public final class FailoverCounterStore implements CounterStore, AutoCloseable {
                 op.accept(redis);
                 return;
             } catch (StoreUnavailableException e) {
+                // Sent, but unanswered: Redis may still apply it, so it is neither replayed nor counted here
+                // (a replay could apply a release twice and let calls past a limit; dropping it can only over-count).
                 wentDown(e);
+                return;
             }
         }
         lock.readLock().lock();
@@ -194,8 +199,12 @@ public final class FailoverCounterStore implements CounterStore, AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            if (redis.healthy() && recover()) {
-                return;
+            try {
+                if (redis.healthy() && recover()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("counters: switching back to Redis failed, retrying: {}", e.getMessage());
             }
         }
     }

@@ -68,6 +68,7 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisCounterStore.class);
     /** Present while Redis holds the seeded counters; an emptied Redis has lost it. */
     static final String MARKER = "seeded";
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /** Far beyond any window, and within what Redis accepts as an expiry. */
     private static final long LATEST_EXPIRY = Instant.parse("9999-12-31T00:00:00Z").toEpochMilli();
@@ -99,12 +100,13 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
             // The URL's user name, if it has one, with the password from the settings.
             uri.setCredentialsProvider(new StaticCredentialsProvider(user(settings.uri()), settings.password().toCharArray()));
         }
-        uri.setTimeout(settings.timeout());
+        // Connecting (and its handshake) may take longer than a command on a busy machine; commands keep their own timeout.
+        uri.setTimeout(settings.timeout().compareTo(CONNECT_TIMEOUT) > 0 ? settings.timeout() : CONNECT_TIMEOUT);
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.timeout()).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
                 .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
                 .build());
         try {

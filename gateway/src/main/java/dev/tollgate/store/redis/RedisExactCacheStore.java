@@ -54,6 +54,7 @@ public final class RedisExactCacheStore implements ExactCacheStore {
             return 1
             """;
 
+    private static final Duration CONNECT_TIMEOUT = RedisCounterStore.CONNECT_TIMEOUT;
     private final Clock clock;
     private final String prefix;
     private final String where;
@@ -72,12 +73,13 @@ public final class RedisExactCacheStore implements ExactCacheStore {
             String user = info != null && info.indexOf(':') > 0 ? info.substring(0, info.indexOf(':')) : null;
             uri.setCredentialsProvider(new StaticCredentialsProvider(user, settings.password().toCharArray()));
         }
-        uri.setTimeout(settings.timeout());
+        // Connecting (and its handshake) may take longer than a command on a busy machine; commands keep their own timeout.
+        uri.setTimeout(settings.timeout().compareTo(CONNECT_TIMEOUT) > 0 ? settings.timeout() : CONNECT_TIMEOUT);
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.timeout()).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
                 .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
                 .build());
         try {
