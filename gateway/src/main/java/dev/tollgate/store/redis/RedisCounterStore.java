@@ -149,7 +149,12 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
 
     @Override
     public boolean needsSeeding() {
-        return call(() -> redis.exists(prefix + MARKER)) == 0;
+        boolean missing = call(() -> redis.exists(prefix + MARKER)) == 0;
+        if (!missing) {
+            // Seeded by another instance: from now on this one also watches for the marker's loss.
+            guarded = true;
+        }
+        return missing;
     }
 
     @Override
