@@ -140,7 +140,7 @@ final class HttpRoutes {
         table.post("/signup").tag("keys").summary("Create an org and its first key (infer and analytics scopes); rate-limited per address")
                 .accepts("SignupRequest").answers("SignupAnswer").errors(400, 404, 429).handle(signup);
         table.get("/health").tag("operations").summary("Liveness: the process answers").answers("Health").handle(health::health);
-        table.get("/ready").tag("operations").summary("Readiness: the ledger can store (503 while it cannot)").answers("Ready")
+        table.get("/ready").tag("operations").summary("Readiness: the ledger can store, and the shared stores answer (503 while one keeps the instance from serving)").answers("Ready")
                 .reply(503, "Not ready: a dependency is failing", "Ready", "application/json").handle(health::ready);
         RouteTable.Declaration scrape = table.get("/metrics").tag("operations").summary("Prometheus metrics (text format 0.0.4)")
                 .description("Open unless metrics.require_key is true; then a key with the admin or analytics scope.")
@@ -242,6 +242,9 @@ final class HttpRoutes {
                     type: object
                     properties:
                       ledger: {type: string, enum: [ok, failing]}
+                      postgres: {type: string, description: 'Shared stores only: ok, or what is wrong'}
+                      redis_counters: {type: string, description: 'Shared counters only: ok, or the outage and what the instance does meanwhile'}
+                      redis_cache: {type: string, description: 'Shared exact cache only: ok, or failing (the cache misses)'}
                 """);
     }
 
