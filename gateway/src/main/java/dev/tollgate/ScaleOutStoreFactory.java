@@ -43,6 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ScaleOutStoreFactory implements StoreFactory {
 
+    private static final java.time.Duration PROBE_EVERY = java.time.Duration.ofSeconds(1);
+
     @Override
     public Stores open(TollgateConfig config, Clock clock, JsonMapper json) {
         List<AutoCloseable> opened = new ArrayList<>();
@@ -114,10 +116,23 @@ public final class ScaleOutStoreFactory implements StoreFactory {
         AlertStore alerts = new PostgresAlertStore(database);
         ResponseStore responses = new JdbcResponseStore(database::jdbi);
         ExactCacheStore cache = new CaffeineExactCacheStore(config.cache().maxBytes(), clock);
-        List<DependencyCheck> checks = List.of(new DependencyCheck("postgres", () -> database.healthy() ? DependencyCheck.State.OK
+        // Probed in the background: a pool waiting for a connection to a database that went away would hold /ready for seconds.
+        java.util.concurrent.atomic.AtomicBoolean reachable = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread probe = Thread.ofVirtual().name("tollgate-postgres-probe").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                reachable.set(database.healthy());
+                try {
+                    Thread.sleep(PROBE_EVERY);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        List<DependencyCheck> checks = List.of(new DependencyCheck("postgres", () -> reachable.get() ? DependencyCheck.State.OK
                 : new DependencyCheck.State("failing (PostgreSQL at " + s.where() + " unreachable; events wait in the journal)", false)));
         UsageLedger journaled = ledger;
         Runnable release = () -> {
+            probe.interrupt();
             journaled.close();
             database.close();
         };

@@ -188,8 +188,14 @@ class OutagesTest {
         for (int i = 0; i < 20; i++) {
             assertThat(chat("c").statusCode()).isEqualTo(200);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> ready().statusCode() == 503);
-        assertThat(JSON.readTree(ready().body()).path("checks").path("postgres").asString()).contains("unreachable");
+        // The ledger's writer sees it with its next batch; the database probe (every second, each try bounded by the
+        // pool's 5 s connection timeout) soon after.
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            HttpResponse<String> r = ready();
+            JsonNode checks = JSON.readTree(r.body()).path("checks");
+            return r.statusCode() == 503 && checks.path("ledger").asString().equals("failing")
+                    && checks.path("postgres").asString().contains("unreachable");
+        });
 
         proxy.restore();
         shared.awaitEvents("outage-", 25);
