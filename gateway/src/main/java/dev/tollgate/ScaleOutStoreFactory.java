@@ -111,6 +111,7 @@ public final class ScaleOutStoreFactory implements StoreFactory {
         opened.add(database);
         PostgresUsageLedger postgres = new PostgresUsageLedger(database, config.ledger().batchLinger());
         JournaledUsageLedger ledger = new JournaledUsageLedger(postgres, config.dataDir().resolve("journal"), json);
+        opened.add(ledger::close);
         KeyStore keys = new PostgresKeyStore(database);
         BudgetStore budgets = new PostgresBudgetStore(database);
         AlertStore alerts = new PostgresAlertStore(database);
@@ -128,6 +129,7 @@ public final class ScaleOutStoreFactory implements StoreFactory {
                 }
             }
         });
+        opened.add(probe::interrupt);
         List<DependencyCheck> checks = List.of(new DependencyCheck("postgres", () -> reachable.get() ? DependencyCheck.State.OK
                 : new DependencyCheck.State("failing (PostgreSQL at " + s.where() + " unreachable; events wait in the journal)", false)));
         UsageLedger journaled = ledger;
