@@ -106,8 +106,7 @@ public final class ScaleOutStoreFactory implements StoreFactory {
 
     private static Stores postgres(TollgateConfig config, Clock clock, JsonMapper json, List<AutoCloseable> opened) {
         StorageConfig s = config.storage();
-        PostgresDatabase database = PostgresDatabase.open(new PostgresDatabase.Settings(s.jdbcUrl(), s.user().orElse(null),
-                s.password().map(Secret::value).orElse(null), s.schema(), s.poolSize()));
+        PostgresDatabase database = PostgresDatabase.open(postgresSettings(s));
         opened.add(database);
         PostgresUsageLedger postgres = new PostgresUsageLedger(database, config.ledger().batchLinger());
         JournaledUsageLedger ledger = new JournaledUsageLedger(postgres, config.dataDir().resolve("journal"), json);
@@ -140,6 +139,12 @@ public final class ScaleOutStoreFactory implements StoreFactory {
         };
         return new Stores(journaled, keys, budgets, alerts, new InMemoryCounterStore(clock), cache, responses,
                 () -> { }, release, checks);
+    }
+
+    /** The database of {@code storage:} (kind postgres), as the stores and the command-line tools open it. */
+    public static PostgresDatabase.Settings postgresSettings(StorageConfig s) {
+        return new PostgresDatabase.Settings(s.jdbcUrl(), s.user().orElse(null), s.password().map(Secret::value).orElse(null),
+                s.schema(), s.poolSize());
     }
 
     static RedisCounterStore.Settings redisSettings(CountersConfig c) {
