@@ -138,15 +138,22 @@ public final class Gateway implements AutoCloseable {
 
     private Thread startRefresh(TollgateConfig config) {
         boolean sharedCounters = config.counters().kind() == CountersConfig.Kind.REDIS;
+        dev.tollgate.store.FailureLog failures = new dev.tollgate.store.FailureLog();
         return Thread.ofVirtual().name("tollgate-shared-refresh").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     Thread.sleep(SHARED_REFRESH);
                     routes.refreshStoredBudgets(!sharedCounters);
+                    if (failures.recovered()) {
+                        LOG.info("budget rules are read from the shared database again");
+                    }
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException e) {
-                    LOG.warn("cannot re-read the budget rules from the shared database: {}", e.getMessage());
+                    if (failures.failed()) {
+                        LOG.warn("cannot re-read the budget rules from the shared database (retried every {} s): {}",
+                                SHARED_REFRESH.toSeconds(), e.getMessage());
+                    }
                 }
             }
         });
