@@ -9,7 +9,9 @@ import dev.tollgate.api.GatewayServer;
 import dev.tollgate.api.RequestLog;
 import dev.tollgate.api.anthropic.AnthropicErrors;
 import dev.tollgate.api.openai.OpenAiErrors;
+import dev.tollgate.config.CountersConfig;
 import dev.tollgate.config.ObservabilityConfig;
+import dev.tollgate.config.StorageConfig;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.store.DataDirLock;
 import dev.tollgate.metrics.GatewayMetrics;
@@ -58,6 +60,9 @@ public final class Gateway implements AutoCloseable {
     private final HttpRoutes routes;
     private final RetentionTask retention;
     private final SpikeDetector spikes;
+    /** Re-reads shared budget rules; {@code null} on the embedded stores. */
+    private final Thread refresh;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Gateway.class);
 
     private Gateway(TollgateConfig config, List<PipelineListener> extraListeners, Clock clock, StoreFactory storeFactory) {
         if (!SLF4JBridgeHandler.isInstalled()) {
@@ -104,7 +109,15 @@ public final class Gateway implements AutoCloseable {
             stores.keys().addOrg(new Org(Principal.DEFAULT_ORG, "Default", clock.instant()));
             routes.loadStoredBudgets();
             CounterBudgetPolicy budgets = assembly.budgets();
-            budgets.seeded(seeder.seed(budgets.rules().rules(), clock.instant()));
+            // Shared counters another instance seeded are live: seeding them again would drop its reservations.
+            stores.counters().onLoss(lost -> budgets.remember(new BudgetSeeder(stores.ledger(), stores.budgets(), lost)
+                    .seed(budgets.rules().rules(), clock.instant())));
+            if (stores.counters().needsSeeding()) {
+                budgets.seeded(seeder.seed(budgets.rules().rules(), clock.instant()));
+                stores.counters().markSeeded();
+            } else {
+                budgets.seeded(List.of());
+            }
         } catch (RuntimeException e) {
             providers.close();
             lock.close();
@@ -117,6 +130,33 @@ public final class Gateway implements AutoCloseable {
         warmTokenizersSoon(tokens);
         this.retention = new RetentionTask(purges(config, stores), clock);
         this.spikes = new SpikeDetector(stores.ledger(), alerts, config.alerts(), clock).start();
+        this.refresh = config.storage().kind() == StorageConfig.Kind.POSTGRES ? startRefresh(config) : null;
+    }
+
+    /** How often an instance on a shared database re-reads the budget rules other instances may have changed. */
+    static final Duration SHARED_REFRESH = Duration.ofSeconds(5);
+
+    private Thread startRefresh(TollgateConfig config) {
+        boolean sharedCounters = config.counters().kind() == CountersConfig.Kind.REDIS;
+        dev.tollgate.store.FailureLog failures = new dev.tollgate.store.FailureLog();
+        return Thread.ofVirtual().name("tollgate-shared-refresh").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(SHARED_REFRESH);
+                    routes.refreshStoredBudgets(!sharedCounters);
+                    if (failures.recovered()) {
+                        LOG.info("budget rules are read from the shared database again");
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    if (failures.failed()) {
+                        LOG.warn("cannot re-read the budget rules from the shared database (retried every {} s): {}",
+                                SHARED_REFRESH.toSeconds(), e.getMessage());
+                    }
+                }
+            }
+        });
     }
 
     /** What the retention task deletes: usage events and kept responses, each after its own retention (0 keeps them). */
@@ -234,6 +274,9 @@ public final class Gateway implements AutoCloseable {
             retention.close();
         }
         spikes.close();
+        if (refresh != null) {
+            refresh.interrupt();
+        }
         alerts.close();
         assembly.cache().close();
         stores.close();

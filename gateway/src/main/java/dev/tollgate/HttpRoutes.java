@@ -95,7 +95,7 @@ final class HttpRoutes {
                 parts.assembly().tokens(), config.defaultModel()), json);
         this.responses = new ResponsesRoutes(pipeline, bodies, stores.responses(), errors, json);
         this.models = new ModelsHandler(parts.assembly().authenticator(), errors, json, listedModels(parts), parts.catalog());
-        this.health = new HealthHandlers(stores.ledger());
+        this.health = new HealthHandlers(stores.ledger(), stores.checks());
         this.endpoint = new JsonEndpoint(parts.assembly().authenticator(), errors, json);
         this.analytics = new AnalyticsRoutes(new UsageReports(stores.ledger(), clock), stores.ledger(), endpoint, json);
         this.ingest = new UsageIngestRoute(json, bodies, parts.prices(), parts.assembly().listener(), clock,
@@ -140,7 +140,7 @@ final class HttpRoutes {
         table.post("/signup").tag("keys").summary("Create an org and its first key (infer and analytics scopes); rate-limited per address")
                 .accepts("SignupRequest").answers("SignupAnswer").errors(400, 404, 429).handle(signup);
         table.get("/health").tag("operations").summary("Liveness: the process answers").answers("Health").handle(health::health);
-        table.get("/ready").tag("operations").summary("Readiness: the ledger can store (503 while it cannot)").answers("Ready")
+        table.get("/ready").tag("operations").summary("Readiness: the ledger can store, and the shared stores answer (503 while one keeps the instance from serving)").answers("Ready")
                 .reply(503, "Not ready: a dependency is failing", "Ready", "application/json").handle(health::ready);
         RouteTable.Declaration scrape = table.get("/metrics").tag("operations").summary("Prometheus metrics (text format 0.0.4)")
                 .description("Open unless metrics.require_key is true; then a key with the admin or analytics scope.")
@@ -242,12 +242,20 @@ final class HttpRoutes {
                     type: object
                     properties:
                       ledger: {type: string, enum: [ok, failing]}
+                      postgres: {type: string, description: 'Shared stores only: ok, or what is wrong'}
+                      redis_counters: {type: string, description: 'Shared counters only: ok, or the outage and what the instance does meanwhile'}
+                      redis_cache: {type: string, description: 'Shared exact cache only: ok, or failing (the cache misses)'}
                 """);
     }
 
     /** Budget rules created through the API, as stored: they join the configured ones at start. */
     void loadStoredBudgets() {
         budgetRoutes.loadStored();
+    }
+
+    /** Applies budget rules other instances created, changed or deleted in the shared store. */
+    void refreshStoredBudgets(boolean seed) {
+        budgetRoutes.refresh(seed);
     }
 
     /** What {@code /v1/models} lists: literal names and known models per provider, then aliases. */

@@ -15,8 +15,10 @@ public interface StoreFactory {
     /** Opens the stores; what takes time (opening and migrating a database) may finish in {@link Stores#awaitReady}. */
     Stores open(TollgateConfig config, Clock clock, JsonMapper json);
 
-    /** The factory the configuration asks for: the embedded one, until configuration can name scale-out stores. */
+    /** The factory the configuration asks for: the embedded one unless {@code storage:} or {@code counters:} name shared stores. */
     static StoreFactory forConfig(TollgateConfig config) {
-        return new EmbeddedStoreFactory();
+        boolean shared = config.storage().kind() == dev.tollgate.config.StorageConfig.Kind.POSTGRES
+                || config.counters().kind() == dev.tollgate.config.CountersConfig.Kind.REDIS;
+        return shared ? new ScaleOutStoreFactory() : new EmbeddedStoreFactory();
     }
 }

@@ -45,6 +45,8 @@ public final class BudgetRoutes {
     private final JsonEndpoint endpoint;
     private final JsonMapper json;
     private final BudgetJson out;
+    /** The definition of each stored rule this instance applied (or wrote), to see what others changed. */
+    private final java.util.Map<String, String> applied = new java.util.HashMap<>();
 
     /** What the budget routes work with. */
     public record Parts(CounterBudgetPolicy policy, BudgetSeeder seeder, BudgetStore store, BudgetStatus status, KeyIssuer audit,
@@ -79,19 +81,53 @@ public final class BudgetRoutes {
     }
 
     /** Loads the stored rules at start; one that no longer fits (a config rule took its name or scope) is skipped with a warning. */
-    public void loadStored() {
+    public synchronized void loadStored() {
         for (BudgetStore.StoredBudget b : store.budgets()) {
-            try {
-                BudgetRuleConfig rule = BudgetRuleParser.parse(json.readTree(b.definition()), policy.settings().zone());
-                Optional<String> conflict = policy.rules().conflict(rule, true);
-                if (conflict.isPresent()) {
-                    LOG.warn("stored budget '{}' is not applied: {}", b.name(), conflict.get());
-                    continue;
-                }
-                policy.rules().put(rule);
-            } catch (ConfigException | JacksonException e) {
-                LOG.warn("stored budget '{}' is not valid and is not applied: {}", b.name(), e.getMessage());
+            apply(b, false);
+        }
+    }
+
+    /**
+     * Brings the rules in line with the store, where other instances change them (a shared database): rules
+     * created or changed elsewhere are applied, rules deleted elsewhere removed. Counters are not seeded
+     * again when they are shared (the instance that changed the rule seeded them); {@code seed} says otherwise.
+     */
+    public synchronized void refresh(boolean seed) {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        for (BudgetStore.StoredBudget b : store.budgets()) {
+            present.add(b.name());
+            if (!b.definition().equals(applied.get(b.name()))) {
+                Optional<BudgetRuleConfig> before = policy.rules().find(b.name());
+                apply(b, true).filter(rule -> seed && before.map(r -> !sameCounters(r, rule)).orElse(true))
+                        .ifPresent(rule -> policy.remember(seeder.seed(List.of(rule), policy.clock().instant())));
             }
+        }
+        for (String name : List.copyOf(applied.keySet())) {
+            if (!present.contains(name) && !policy.rules().configured(name)) {
+                policy.rules().remove(name);
+                applied.remove(name);
+                LOG.info("budget '{}' was deleted on another instance; removed here", name);
+            }
+        }
+    }
+
+    private Optional<BudgetRuleConfig> apply(BudgetStore.StoredBudget b, boolean changed) {
+        applied.put(b.name(), b.definition());
+        try {
+            BudgetRuleConfig rule = BudgetRuleParser.parse(json.readTree(b.definition()), policy.settings().zone());
+            Optional<String> conflict = policy.rules().conflict(rule, true);
+            if (conflict.isPresent()) {
+                LOG.warn("stored budget '{}' is not applied: {}", b.name(), conflict.get());
+                return Optional.empty();
+            }
+            policy.rules().put(rule);
+            if (changed) {
+                LOG.info("budget '{}' was changed on another instance; applied here", b.name());
+            }
+            return Optional.of(rule);
+        } catch (ConfigException | JacksonException e) {
+            LOG.warn("stored budget '{}' is not valid and is not applied: {}", b.name(), e.getMessage());
+            return Optional.empty();
         }
     }
 
@@ -116,6 +152,7 @@ public final class BudgetRoutes {
         BudgetRuleConfig rule = parse(body);
         policy.rules().conflict(rule, false).ifPresent(BudgetRoutes::reject);
         store.put(new BudgetStore.StoredBudget(rule.name(), rule.scope().get("org"), json.writeValueAsString(body), policy.clock().instant()));
+        store.budget(rule.name()).ifPresent(b -> applied.put(b.name(), b.definition()));
         policy.rules().put(rule);
         policy.remember(seeder.seed(List.of(rule), policy.clock().instant()));
         audit.audit(caller.keyId(), orgOf(rule, caller), "budget.create", rule.name(), json.writeValueAsString(body));
@@ -131,6 +168,7 @@ public final class BudgetRoutes {
         BudgetRuleConfig rule = parse(body);
         policy.rules().conflict(rule, true).ifPresent(BudgetRoutes::reject);
         store.put(new BudgetStore.StoredBudget(rule.name(), rule.scope().get("org"), json.writeValueAsString(body), policy.clock().instant()));
+        store.budget(rule.name()).ifPresent(b -> applied.put(b.name(), b.definition()));
         policy.rules().put(rule);
         if (!sameCounters(before, rule)) {
             policy.remember(seeder.seed(List.of(rule), policy.clock().instant()));
@@ -145,6 +183,7 @@ public final class BudgetRoutes {
             reject("name: '" + rule.name() + "' is defined in the configuration file (remove it there)");
         }
         store.delete(rule.name());
+        applied.remove(rule.name());
         policy.rules().remove(rule.name());
         audit.audit(caller.keyId(), orgOf(rule, caller), "budget.delete", rule.name(), "{}");
         return json.createObjectNode().put("name", rule.name()).put("deleted", true);

@@ -4,8 +4,10 @@ import dev.tollgate.api.openai.OpenAiErrors;
 import dev.tollgate.model.Principal;
 import dev.tollgate.model.Scope;
 import dev.tollgate.pipeline.GatewayException;
+import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.policy.auth.AuthStage;
 import dev.tollgate.policy.auth.Authenticator;
+import dev.tollgate.store.StoreUnavailableException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
@@ -51,6 +53,11 @@ public final class JsonEndpoint {
             } catch (GatewayException e) {
                 send(res, e);
             } catch (RuntimeException e) {
+                java.util.Optional<StoreUnavailableException> outage = StoreUnavailableException.of(e);
+                if (outage.isPresent()) {
+                    send(res, Pipeline.unavailable(outage.get()));
+                    return;
+                }
                 LOG.error("{} {} failed inside the gateway", req.prologue().method().text(), req.path().path(), e);
                 send(res, new GatewayException(500, "server_error", "internal_error", null, "the gateway failed to handle this request", Map.of()));
             }

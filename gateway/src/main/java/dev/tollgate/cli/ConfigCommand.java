@@ -70,7 +70,7 @@ final class ConfigCommand implements Runnable {
                         + (b.scope().isEmpty() ? ", all calls" : ", scope " + b.scope()) + ", limit " + b.metric().display(b.limit())
                         + b.fallback().map(f -> ", fallback " + f.provider() + "/" + f.model()).orElse(""));
             }
-            return 0;
+            return SharedStoresCheck.report(loaded) ? 0 : Launcher.EXIT_BAD_CONFIG;
         }
     }
 

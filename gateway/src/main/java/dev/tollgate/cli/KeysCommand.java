@@ -1,12 +1,17 @@
 package dev.tollgate.cli;
 
+import dev.tollgate.ScaleOutStoreFactory;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.StorageConfig;
+import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.model.ApiKey;
 import dev.tollgate.model.Org;
 import dev.tollgate.model.Scope;
 import dev.tollgate.policy.auth.KeyIssuer;
 import dev.tollgate.store.KeyStore;
+import dev.tollgate.store.postgres.PostgresDatabase;
+import dev.tollgate.store.postgres.PostgresKeyStore;
 import dev.tollgate.store.sqlite.SqliteKeyStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,9 +46,17 @@ final class KeysCommand implements Runnable {
         @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration whose data_dir to use.")
         Path config;
 
+        /** The SQLite file of the data directory, or the configuration's PostgreSQL ({@code storage.kind: postgres}). */
         KeyStore open() {
-            Path dir = data != null ? data : new ConfigLoader(System.getenv()).load(Optional.ofNullable(config)).dataDir();
-            SqliteKeyStore store = new SqliteKeyStore(dir.resolve("tollgate.db"));
+            KeyStore store;
+            if (data != null) {
+                store = new SqliteKeyStore(data.resolve("tollgate.db"));
+            } else {
+                TollgateConfig loaded = new ConfigLoader(System.getenv()).load(Optional.ofNullable(config));
+                store = loaded.storage().kind() == StorageConfig.Kind.POSTGRES
+                        ? PostgresKeyStore.owning(PostgresDatabase.open(ScaleOutStoreFactory.postgresSettings(loaded.storage())))
+                        : new SqliteKeyStore(loaded.dataDir().resolve("tollgate.db"));
+            }
             store.addOrg(new Org(dev.tollgate.model.Principal.DEFAULT_ORG, "Default", Instant.now()));
             return store;
         }

@@ -53,6 +53,9 @@ final class Launcher {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+        if (root == e || (e.getMessage() != null && root.getMessage() != null && e.getMessage().contains(root.getMessage()))) {
+            return String.valueOf(e.getMessage()); // a message that names its cause already
+        }
+        return e.getMessage() + " (" + root.getMessage() + ")";
     }
 }

@@ -1,11 +1,17 @@
 package dev.tollgate.cli;
 
+import dev.tollgate.ScaleOutStoreFactory;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.StorageConfig;
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.store.StoreUnavailableException;
 import dev.tollgate.store.UsageDimension;
 import dev.tollgate.store.UsageFilter;
 import dev.tollgate.store.UsageGroup;
 import dev.tollgate.store.UsageTotals;
+import dev.tollgate.store.postgres.PostgresDatabase;
+import dev.tollgate.store.postgres.PostgresUsageLedger;
 import dev.tollgate.store.sqlite.SqliteUsageLedger;
 import dev.tollgate.usage.UsagePeriod;
 import dev.tollgate.usage.UsageReports;
@@ -54,14 +60,28 @@ final class UsageCommand implements Callable<Integer> {
             System.err.println("tollgate usage: --period " + period + " (expected: " + UsagePeriod.CHOICES + ")");
             return Launcher.EXIT_BAD_CONFIG;
         }
-        Path dir;
+        TollgateConfig loaded = null;
         try {
-            dir = data != null ? data : new ConfigLoader(System.getenv()).load(Optional.ofNullable(config)).dataDir();
+            if (data == null) {
+                loaded = new ConfigLoader(System.getenv()).load(Optional.ofNullable(config));
+            }
         } catch (ConfigException e) {
             System.err.println("tollgate usage: the configuration has problems:");
             e.problems().forEach(p -> System.err.println("  - " + p));
             return Launcher.EXIT_BAD_CONFIG;
         }
+        if (loaded != null && loaded.storage().kind() == StorageConfig.Kind.POSTGRES) {
+            // The shared ledger every instance writes to.
+            try (PostgresDatabase database = PostgresDatabase.open(ScaleOutStoreFactory.postgresSettings(loaded.storage()));
+                 PostgresUsageLedger ledger = new PostgresUsageLedger(database, java.time.Duration.ZERO)) {
+                print(System.out, dimension, window, new UsageReports(ledger, clock).breakdown(dimension, UsageFilter.ALL, window));
+            } catch (StoreUnavailableException e) {
+                System.err.println("tollgate usage: " + e.getMessage());
+                return 1;
+            }
+            return 0;
+        }
+        Path dir = data != null ? data : loaded.dataDir();
         Path file = dir.resolve("tollgate.db");
         if (!Files.exists(file)) {
             System.err.println("tollgate usage: no ledger at " + file + " (nothing recorded yet, or another --data)");

@@ -10,7 +10,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class CacheBinder {
 
     private static final Set<String> ROOT_KEYS = Set.of("enabled", "exact", "semantic", "workflow", "orgs", "max_bytes",
-            "max_entry_bytes", "semantic_max_entries", "single_flight_wait_ms");
+            "max_entry_bytes", "semantic_max_entries", "single_flight_wait_ms", "store");
     private static final Set<String> ORG_KEYS = Set.of("enabled", "exact", "semantic", "workflow");
     private static final Set<String> TIER_KEYS = Set.of("enabled", "ttl_seconds");
     private static final Set<String> SEMANTIC_KEYS = Set.of("enabled", "ttl_seconds", "strictness");
@@ -37,7 +37,8 @@ final class CacheBinder {
         }
     }
 
-    static CacheConfig cache(ConfigTree t) {
+    /** {@code counters} decides the default store (Redis when the counters are there) and is where a Redis store connects. */
+    static CacheConfig cache(ConfigTree t, CountersConfig counters) {
         t.rejectUnknown(ROOT_KEYS);
         CacheConfig.Settings global = settings(t, CacheConfig.DEFAULT_SETTINGS);
         Map<String, CacheConfig.Settings> orgs = new LinkedHashMap<>();
@@ -52,7 +53,31 @@ final class CacheBinder {
         long maxEntry = t.number("max_entry_bytes", d.maxEntryBytes(), 1, 1L << 31);
         int semanticEntries = (int) t.number("semantic_max_entries", d.semanticMaxEntries(), 1, 100_000_000);
         Duration wait = Duration.ofMillis(t.number("single_flight_wait_ms", d.singleFlightWait().toMillis(), 0, 600_000));
-        return new CacheConfig(global, orgs, maxBytes, maxEntry, semanticEntries, wait);
+        return new CacheConfig(global, orgs, maxBytes, maxEntry, semanticEntries, wait, store(t, counters));
+    }
+
+    private static CacheConfig.Store store(ConfigTree t, CountersConfig counters) {
+        boolean redis = counters.kind() == CountersConfig.Kind.REDIS;
+        String text = t.string("store", null);
+        if (text == null) {
+            return redis ? CacheConfig.Store.REDIS : CacheConfig.Store.MEMORY;
+        }
+        switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "memory" -> {
+                return CacheConfig.Store.MEMORY;
+            }
+            case "redis" -> {
+                if (!redis) {
+                    t.problem("store", "redis needs the Redis of counters: (counters.url or TOLLGATE_REDIS_URL; counters are in memory now)");
+                    return CacheConfig.Store.MEMORY;
+                }
+                return CacheConfig.Store.REDIS;
+            }
+            default -> {
+                t.problem("store", "'" + text + "' (expected one of: memory, redis)");
+                return CacheConfig.Store.MEMORY;
+            }
+        }
     }
 
     /**

@@ -13,9 +13,19 @@ import java.util.Map;
  * @param maxEntryBytes      an answer larger than this (encoded) is not stored, so one huge answer cannot flush the cache
  * @param semanticMaxEntries the bound of each semantic index (one per strictness in use)
  * @param singleFlightWait   how long identical concurrent misses wait for the first one's answer; zero: they do not wait
+ * @param store              where the exact and workflow entries live: this process, or the Redis of {@code counters:} (shared)
  */
 public record CacheConfig(Settings global, Map<String, Settings> orgs, long maxBytes, long maxEntryBytes, int semanticMaxEntries,
-                          Duration singleFlightWait) {
+                          Duration singleFlightWait, Store store) {
+
+    /** {@code cache.store}: {@code memory} (this process, bounded by {@code max_bytes}) or {@code redis} (shared by every instance). */
+    public enum Store {
+        MEMORY, REDIS;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public static final long DEFAULT_MAX_BYTES = 64L << 20;
     public static final long DEFAULT_MAX_ENTRY_BYTES = 1L << 20;
@@ -45,10 +55,16 @@ public record CacheConfig(Settings global, Map<String, Settings> orgs, long maxB
             new Tier(true, Duration.ofHours(24)), DEFAULT_STRICTNESS);
 
     public static final CacheConfig DEFAULTS = new CacheConfig(DEFAULT_SETTINGS, Map.of(), DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRY_BYTES,
-            DEFAULT_SEMANTIC_MAX_ENTRIES, DEFAULT_SINGLE_FLIGHT_WAIT);
+            DEFAULT_SEMANTIC_MAX_ENTRIES, DEFAULT_SINGLE_FLIGHT_WAIT, Store.MEMORY);
 
     public CacheConfig {
         orgs = Map.copyOf(orgs);
+    }
+
+    /** Entries in this process. */
+    public CacheConfig(Settings global, Map<String, Settings> orgs, long maxBytes, long maxEntryBytes, int semanticMaxEntries,
+                       Duration singleFlightWait) {
+        this(global, orgs, maxBytes, maxEntryBytes, semanticMaxEntries, singleFlightWait, Store.MEMORY);
     }
 
     /** The settings that apply to {@code org}. */

@@ -70,7 +70,7 @@ final class ConfigBinder {
         StorageConfig storage = StorageBinder.storage(tree.child("storage"));
         CountersConfig counters = StorageBinder.counters(tree.child("counters"));
         ObservabilityConfig observability = observability(tree);
-        CacheConfig cache = CacheBinder.cache(tree.child("cache"));
+        CacheConfig cache = CacheBinder.cache(tree.child("cache"), counters);
         AutopilotConfig autopilot = new AutopilotBinder(providers, aliases).bind(tree.child("autopilot"), tree.child("catalog"));
         RoutingConfig routing = ResilienceBinder.routing(tree.child("routing"));
         if (!problems.isEmpty()) {

@@ -1,10 +1,12 @@
 package dev.tollgate.pipeline;
 
 import dev.tollgate.provider.ProviderResponse;
+import dev.tollgate.store.StoreUnavailableException;
 import dev.tollgate.usage.PriceTable;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,11 @@ public final class Pipeline {
         } catch (GatewayException e) {
             return failed(ctx, ctx.attempts() == 0 ? Ending.REFUSED : Ending.FAILED, e);
         } catch (RuntimeException e) {
+            Optional<StoreUnavailableException> outage = StoreUnavailableException.of(e);
+            if (outage.isPresent()) {
+                // A shared store is out (Redis under fail_closed, or the database): say so, never a 500.
+                return failed(ctx, ctx.attempts() == 0 ? Ending.REFUSED : Ending.FAILED, unavailable(outage.get()));
+            }
             LOG.error("request {} failed inside the gateway", ctx.requestId(), e);
             return failed(ctx, Ending.FAILED, new GatewayException(500, "server_error", "internal_error", null,
                     "the gateway failed to handle this request (request id " + ctx.requestId() + ")", Map.of()));
@@ -55,6 +62,16 @@ public final class Pipeline {
             case ProviderResponse.Complete complete -> new Answer.Whole(ctx, complete, settler);
             case ProviderResponse.Streaming streaming -> new Answer.Streamed(ctx, streaming, settler);
         };
+    }
+
+    /** 503 in the caller's dialect, saying which store is out; {@code Retry-After: 1}. */
+    public static GatewayException unavailable(StoreUnavailableException e) {
+        return e.counters()
+                ? new GatewayException(503, "service_unavailable", "counter_store_unavailable", null,
+                        "budgets and rate limits cannot be checked now, so this call is refused (" + e.getMessage() + "); retry shortly",
+                        Map.of("Retry-After", "1"))
+                : new GatewayException(503, "service_unavailable", "store_unavailable", null,
+                        "a store this call needs cannot be reached now (" + e.getMessage() + "); retry shortly", Map.of("Retry-After", "1"));
     }
 
     private Answer failed(RequestContext ctx, Ending ending, GatewayException error) {

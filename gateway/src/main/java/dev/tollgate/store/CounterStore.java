@@ -29,6 +29,26 @@ public interface CounterStore {
     void set(String key, long value, Instant expiresAt);
 
     /**
+     * Whether the counters must be seeded from the ledger before serving: always for counters in this
+     * process (they start empty); for shared ones, only when their seed marker is missing (a new or
+     * emptied Redis), so an instance joining a running fleet never resets counters others are using.
+     */
+    default boolean needsSeeding() {
+        return true;
+    }
+
+    /** Records that the counters were seeded (a shared store keeps a marker; from then on it watches for losing it). */
+    default void markSeeded() {
+    }
+
+    /**
+     * What re-seeds the counters (into the store it is given) when a shared store finds it lost them: a
+     * Redis restarted empty. The store runs it before it reserves again, so no call sees empty counters.
+     */
+    default void onLoss(java.util.function.Consumer<CounterStore> reseed) {
+    }
+
+    /**
      * What {@link #reserve} did.
      *
      * @param refused the index of the first claim that did not fit, or -1 when all were added

@@ -147,4 +147,16 @@ class StorageConfigTest {
         assertThat(problems("counters: {url: 'redis://h/db'}\n", Map.of()).getMessage())
                 .contains("counters.url: 'redis://h/db': the path names the database, a number");
     }
+
+    @Test
+    void theCacheStore_followsTheCounters_unlessSet_andRedisNeedsTheCountersRedis() throws IOException {
+        assertThat(load("default_model: tollgate-sim\n", Map.of()).cache().store()).isEqualTo(CacheConfig.Store.MEMORY);
+        assertThat(load("counters: {url: redis://127.0.0.1:6379}\n", Map.of()).cache().store()).isEqualTo(CacheConfig.Store.REDIS);
+        assertThat(load("counters: {url: redis://127.0.0.1:6379}\ncache: {store: memory}\n", Map.of()).cache().store())
+                .isEqualTo(CacheConfig.Store.MEMORY);
+        assertThat(problems("cache: {store: redis}\n", Map.of()).problems())
+                .containsExactly("cache.store: redis needs the Redis of counters: (counters.url or TOLLGATE_REDIS_URL; counters are in memory now)");
+        assertThat(problems("counters: {url: redis://127.0.0.1:6379}\ncache: {store: disk}\n", Map.of()).problems())
+                .containsExactly("cache.store: 'disk' (expected one of: memory, redis)");
+    }
 }

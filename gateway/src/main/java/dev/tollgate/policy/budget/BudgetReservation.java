@@ -101,7 +101,12 @@ final class BudgetReservation implements BudgetPolicy.Reservation {
             keys.add(c.counters.get(i).key());
         }
         counters.adjust(c.deltas(actual));
-        List<Long> now = counters.values(keys);
+        List<Long> now;
+        try {
+            now = counters.values(keys);
+        } catch (dev.tollgate.store.StoreUnavailableException e) {
+            return; // the settlement is queued for the counters; standings (alerts) are read again by the next call
+        }
         for (int i = 0; i < actual.length; i++) {
             listener.budgetSettled(c.counters.get(i).snapshot(now.get(i)));
         }

@@ -86,6 +86,18 @@ public final class InMemoryCounterStore implements CounterStore {
         counters.put(key, c);
     }
 
+    /** Every live counter as a claim of its value (with its expiry): what an outage counted here, to hand to the shared store. */
+    public synchronized List<Claim> live() {
+        Instant now = clock.instant();
+        List<Claim> out = new ArrayList<>(counters.size());
+        counters.forEach((key, c) -> {
+            if (now.isBefore(c.expiresAt) && c.value > 0) {
+                out.add(new Claim(key, c.value, Claim.NO_LIMIT, c.expiresAt));
+            }
+        });
+        return out;
+    }
+
     private long valueOf(String key, Instant now) {
         Counter c = counters.get(key);
         if (c == null) {

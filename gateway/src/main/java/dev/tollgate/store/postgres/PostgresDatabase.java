@@ -107,6 +107,43 @@ public final class PostgresDatabase implements AutoCloseable {
         return new PostgresDatabase(settings, pool);
     }
 
+    /**
+     * Connects once, without migrating anything, and says what is there: the server's version and whether the
+     * schema exists with its migrations (for {@code config check}). Throws {@link StoreUnavailableException}
+     * when the database cannot be reached; no message carries the password.
+     */
+    public static String probe(Settings settings) {
+        java.util.Properties p = new java.util.Properties();
+        if (settings.user() != null) {
+            p.setProperty("user", settings.user());
+        }
+        if (settings.password() != null) {
+            p.setProperty("password", settings.password());
+        }
+        p.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
+        try (Connection c = java.sql.DriverManager.getConnection(settings.jdbcUrl(), p)) {
+            String version = c.getMetaData().getDatabaseProductVersion();
+            String migrations;
+            try (var st = c.prepareStatement("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'flyway_schema_history'")) {
+                st.setString(1, settings.schema());
+                var rs = st.executeQuery();
+                rs.next();
+                if (rs.getInt(1) == 0) {
+                    migrations = "schema " + settings.schema() + " not created yet (serve creates and migrates it)";
+                } else {
+                    try (var q = c.createStatement().executeQuery("SELECT max(version), count(*) FROM " + settings.schema()
+                            + ".flyway_schema_history WHERE success")) {
+                        q.next();
+                        migrations = "schema " + settings.schema() + " at migration V" + q.getString(1) + " (" + q.getInt(2) + " applied)";
+                    }
+                }
+            }
+            return "connected to PostgreSQL " + version + "; " + migrations;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("PostgreSQL at " + settings.where() + " cannot be reached: " + rootMessage(e), e);
+        }
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }

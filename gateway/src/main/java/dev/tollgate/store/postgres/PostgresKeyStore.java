@@ -18,9 +18,20 @@ import org.jdbi.v3.core.Jdbi;
 public final class PostgresKeyStore implements KeyStore {
 
     private final Jdbi jdbi;
+    private final Runnable onClose;
 
     public PostgresKeyStore(PostgresDatabase database) {
+        this(database, () -> { });
+    }
+
+    private PostgresKeyStore(PostgresDatabase database, Runnable onClose) {
         this.jdbi = database.jdbi();
+        this.onClose = onClose;
+    }
+
+    /** A store that closes {@code database} when it is closed (a command-line tool's own connection). */
+    public static PostgresKeyStore owning(PostgresDatabase database) {
+        return new PostgresKeyStore(database, database::close);
     }
 
     @Override
@@ -102,6 +113,7 @@ public final class PostgresKeyStore implements KeyStore {
 
     @Override
     public void close() {
-        // The pool belongs to the PostgresDatabase, which its opener closes.
+        // The pool belongs to the PostgresDatabase, which its opener closes (itself, when owning).
+        onClose.run();
     }
 }

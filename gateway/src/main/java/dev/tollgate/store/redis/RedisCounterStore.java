@@ -65,6 +65,11 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisCounterStore.class);
+    /** Present while Redis holds the seeded counters; an emptied Redis has lost it. */
+    static final String MARKER = "seeded";
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
     /** Far beyond any window, and within what Redis accepts as an expiry. */
     private static final long LATEST_EXPIRY = Instant.parse("9999-12-31T00:00:00Z").toEpochMilli();
     private static final String SCRIPT = script();
@@ -76,6 +81,10 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
     private final StatefulRedisConnection<String, String> connection;
     private final RedisCommands<String, String> redis;
     private volatile String sha;
+    /** Set once the counters were seeded: from then on each reservation checks the seed marker in its script. */
+    private volatile boolean guarded;
+    private volatile java.util.function.Consumer<CounterStore> reseed = store -> { };
+    private final Object reseeding = new Object();
 
     public RedisCounterStore(Settings settings, Clock clock) {
         this.clock = clock;
@@ -91,12 +100,13 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
             // The URL's user name, if it has one, with the password from the settings.
             uri.setCredentialsProvider(new StaticCredentialsProvider(user(settings.uri()), settings.password().toCharArray()));
         }
-        uri.setTimeout(settings.timeout());
+        // Connecting (and its handshake) may take longer than a command on a busy machine; commands keep their own timeout.
+        uri.setTimeout(settings.timeout().compareTo(CONNECT_TIMEOUT) > 0 ? settings.timeout() : CONNECT_TIMEOUT);
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.timeout()).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
                 .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
                 .build());
         try {
@@ -121,8 +131,56 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
                 throw new IllegalArgumentException("reserve: negative amount for " + c.key() + " (expected: >= 0; use adjust to release)");
             }
         }
-        List<Long> out = run("reserve", claims);
-        return new Reservation(out.getFirst().intValue(), out.subList(1, out.size()));
+        if (!guarded) {
+            List<Long> out = run("reserve", claims);
+            return new Reservation(out.getFirst().intValue(), out.subList(1, out.size()));
+        }
+        for (int attempt = 0; ; attempt++) {
+            List<Long> out = run("reserve!", claims);
+            if (out.getFirst() != -2) {
+                return new Reservation(out.getFirst().intValue(), out.subList(1, out.size()));
+            }
+            if (attempt > 0) {
+                throw new StoreUnavailableException("counters: Redis at " + where + " lost its counters again while they were re-seeded", null);
+            }
+            reseedIfLost();
+        }
+    }
+
+    @Override
+    public boolean needsSeeding() {
+        boolean missing = call(() -> redis.exists(prefix + MARKER)) == 0;
+        if (!missing) {
+            // Seeded by another instance: from now on this one also watches for the marker's loss.
+            guarded = true;
+        }
+        return missing;
+    }
+
+    @Override
+    public void markSeeded() {
+        call(() -> redis.set(prefix + MARKER, Long.toString(clock.millis())));
+        guarded = true;
+    }
+
+    @Override
+    public void onLoss(java.util.function.Consumer<CounterStore> reseed) {
+        this.reseed = reseed;
+    }
+
+    /**
+     * Re-seeds the counters from the ledger when Redis lost them (its seed marker is gone: restarted empty,
+     * flushed); one thread does it while the others wait, then every reservation goes on against the seeded values.
+     */
+    public void reseedIfLost() {
+        synchronized (reseeding) {
+            if (!needsSeeding()) {
+                return;
+            }
+            LOG.warn("counters: Redis at {} lost its counters (no seed marker); re-seeding the budget counters from the ledger", where);
+            reseed.accept(this);
+            markSeeded();
+        }
     }
 
     @Override
@@ -145,6 +203,15 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
         call(() -> redis.set(prefix + key, Long.toString(Math.max(0, value)), SetArgs.Builder.pxAt(expiry(expiresAt))));
     }
 
+    /** What {@code config check} reports: the server's version, and whether the counters were seeded (the marker). */
+    public String describe() {
+        String info = call(() -> redis.info("server"));
+        String version = info.lines().filter(l -> l.startsWith("redis_version:")).map(l -> l.substring("redis_version:".length()).strip())
+                .findFirst().orElse("?");
+        return "connected to Redis " + version + " at " + where + "; key prefix '" + prefix + "'; "
+                + (needsSeeding() ? "no seeded counters yet (the first instance seeds them from the ledger)" : "counters seeded");
+    }
+
     /** Whether Redis answers now (for {@code /ready}). */
     public boolean healthy() {
         try {
@@ -156,13 +223,16 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
 
     private List<Long> run(String op, List<Claim> claims) {
         if (claims.isEmpty()) {
-            return op.equals("reserve") ? List.of(-1L) : List.of();
+            return op.startsWith("reserve") ? List.of(-1L) : List.of();
         }
-        String[] keys = new String[claims.size()];
+        String[] keys = new String[claims.size() + (op.equals("reserve!") ? 1 : 0)];
+        if (op.equals("reserve!")) {
+            keys[claims.size()] = prefix + MARKER;
+        }
         String[] args = new String[2 + 3 * claims.size()];
         args[0] = Long.toString(clock.millis());
         args[1] = op;
-        for (int i = 0; i < keys.length; i++) {
+        for (int i = 0; i < claims.size(); i++) {
             Claim c = claims.get(i);
             keys[i] = prefix + c.key();
             args[2 + 3 * i] = Long.toString(c.amount());

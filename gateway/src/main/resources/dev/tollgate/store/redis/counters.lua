@@ -4,8 +4,17 @@
 -- A counter is a plain integer key that expires at the end of its window (PXAT), so windows vanish by
 -- themselves; a key whose expiry the caller's clock has reached counts as gone even if Redis, on its own
 -- clock, has not dropped it yet. Amounts travel as strings and are added with INCRBY: exact 64-bit sums.
+-- op 'reserve!' is a guarded reserve: its last KEY is the seed marker, and when the marker is gone (Redis
+-- lost its data) nothing is touched and the reply is {-2}, so the caller re-seeds before anything passes.
 local now = tonumber(ARGV[1])
 local op = ARGV[2]
+if op == 'reserve!' then
+  local marker = table.remove(KEYS)
+  if redis.call('EXISTS', marker) == 0 then
+    return {-2}
+  end
+  op = 'reserve'
+end
 
 -- The counter's value as a string, or nil when it is absent or past its expiry.
 local function live(key)

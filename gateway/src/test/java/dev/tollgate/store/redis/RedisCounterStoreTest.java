@@ -191,4 +191,39 @@ class RedisCounterStoreTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-the-password"));
         assertThat(wrong.toString()).doesNotContain("not-the-password");
     }
+
+    @Test
+    void aLostSeedMarker_stopsEveryReservation_untilOneThreadReseeded_andAJoiningStoreWatchesItToo() throws Exception {
+        Instant end = Instant.now().plus(Duration.ofHours(1));
+        RedisCounterStore first = store();
+        assertThat(first.needsSeeding()).isTrue();
+        first.set("budget", 90, end);
+        first.markSeeded();
+        // A second instance joining finds the marker: it leaves the counters alone, and guards its reservations too.
+        RedisCounterStore joining = store();
+        assertThat(joining.needsSeeding()).isFalse();
+        java.util.concurrent.atomic.AtomicInteger reseeds = new java.util.concurrent.atomic.AtomicInteger();
+        joining.onLoss(into -> {
+            reseeds.incrementAndGet();
+            into.set("budget", 95, end);
+        });
+
+        // Redis loses everything (FLUSHDB-like, for this prefix): the counter and the marker.
+        raw(c -> c.del(prefix + "budget", prefix + "seeded"));
+        List<Future<CounterStore.Reservation>> calls = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 16; i++) {
+                calls.add(pool.submit(() -> joining.reserve(List.of(new Claim("budget", 1, 100, end)))));
+            }
+        }
+        int granted = 0;
+        for (Future<CounterStore.Reservation> f : calls) {
+            granted += f.get().granted() ? 1 : 0;
+        }
+        // Nothing passed against the empty counter: the re-seeded 95 left room for exactly 5.
+        assertThat(reseeds.get()).isEqualTo(1);
+        assertThat(granted).isEqualTo(5);
+        assertThat(joining.values(List.of("budget"))).containsExactly(100L);
+        assertThat(joining.needsSeeding()).isFalse();
+    }
 }
