@@ -61,7 +61,8 @@ class AnalyticsApiTest {
     static final GatewayExtension gateway = GatewayExtension.yaml("""
             master_key: sk-analytics-test
             providers:
-              - {name: openai, kind: openai, base_url: "${UPSTREAM}", api_key: sk-upstream}
+              # The failed call must stay failed: no retry takes the next call's answer.
+              - {name: openai, kind: openai, base_url: "${UPSTREAM}", api_key: sk-upstream, retries: {max: 0}}
               - {name: backup, kind: openai_compatible, base_url: "${UPSTREAM}"}
               - {name: local, kind: ollama, base_url: "${UPSTREAM}"}
             """).env("UPSTREAM", () -> upstream.baseUrl().toString());

@@ -90,25 +90,7 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
         this.clock = clock;
         this.prefix = settings.keyPrefix();
         this.where = where(settings.uri());
-        RedisURI uri;
-        try {
-            uri = RedisURI.create(settings.uri());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("redis: url " + where + " is not a Redis URL (expected: redis://host:port)", e);
-        }
-        if (settings.password() != null) {
-            // The URL's user name, if it has one, with the password from the settings.
-            uri.setCredentialsProvider(new StaticCredentialsProvider(user(settings.uri()), settings.password().toCharArray()));
-        }
-        // Connecting (and its handshake) may take longer than a command on a busy machine; commands keep their own timeout.
-        uri.setTimeout(settings.timeout().compareTo(CONNECT_TIMEOUT) > 0 ? settings.timeout() : CONNECT_TIMEOUT);
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
-                .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
-                .build());
+        this.client = client(settings);
         try {
             this.connection = client.connect();
         } catch (RedisException e) {
@@ -292,6 +274,33 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
     }
 
     /** The user name of {@code redis://user:password@host}, or {@code null} ({@code redis://:password@host}, no user info). */
+    /**
+     * A client of the Redis the settings name, shared by the counters and the exact cache: the URL's user with the
+     * settings' password, commands bounded by the settings' timeout, connecting bounded by {@link #CONNECT_TIMEOUT}
+     * (a handshake may take longer than a command on a busy machine), reconnecting by itself and rejecting commands
+     * while disconnected, so an outage is an error at once rather than a queue.
+     */
+    static RedisClient client(Settings settings) {
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(settings.uri());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("redis: url " + where(settings.uri()) + " is not a Redis URL (expected: redis://host:port)", e);
+        }
+        if (settings.password() != null) {
+            uri.setCredentialsProvider(new StaticCredentialsProvider(user(settings.uri()), settings.password().toCharArray()));
+        }
+        uri.setTimeout(settings.timeout().compareTo(CONNECT_TIMEOUT) > 0 ? settings.timeout() : CONNECT_TIMEOUT);
+        RedisClient client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+                .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+                .build());
+        return client;
+    }
+
     private static String user(String uri) {
         String info = java.net.URI.create(uri).getUserInfo();
         int colon = info == null ? -1 : info.indexOf(':');

@@ -2,17 +2,12 @@ package dev.tollgate.store.redis;
 
 import dev.tollgate.store.ExactCacheStore;
 import dev.tollgate.store.FailureLog;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.StaticCredentialsProvider;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -54,7 +49,6 @@ public final class RedisExactCacheStore implements ExactCacheStore {
             return 1
             """;
 
-    private static final Duration CONNECT_TIMEOUT = RedisCounterStore.CONNECT_TIMEOUT;
     private final Clock clock;
     private final String prefix;
     private final String where;
@@ -67,21 +61,7 @@ public final class RedisExactCacheStore implements ExactCacheStore {
         this.clock = clock;
         this.prefix = settings.keyPrefix() + "cache:";
         this.where = RedisCounterStore.where(settings.uri());
-        RedisURI uri = RedisURI.create(settings.uri());
-        if (settings.password() != null) {
-            String info = java.net.URI.create(settings.uri()).getUserInfo();
-            String user = info != null && info.indexOf(':') > 0 ? info.substring(0, info.indexOf(':')) : null;
-            uri.setCredentialsProvider(new StaticCredentialsProvider(user, settings.password().toCharArray()));
-        }
-        // Connecting (and its handshake) may take longer than a command on a busy machine; commands keep their own timeout.
-        uri.setTimeout(settings.timeout().compareTo(CONNECT_TIMEOUT) > 0 ? settings.timeout() : CONNECT_TIMEOUT);
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
-                .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
-                .build());
+        this.client = RedisCounterStore.client(settings);
         try {
             this.connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         } catch (RedisException e) {
