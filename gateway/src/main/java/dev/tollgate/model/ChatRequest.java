@@ -42,6 +42,30 @@ public record ChatRequest(
         this(model, stream, clientWantsUsage, maxTokens, messages, tools, body, Optional.empty(), Optional.empty());
     }
 
+    /**
+     * The parameter of the first part of a Responses API request that only the upstream's own Responses API can serve
+     * (a built-in tool such as {@code web_search}, or a {@code tool_choice} naming one), as its path
+     * ({@code tools[1].type}); empty when the request can be translated.
+     */
+    public Optional<String> passthroughOnly() {
+        if (responsesBody.isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectNode root = responsesBody.get();
+        int i = 0;
+        for (tools.jackson.databind.JsonNode tool : root.path("tools")) {
+            if (!tool.path("type").asString("function").equals("function")) {
+                return Optional.of("tools[" + i + "].type");
+            }
+            i++;
+        }
+        tools.jackson.databind.JsonNode choice = root.path("tool_choice");
+        if (choice.isObject() && !choice.path("type").asString("function").equals("function")) {
+            return Optional.of("tool_choice.type");
+        }
+        return Optional.empty();
+    }
+
     /** A request that arrived in Anthropic's Messages dialect ({@code anthropicBody} present) or OpenAI's. */
     public ChatRequest(Optional<String> model, boolean stream, boolean clientWantsUsage, Optional<Integer> maxTokens,
                        List<Message> messages, List<ToolDefinition> tools, ObjectNode body, Optional<ObjectNode> anthropicBody) {

@@ -8,6 +8,7 @@ import dev.tollgate.provider.Deployment;
 import dev.tollgate.provider.EmbeddingsCapable;
 import dev.tollgate.provider.ProviderResponse;
 import dev.tollgate.provider.UpstreamException;
+import java.util.Optional;
 
 /**
  * The last attempt stage: calls the target's adapter. A stream's first chunk is read before it answers,
@@ -29,6 +30,15 @@ public final class UpstreamCallStage implements AttemptStage {
         if (attempt.request() instanceof EmbeddingRequest && !(target.adapter() instanceof EmbeddingsCapable)) {
             return AttemptDecision.skip(attempt, "embeddings: " + target.providerName() + " does not serve them",
                     GatewayException.badRequest("model", "provider " + target.providerName() + " does not serve embeddings"));
+        }
+        if (attempt.request() instanceof ChatRequest chat && !target.provider().responsesPassthrough()) {
+            Optional<String> builtIn = chat.passthroughOnly();
+            if (builtIn.isPresent()) {
+                return AttemptDecision.skip(attempt, "built-in tools: " + target.providerName() + " translates the Responses API",
+                        GatewayException.badRequest(builtIn.get(), builtIn.get() + ": one of OpenAI's built-in tools, served only by a "
+                                + "provider that passes the Responses API through (responses_api: passthrough, the default of kind "
+                                + "openai); " + target.providerName() + " translates the call to a chat completion, which cannot reach it"));
+            }
         }
         RequestContext ctx = attempt.ctx();
         ctx.attempt(target);

@@ -54,6 +54,7 @@ class ResponsesPassthroughTest {
             master_key: sk-tollgate-test
             providers:
               - {name: openai, kind: openai, base_url: "${UPSTREAM}", api_key: sk-upstream-secret}
+              - {name: box, kind: openai_compatible, base_url: "${UPSTREAM}", prefix: "box/"}
             cache:
               exact: {enabled: true}
             """).env("UPSTREAM", () -> upstream.baseUrl().toString());
@@ -205,6 +206,67 @@ class ResponsesPassthroughTest {
         assertThat(second.headers().firstValue("x-tollgate-cache")).contains("miss");
         assertThat(JSON.readTree(second.body()).get("id").asString()).isEqualTo("resp_upstream_again_1");
         assertThat(upstream.requestCount() - before).isEqualTo(2);
+    }
+
+    @Test
+    void aBuiltInTool_reachesOpenAi_andItsCallItemReachesTheClient() {
+        ObjectNode searched = JSON.createObjectNode().put("id", "ws_1").put("type", "web_search_call").put("status", "completed");
+        searched.putObject("action").put("type", "search").put("query", "Paris weather");
+        ObjectNode answer = response("resp_upstream_search", "completed", output(searched, message("msg_w", "18C and sunny.")), usage(300, 0, 12, 0));
+        assertThat(ResponsesSchema.violations("Response", answer)).as("the mock's response").isEmpty();
+        // The same question as a chat call without the tool, answered and stored in the exact cache first.
+        upstream.enqueue(MockResponse.json(200, OpenAiFixtures.chatCompletion("gpt-4o", "I cannot browse.", new Usage(10, 4, 0, 0, false))));
+        HttpResponse<String> chat = gateway.post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"Weather in Paris now?\"}]}", "authorization", "Bearer " + MASTER);
+        assertThat(chat.statusCode()).isEqualTo(200);
+        assertThat(gateway.post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"Weather in Paris now?\"}]}", "authorization", "Bearer " + MASTER).headers().firstValue("x-tollgate-cache"))
+                .as("the chat answer is cached").contains("exact");
+        upstream.takeRequest();
+        upstream.enqueue(MockResponse.json(200, answer.toString()));
+
+        HttpResponse<String> r = gateway.post("/v1/responses", "{\"model\":\"gpt-4o\",\"input\":\"Weather in Paris now?\","
+                + "\"tools\":[{\"type\":\"web_search\"}],\"tool_choice\":{\"type\":\"web_search\"}}", "authorization", "Bearer " + MASTER);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.at("/output/0/type").asString()).isEqualTo("web_search_call");
+        assertThat(body.at("/output/1/content/0/text").asString()).isEqualTo("18C and sunny.");
+        JsonNode sent = JSON.readTree(upstream.takeRequest().body());
+        assertThat(sent.at("/tools/0/type").asString()).isEqualTo("web_search");
+        assertThat(sent.at("/tool_choice/type").asString()).isEqualTo("web_search");
+        assertThat(r.headers().firstValue("x-tollgate-cache")).as("not answered by the cached chat answer: its key cannot see the tool")
+                .isNotEqualTo(java.util.Optional.of("exact"));
+    }
+
+    @Test
+    void aBuiltInTool_toAProviderThatTranslates_isA400NamingTheTool_beforeAnyUpstreamCall() {
+        int before = upstream.requestCount();
+
+        HttpResponse<String> r = gateway.post("/v1/responses", "{\"model\":\"box/gpt-4o\",\"input\":\"News?\","
+                + "\"tools\":[{\"type\":\"function\",\"name\":\"f\"},{\"type\":\"file_search\",\"vector_store_ids\":[\"vs_1\"]}]}",
+                "authorization", "Bearer " + MASTER);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode error = JSON.readTree(r.body()).get("error");
+        assertThat(error.get("param").asString()).isEqualTo("tools[1].type");
+        assertThat(error.get("message").asString()).contains("built-in tools").contains("box translates");
+        assertThat(upstream.requestCount()).isEqualTo(before);
+    }
+
+    @Test
+    void aBuiltInTool_withPreviousResponseId_isA400_sinceTheChainIsTranslated() {
+        upstream.enqueue(MockResponse.json(200, response("resp_upstream_base", "completed", output(message("msg_b", "Hi.")), usage(5, 0, 1, 0)).toString()));
+        String id = JSON.readTree(gateway.post("/v1/responses", "{\"model\":\"gpt-4o\",\"input\":\"Hi\"}", "authorization", "Bearer " + MASTER)
+                .body()).get("id").asString();
+        int before = upstream.requestCount();
+
+        HttpResponse<String> r = gateway.post("/v1/responses", "{\"model\":\"gpt-4o\",\"input\":\"Search it\",\"previous_response_id\":\""
+                + id + "\",\"tools\":[{\"type\":\"web_search\"}]}", "authorization", "Bearer " + MASTER);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(JSON.readTree(r.body()).at("/error/param").asString()).isEqualTo("tools[0].type");
+        assertThat(upstream.requestCount()).isEqualTo(before);
     }
 
     // --- OpenAI's Responses wire format, as the upstream mock speaks it ---

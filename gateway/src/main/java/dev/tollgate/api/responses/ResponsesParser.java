@@ -89,9 +89,17 @@ public final class ResponsesParser implements Inbound.RequestParser {
         reasoning(root, out);
         ChatRequest translated = chat.parse(out);
         // A chain on a kept response is Tollgate's own conversation: only its translation can carry it upstream.
-        Optional<ObjectNode> own = root.hasNonNull("previous_response_id") ? Optional.empty() : Optional.of(root);
-        return new ChatRequest(translated.model(), stream, false, translated.maxTokens(), translated.messages(), translated.tools(), out,
-                Optional.empty(), own);
+        boolean chained = root.hasNonNull("previous_response_id");
+        ChatRequest request = new ChatRequest(translated.model(), stream, false, translated.maxTokens(), translated.messages(),
+                translated.tools(), out, Optional.empty(), Optional.of(root));
+        Optional<String> builtIn = request.passthroughOnly();
+        if (chained && builtIn.isPresent()) {
+            throw GatewayException.badRequest(builtIn.get(), builtIn.get() + ": a built-in tool with previous_response_id (Tollgate "
+                    + "continues a kept conversation itself, in a translated call, and a translated call cannot reach OpenAI's built-in "
+                    + "tools; send the earlier turns as input instead)");
+        }
+        return chained ? new ChatRequest(translated.model(), stream, false, translated.maxTokens(), translated.messages(),
+                translated.tools(), out) : request;
     }
 
     private Optional<ArrayNode> previous(ObjectNode root, Principal caller) {

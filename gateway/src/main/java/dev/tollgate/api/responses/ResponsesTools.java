@@ -13,7 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
  * The Responses API's function tools and {@code tool_choice} in Chat Completions' shape. The Responses
  * shape is flat ({@code {"type":"function","name":…,"parameters":…}}); chat nests it under
  * {@code function}. Built-in tools (web search, file search, …) are OpenAI's own services, which a
- * translated call cannot reach: they are refused, naming the tool.
+ * translated call cannot reach: they are left out of the translation, and the call can only be passed through
+ * ({@link dev.tollgate.model.ChatRequest#passthroughOnly}); an attempt on a provider that translates refuses it.
  */
 final class ResponsesTools {
 
@@ -40,7 +41,8 @@ final class ResponsesTools {
             }
             String type = string(tool, "type", at + ".type", 64).orElse("");
             if (!type.equals("function")) {
-                throw GatewayException.badRequest(at + ".type", at + ".type: '" + type + "' (expected: function; built-in tools are not served)");
+                builtIn(type, at + ".type");
+                continue;
             }
             String name = string(tool, "name", at + ".name", 64)
                     .orElseThrow(() -> GatewayException.badRequest(at + ".name", at + ".name: missing (expected: the function's name)"));
@@ -56,6 +58,16 @@ final class ResponsesTools {
             if (tool.hasNonNull("strict")) {
                 function.put("strict", bool(tool, "strict", at + ".strict"));
             }
+        }
+        if (wire.isEmpty()) {
+            out.remove("tools");
+        }
+    }
+
+    /** A built-in tool's type is OpenAI's to judge; it must at least look like one ({@code web_search_preview}). */
+    private static void builtIn(String type, String at) {
+        if (!type.matches("[a-z][a-z0-9_]{0,63}")) {
+            throw GatewayException.badRequest(at, at + ": '" + type + "' (expected: function, or a built-in tool's type such as web_search)");
         }
     }
 
@@ -77,7 +89,8 @@ final class ResponsesTools {
         }
         String type = string(choice, "type", "tool_choice.type", 64).orElse("");
         if (!type.equals("function")) {
-            throw GatewayException.badRequest("tool_choice.type", "tool_choice.type: '" + type + "' (expected: function)");
+            builtIn(type, "tool_choice.type");
+            return;
         }
         String name = string(choice, "name", "tool_choice.name", 64)
                 .orElseThrow(() -> GatewayException.badRequest("tool_choice.name", "tool_choice.name: missing (expected: the function's name)"));

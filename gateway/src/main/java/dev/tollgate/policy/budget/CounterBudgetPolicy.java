@@ -171,8 +171,16 @@ public final class CounterBudgetPolicy implements BudgetPolicy {
         body.put("model", f.model());
         f.maxTokens().ifPresent(n -> body.put(body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens", n));
         f.temperature().ifPresent(t -> body.put("temperature", t));
+        // A Responses call keeps its own body for a passthrough target, rewritten the same way.
+        Optional<ObjectNode> responses = chat.responsesBody().map(own -> {
+            ObjectNode copy = own.deepCopy();
+            copy.put("model", f.model());
+            f.maxTokens().ifPresent(n -> copy.put("max_output_tokens", n));
+            f.temperature().ifPresent(t -> copy.put("temperature", t));
+            return copy;
+        });
         return new ChatRequest(Optional.of(f.model()), chat.stream(), chat.clientWantsUsage(),
-                f.maxTokens().isPresent() ? f.maxTokens() : chat.maxTokens(), chat.messages(), chat.tools(), body);
+                f.maxTokens().isPresent() ? f.maxTokens() : chat.maxTokens(), chat.messages(), chat.tools(), body, Optional.empty(), responses);
     }
 
     private Candidate candidate(List<BudgetRuleConfig> active, CallScope scope, Deployment d, CanonicalRequest request, String model,

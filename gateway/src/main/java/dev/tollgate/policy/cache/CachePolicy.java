@@ -80,7 +80,7 @@ public final class CachePolicy implements AutoCloseable {
 
     /**
      * What the cache does for this call, or empty when nothing: not a chat call, a call asking for {@code n > 1}
-     * choices, or every tier off for its org. The {@code X-Tollgate-Cache} and workflow headers are checked first,
+     * choices, a Responses call with OpenAI's built-in tools, or every tier off for its org. The {@code X-Tollgate-Cache} and workflow headers are checked first,
      * whatever is enabled: a bad value is a 400 naming it.
      */
     Optional<CacheCall> plan(RequestContext ctx) {
@@ -92,7 +92,8 @@ public final class CachePolicy implements AutoCloseable {
         String org = ctx.principal().orElseThrow(() -> new IllegalStateException("the cache stage runs after authentication")).orgId();
         CacheConfig.Settings settings = config.forOrg(org);
         boolean any = step.isPresent() ? settings.workflow().enabled() : settings.exact().enabled() || settings.semantic().enabled();
-        if (!any || choices(chat) > 1 || ctx.requestedModel().isEmpty()) {
+        // A Responses call with built-in tools: its key (the chat translation) cannot see them, so it is never cached.
+        if (!any || choices(chat) > 1 || ctx.requestedModel().isEmpty() || chat.passthroughOnly().isPresent()) {
             return Optional.empty();
         }
         return Optional.of(new CacheCall(this, ctx, chat, new CacheCall.Plan(org, settings, control, step)));

@@ -155,7 +155,8 @@ class ResponsesParserTest {
             "{\"input\":\"x\",\"stream\":\"yes\"}|stream",
             "{\"input\":\"x\",\"store\":1}|store",
             "{\"input\":\"x\",\"instructions\":[]}|instructions",
-            "{\"input\":\"x\",\"tools\":[{\"type\":\"web_search\"}]}|tools[0].type",
+            "{\"input\":\"x\",\"tools\":[{\"type\":\"Web Search!\"}]}|tools[0].type",
+            "{\"input\":\"x\",\"tool_choice\":{\"type\":\"\"}}|tool_choice.type",
             "{\"input\":\"x\",\"tools\":[{\"type\":\"function\"}]}|tools[0].name",
             "{\"input\":\"x\",\"tools\":[{\"type\":\"function\",\"name\":\"f\",\"parameters\":\"{}\"}]}|tools[0].parameters",
             "{\"input\":\"x\",\"tool_choice\":\"sometimes\"}|tool_choice",
@@ -180,5 +181,19 @@ class ResponsesParserTest {
         GatewayException e = catchThrowableOfType(GatewayException.class, () -> parse("{\"input\":"));
         assertThat(e.status()).isEqualTo(400);
         assertThat(e.getMessage()).contains("not valid JSON");
+    }
+
+    @Test
+    void builtInTools_areLeftOutOfTheTranslation_andMakeTheCallPassthroughOnly() {
+        ChatRequest request = parse("{\"model\":\"gpt-4o\",\"input\":\"News?\",\"tools\":[{\"type\":\"function\",\"name\":\"f\"},"
+                + "{\"type\":\"web_search\"}],\"tool_choice\":{\"type\":\"web_search\"}}");
+
+        assertThat(request.passthroughOnly()).contains("tools[1].type");
+        assertThat(request.body().get("tools")).hasSize(1);
+        assertThat(request.body().at("/tools/0/function/name").asString()).isEqualTo("f");
+        assertThat(request.body().has("tool_choice")).isFalse();
+        assertThat(request.responsesBody().orElseThrow().at("/tools/1/type").asString()).isEqualTo("web_search");
+        assertThat(parse("{\"input\":\"x\",\"tools\":[{\"type\":\"function\",\"name\":\"f\"}]}").passthroughOnly()).isEmpty();
+        assertThat(parse("{\"input\":\"x\",\"tool_choice\":{\"type\":\"file_search\"}}").passthroughOnly()).contains("tool_choice.type");
     }
 }
