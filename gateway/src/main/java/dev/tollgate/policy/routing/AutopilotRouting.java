@@ -31,7 +31,8 @@ import java.util.Set;
  *       the providers list (with the default model); a single candidate is the default model's plan
  *       ({@link DefaultModelRouting}: nothing to choose).</li>
  *   <li>Filter, each exclusion with its reason: the key's allowed models; served by a provider; tools, images and
- *       JSON mode when the request uses them; the context window (prompt estimate + {@code max_tokens});
+ *       JSON mode when the request uses them; OpenAI's built-in tools (a deployment that passes the Responses API
+ *       through); the context window (prompt estimate + {@code max_tokens});
  *       the latency budget (observed p95 total, when observed); the cost ceiling (predicted worst case).</li>
  *   <li>Choose: the learned router ({@link PromptJudge}) decides at the operating point ({@code autopilot.quality}, moved by
  *       {@link CallPreferences}) whether the prompt needs the strong tier; a weak prompt gets the cheapest fitting
@@ -191,6 +192,10 @@ public final class AutopilotRouting implements RoutingStrategy {
         }
         if (usesJsonMode(chat) && !can.json()) {
             return "no JSON mode";
+        }
+        if (chat.passthroughOnly().isPresent()
+                && profile.deployments().stream().noneMatch(d -> d.deployment().provider().responsesPassthrough())) {
+            return "no Responses passthrough for OpenAI's built-in tools";
         }
         long output = chat.maxTokens().orElse(0);
         if (!profile.fits(prompt, output)) {
