@@ -1,5 +1,6 @@
 package dev.tollgate;
 
+import dev.tollgate.config.RoutingConfig;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.model.Scope;
 import dev.tollgate.pipeline.Pipeline;
@@ -135,20 +136,24 @@ final class PipelineAssembly {
      *   <li>retries: the rest again on the same deployment after a failure its provider retries (backoff, Retry-After);</li>
      *   <li>budget reservation, then the deployment's rate limit (each retry reserves and claims again);</li>
      *   <li>circuit breaker: an open deployment is skipped without being called;</li>
-     *   <li>in flight: counted for {@code least-busy} until the call settles;</li>
+     *   <li>in flight (with {@code routing.strategy: least-busy} only): counted until the call settles;</li>
      *   <li>the upstream call.</li>
      * </ol>
      */
     private List<AttemptStage> attemptStages(Parts parts, RateLimitPolicy rateLimits) {
         ModelCatalog catalog = parts.catalog();
-        return List.of(
+        List<AttemptStage> stages = new java.util.ArrayList<>(List.of(
                 new ContextWindowStage(d -> catalog.profile(d.upstreamModel()).contextWindow()),
                 new RetryStage(RetryPolicy.of(parts.clock())),
                 new BudgetAttemptStage(),
                 new DeploymentLimitStage(rateLimits),
-                new CircuitBreakerStage(breakers, parts.clock()),
-                load,
-                new UpstreamCallStage(listener));
+                new CircuitBreakerStage(breakers, parts.clock())));
+        // Calls in flight are read only to order least-busy runs: other strategies do not pay for counting them.
+        if (parts.config().routing().strategy() == RoutingConfig.Strategy.LEAST_BUSY) {
+            stages.add(load);
+        }
+        stages.add(new UpstreamCallStage(listener));
+        return List.copyOf(stages);
     }
 
     /**
