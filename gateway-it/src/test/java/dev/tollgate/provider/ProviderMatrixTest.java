@@ -30,9 +30,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The provider × inbound dialect (OpenAI chat, Anthropic messages, OpenAI Responses) × scenario matrix: every upstream protocol (mocked in its documented wire
- * format) reached from every client dialect, in every scenario, with exact text, tool arguments, finish
- * reason and usage in the answer and in the ledger. A new upstream protocol is one more {@link Upstream}.
+ * The provider × inbound dialect (OpenAI chat, Anthropic messages, OpenAI Responses) × scenario matrix:
+ * every upstream protocol (mocked in its documented wire format) reached from every client dialect, in
+ * every scenario, with exact text, tool arguments, finish reason and usage in the answer and in the ledger. A new upstream protocol is one more {@link Upstream}.
  *
  * <p>Design note on its length: the file is one table, kept whole on purpose. The scenarios are one test
  * each, and each protocol (an {@link Upstream} constant scripting its mock) and each client dialect (a

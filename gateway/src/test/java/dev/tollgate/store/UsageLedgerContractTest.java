@@ -48,6 +48,13 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Costs in these tests are multiples of 1/1024 dollar, so every sum is exact in binary floating point
  * whatever the order of addition, and totals are compared with {@code equals}, field by field. Expected
  * totals are summed here by hand ({@link #sum}), not with the main code's {@link UsageTotals#of}.
+ *
+ * <p>Design note on its length: this is one contract, kept in one file on purpose. Every test runs over the
+ * same table of implementations ({@link Impl}) against the same hand-summed oracle, and the sections
+ * (idempotency, cache and routing savings, periods, filters, breakdowns, months, errors, retention, recent,
+ * series, concurrency) are each a few tests of one part of the {@link UsageLedger} interface. Split by
+ * section, each file would repeat the table and the oracle, and an implementation added to one file could be
+ * missed in another.
  */
 class UsageLedgerContractTest {
 
