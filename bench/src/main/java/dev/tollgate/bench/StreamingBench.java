@@ -21,13 +21,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Streaming: time to the first content token through the gateway versus straight from the mock
  * upstream (alternating, one stream at a time), then how much memory the gateway process holds with
  * {@code streams} streams open at once.
  *
- * <p>Usage: {@code StreamingBench [samples=2000] [streams=2000]} (run from the repository root; starts
+ * <p>Usage: {@code StreamingBench [samples=2000] [streams=2000]} ({@code samples=0} measures only the open streams; run from the
+ * repository root with a file-descriptor limit above four per stream, e.g. {@code ulimit -n 65536}; starts
  * {@code gateway/target/tollgate.jar serve} as a child process).
  */
 public final class StreamingBench {
@@ -49,12 +52,16 @@ public final class StreamingBench {
                     providers:
                       - {name: openai, kind: openai, base_url: "%s", api_key: sk-mock}
                     """.formatted(dir.resolve("data"), mock.baseUrl()));
-            Process gateway = TollgateProcess.start(Map.of(), "serve", "--config", config.toString());
+            // -Dgateway.javaOptions="..." reaches the gateway process only (e.g. -Xmx or -XX:NativeMemoryTracking=summary).
+            Process gateway = TollgateProcess.start(Map.of("JAVA_TOOL_OPTIONS", System.getProperty("gateway.javaOptions", "")),
+                    "serve", "--config", config.toString());
             try {
                 int port = TollgateProcess.awaitPort(gateway);
                 URI viaGateway = URI.create("http://127.0.0.1:" + port + "/v1/chat/completions");
                 URI direct = URI.create(mock.baseUrl() + "/chat/completions");
-                ttft(direct, viaGateway, samples);
+                if (samples > 0) {
+                    ttft(direct, viaGateway, samples);
+                }
                 openStreams(mock, viaGateway, streams, gateway.pid());
             } finally {
                 gateway.destroy();
@@ -106,6 +113,8 @@ public final class StreamingBench {
         long before = rssKb(gatewayPid);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         CountDownLatch opened = new CountDownLatch(streams);
+        AtomicInteger failed = new AtomicInteger();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
         List<Thread> clients = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
             clients.add(Thread.ofVirtual().start(() -> {
@@ -118,6 +127,9 @@ public final class StreamingBench {
                         in.lines().forEach(l -> { });
                     }
                 } catch (Exception e) {
+                    if (failed.getAndIncrement() == 0) {
+                        firstFailure.set(e.toString());
+                    }
                     opened.countDown();
                 }
             }));
@@ -129,8 +141,9 @@ public final class StreamingBench {
         for (Thread t : clients) {
             t.join(60_000);
         }
-        System.out.printf("%d streams open at once (all open: %s): gateway RSS %d MB before, %d MB with them open (+%d MB)%n",
-                streams, all, before / 1024, during / 1024, (during - before) / 1024);
+        System.out.printf("%d streams open at once (%d failed%s, all answered within 120 s: %s): gateway RSS %d MB before, %d MB with"
+                + " them open (+%d MB)%n", streams - failed.get(), failed.get(), failed.get() == 0 ? "" : ", first: " + firstFailure.get(),
+                all, before / 1024, during / 1024, (during - before) / 1024);
     }
 
     private static long rssKb(long pid) throws Exception {
