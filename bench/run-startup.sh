@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-up and idle memory: launches `bin/tollgate demo` (embedded defaults: SQLite in a fresh data directory,
 # in-process state, the simulated provider) RUNS times, and prints for each run the milliseconds from launch to
-# the first answered GET /health (polled every 20 ms) and the process's RSS 5 s and 15 s after launch (idle).
+# the first answered GET /health (polled every 20 ms) and the process's RSS 5 s and 30 s after launch (idle: no request is sent).
 # The first run also writes the class-data sharing archive bin/tollgate uses, so it is reported apart.
 # Usage: bench/run-startup.sh [runs=5]   (env: TOLLGATE_SEMANTIC=off|on, default off: DESIGN §6 measures without it)
 set -euo pipefail
@@ -23,9 +23,9 @@ for run in $(seq 0 "$RUNS"); do
   done
   SERVING=$(( ($(date +%s%N) - START) / 1000000 ))
   sleep $(( 5 - SERVING / 1000 > 0 ? 5 - SERVING / 1000 : 0 )); R5=$(rss_mb "$PID")
-  sleep 10; R15=$(rss_mb "$PID")
+  sleep 25; R30=$(rss_mb "$PID")
   kill "$PID"; wait "$PID" 2> /dev/null || true
   rm -rf "$DATA"
   label="run $run"; (( run == 0 )) && label="run 0 (writes the CDS archive)"
-  echo "$label: serving after ${SERVING} ms; idle RSS ${R5} MB at 5 s, ${R15} MB at 15 s"
+  echo "$label: serving after ${SERVING} ms; idle RSS ${R5} MB at 5 s, ${R30} MB at 30 s"
 done
