@@ -69,6 +69,8 @@ public final class JournaledUsageLedger implements UsageLedger {
     private final UsageEventCodec codec;
     private final SegmentOpener opener;
     private final ReentrantLock lock = new ReentrantLock();
+    /** The line being journaled, reused for every event so the request path allocates none; guarded by {@link #lock}. */
+    private final JsonLine line = new JsonLine();
     private final Condition startedHolding = lock.newCondition();
     private final long segmentBytes;
     /** Lines not yet in the journal, oldest first; guarded by {@link #lock}. */
@@ -147,15 +149,15 @@ public final class JournaledUsageLedger implements UsageLedger {
     /** Journals the event, then hands it to the ledger. Never throws for a journal that cannot be written. */
     @Override
     public void append(UsageEvent event) {
-        byte[] line = codec.encode(event);
         Path full = null;
         lock.lock();
         try {
+            codec.encode(event, line);
             if (holding) {
                 writeHeld();
             }
-            if (holding || !write(line)) {
-                hold(line);
+            if (holding || !write(line.buffer())) {
+                hold(line.toByteArray());
             } else if (segmentSize >= segmentBytes) {
                 full = rotate();
             }
@@ -169,16 +171,16 @@ public final class JournaledUsageLedger implements UsageLedger {
     }
 
     /** Writes one whole line, or nothing: a failed write is cut back to the last whole record. */
-    private boolean write(byte[] line) {
+    private boolean write(ByteBuffer line) {
         try {
             if (segment == null) {
                 openSegment();
             }
-            ByteBuffer buffer = ByteBuffer.wrap(line);
-            while (buffer.hasRemaining()) {
-                segment.write(buffer);
+            int length = line.remaining();
+            while (line.hasRemaining()) {
+                segment.write(line);
             }
-            segmentSize += line.length;
+            segmentSize += length;
             return true;
         } catch (IOException e) {
             if (!holding && failureLog.failed()) {
@@ -225,7 +227,7 @@ public final class JournaledUsageLedger implements UsageLedger {
     /** Writes held lines, oldest first, as long as the journal takes them. Caller holds the lock. */
     private void writeHeld() {
         int written = 0;
-        while (!held.isEmpty() && write(held.peekFirst())) {
+        while (!held.isEmpty() && write(ByteBuffer.wrap(held.peekFirst()))) {
             held.removeFirst();
             written++;
             if (segmentSize >= segmentBytes) {

@@ -3,12 +3,42 @@ package dev.tollgate.store.journal;
 import dev.tollgate.model.Usage;
 import dev.tollgate.model.UsageEvent;
 import java.time.Instant;
-import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** One usage event as one line of JSON, the journal's record format. Field names are stable on disk. */
 final class UsageEventCodec {
+
+    // Property names in the order the record has always had, each with its separator.
+    private static final byte[] ID = JsonLine.name("id", true);
+    private static final byte[] TS = JsonLine.name("ts", false);
+    private static final byte[] REQUEST_ID = JsonLine.name("request_id", false);
+    private static final byte[] ORG = JsonLine.name("org", false);
+    private static final byte[] KEY = JsonLine.name("key", false);
+    private static final byte[] AGENT = JsonLine.name("agent", false);
+    private static final byte[] FEATURE = JsonLine.name("feature", false);
+    private static final byte[] ENDPOINT = JsonLine.name("endpoint", false);
+    private static final byte[] SOURCE = JsonLine.name("source", false);
+    private static final byte[] PROVIDER = JsonLine.name("provider", false);
+    private static final byte[] MODEL = JsonLine.name("model", false);
+    private static final byte[] IN = JsonLine.name("in", false);
+    private static final byte[] OUT = JsonLine.name("out", false);
+    private static final byte[] CACHED = JsonLine.name("cached", false);
+    private static final byte[] CACHE_WRITE = JsonLine.name("cache_write", false);
+    private static final byte[] REASONING = JsonLine.name("reasoning", false);
+    private static final byte[] ESTIMATED = JsonLine.name("estimated", false);
+    private static final byte[] COST = JsonLine.name("cost", false);
+    private static final byte[] PRICE_KNOWN = JsonLine.name("price_known", false);
+    private static final byte[] SAVED = JsonLine.name("saved", false);
+    private static final byte[] LATENCY = JsonLine.name("latency", false);
+    private static final byte[] TTFT = JsonLine.name("ttft", false);
+    private static final byte[] STATUS = JsonLine.name("status", false);
+    private static final byte[] ERROR = JsonLine.name("error", false);
+    private static final byte[] STREAM = JsonLine.name("stream", false);
+    private static final byte[] ATTEMPTS = JsonLine.name("attempts", false);
+    private static final byte[] CACHE = JsonLine.name("cache", false);
+    private static final byte[] REASON = JsonLine.name("reason", false);
+    private static final byte[] ROUTING_FREE = JsonLine.name("routing_free", false);
 
     private final JsonMapper json;
 
@@ -16,45 +46,45 @@ final class UsageEventCodec {
         this.json = json;
     }
 
-    /** Encodes with the streaming generator: this runs on the request path, once per call. */
+    /** One record as a line of its own, newline included. */
     byte[] encode(UsageEvent e) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
-        try (JsonGenerator g = json.createGenerator(out)) {
-            Usage u = e.usage();
-            g.writeStartObject();
-            g.writeStringProperty("id", e.id());
-            g.writeNumberProperty("ts", e.time().toEpochMilli());
-            g.writeStringProperty("request_id", e.requestId());
-            g.writeStringProperty("org", e.orgId());
-            g.writeStringProperty("key", e.keyId());
-            g.writeStringProperty("agent", e.agent());
-            g.writeStringProperty("feature", e.feature());
-            g.writeStringProperty("endpoint", e.endpoint());
-            g.writeStringProperty("source", e.source());
-            g.writeStringProperty("provider", e.provider());
-            g.writeStringProperty("model", e.model());
-            g.writeNumberProperty("in", u.inputTokens());
-            g.writeNumberProperty("out", u.outputTokens());
-            g.writeNumberProperty("cached", u.cachedTokens());
-            g.writeNumberProperty("cache_write", u.cacheWriteTokens());
-            g.writeNumberProperty("reasoning", u.reasoningTokens());
-            g.writeBooleanProperty("estimated", u.estimated());
-            g.writeNumberProperty("cost", e.costUsd());
-            g.writeBooleanProperty("price_known", e.priceKnown());
-            g.writeNumberProperty("saved", e.savedUsd());
-            g.writeNumberProperty("latency", e.latencyMs());
-            g.writeNumberProperty("ttft", e.firstTokenMs());
-            g.writeNumberProperty("status", e.status());
-            g.writeStringProperty("error", e.errorCode());
-            g.writeBooleanProperty("stream", e.stream());
-            g.writeNumberProperty("attempts", e.attempts());
-            g.writeStringProperty("cache", e.cacheTier());
-            g.writeStringProperty("reason", e.routingReason());
-            g.writeNumberProperty("routing_free", e.routingFreeCostUsd());
-            g.writeEndObject();
-        }
-        out.write('\n');
-        return out.toByteArray();
+        return encode(e, new JsonLine()).toByteArray();
+    }
+
+    /** Writes the record into {@code line}, emptied first: this runs on the request path, once per call. */
+    JsonLine encode(UsageEvent e, JsonLine line) {
+        Usage u = e.usage();
+        return line.clear()
+                .string(ID, e.id())
+                .number(TS, e.time().toEpochMilli())
+                .string(REQUEST_ID, e.requestId())
+                .string(ORG, e.orgId())
+                .string(KEY, e.keyId())
+                .string(AGENT, e.agent())
+                .string(FEATURE, e.feature())
+                .string(ENDPOINT, e.endpoint())
+                .string(SOURCE, e.source())
+                .string(PROVIDER, e.provider())
+                .string(MODEL, e.model())
+                .number(IN, u.inputTokens())
+                .number(OUT, u.outputTokens())
+                .number(CACHED, u.cachedTokens())
+                .number(CACHE_WRITE, u.cacheWriteTokens())
+                .number(REASONING, u.reasoningTokens())
+                .bool(ESTIMATED, u.estimated())
+                .number(COST, e.costUsd())
+                .bool(PRICE_KNOWN, e.priceKnown())
+                .number(SAVED, e.savedUsd())
+                .number(LATENCY, e.latencyMs())
+                .number(TTFT, e.firstTokenMs())
+                .number(STATUS, e.status())
+                .string(ERROR, e.errorCode())
+                .bool(STREAM, e.stream())
+                .number(ATTEMPTS, e.attempts())
+                .string(CACHE, e.cacheTier())
+                .string(REASON, e.routingReason())
+                .number(ROUTING_FREE, e.routingFreeCostUsd())
+                .end();
     }
 
     UsageEvent decode(byte[] line) {

@@ -24,12 +24,18 @@ import org.jdbi.v3.core.Jdbi;
  * threads never wait for the disk. A failed batch is retried with backoff and nothing queued is dropped;
  * {@link #healthy()} reports the failure meanwhile.
  *
+ * <p>A commit writes every page the batch touched to the WAL, and events of the last minutes land all
+ * over the id and time indexes, so a batch four times larger rewrites far fewer than four times the
+ * pages: under a backlog, large batches amortize the commit (LedgerBench, 1M events, journal included:
+ * 4.7 GB written and 52k/s at 16,000; 2.2 GB and 74k/s at 64,000). When the writer keeps up, batches
+ * stay as small as the linger makes them.
+ *
  * <p>The file is opened and migrated on the writer thread, so start-up does other work meanwhile;
  * {@link #awaitOpen()} waits for it and reports a file that cannot be opened. Appends queue up until then.
  */
 public final class SqliteUsageLedger implements UsageLedger {
 
-    private static final int MAX_BATCH = 16_000;
+    private static final int MAX_BATCH = 64_000;
 
     /** How long the writer waits for more events when a batch is small, by default: batches amortize each commit. */
     public static final Duration DEFAULT_LINGER = Duration.ofMillis(5);
