@@ -4,6 +4,8 @@ import dev.tollgate.model.UsageEvent;
 import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.provider.Deployment;
 import io.helidon.webserver.http.ServerResponse;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -47,8 +49,14 @@ public final class ResponseHeaders {
     /** Headers known once the call is settled (non-streamed answers only). */
     public static void settled(ServerResponse res, UsageEvent event) {
         if (event.priceKnown()) {
-            res.header("x-tollgate-cost-usd", String.format(Locale.ROOT, "%.8f", event.costUsd()));
+            res.header("x-tollgate-cost-usd", usd(event.costUsd()));
         }
+    }
+
+    /** Dollars with eight decimals, as {@code %.8f} writes them (half up from the shortest decimal), without a Formatter per call. */
+    static String usd(double cost) {
+        return Double.isFinite(cost) ? new BigDecimal(Double.toString(cost)).setScale(8, RoundingMode.HALF_UP).toPlainString()
+                : String.format(Locale.ROOT, "%.8f", cost);
     }
 
     public static void passOn(ServerResponse res, Map<String, String> headers) {
@@ -57,6 +65,9 @@ public final class ResponseHeaders {
 
     /** Header values must be visible ASCII; anything else becomes '?'. */
     static String safe(String value) {
+        if (value.length() <= 512 && value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            return value; // the usual case: nothing to replace, nothing to copy
+        }
         StringBuilder out = new StringBuilder(Math.min(value.length(), 512));
         for (int i = 0; i < value.length() && i < 512; i++) {
             char c = value.charAt(i);
