@@ -51,6 +51,14 @@ public final class HttpBodies {
         }
         byte[] bytes;
         try (InputStream in = request.content().inputStream()) {
+            if (declared.isPresent()) {
+                // The usual request: read into an array of the declared size, not through readNBytes' 8 KB chunks and copy.
+                bytes = new byte[(int) declared.getAsLong()];
+                if (in.readNBytes(bytes, 0, bytes.length) < bytes.length) {
+                    throw new IOException("the body ended before its Content-Length");
+                }
+                return bytes;
+            }
             bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         } catch (IOException | RuntimeException e) {
             throw unreadable(request, e);

@@ -72,7 +72,7 @@ public final class ProxyRoute {
     public void serve(ServerRequest req, ServerResponse res, Endpoint endpoint, Inbound.RequestParser parser) {
         String requestId = RequestLog.requestId(req);
         res.header(ResponseHeaders.REQUEST_ID, requestId);
-        Inbound inbound = Inbound.reading(name -> req.headers().first(HeaderNames.create(name)), () -> bodies.read(req), parser);
+        Inbound inbound = Inbound.reading(name -> req.headers().first(HeaderNameCache.of(name)), () -> bodies.read(req), parser);
         RequestContext ctx = pipeline.newContext(requestId, endpoint, inbound);
         try (Answer answer = pipeline.execute(ctx)) {
             ResponseHeaders.routed(res, ctx);

@@ -44,9 +44,9 @@ public final class RequestLog implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long start = System.nanoTime();
-        String id = ResponseHeaders.requestId(req.headers().first(HeaderNames.create(ResponseHeaders.REQUEST_ID)).orElse(null));
+        String id = ResponseHeaders.requestId(req.headers().first(ResponseHeaders.REQUEST_ID_NAME).orElse(null));
         req.context().register(ID_KEY, id);
-        res.header(ResponseHeaders.REQUEST_ID, id);
+        res.header(ResponseHeaders.REQUEST_ID_NAME, id);
         MDC.put(REQUEST_ID, id);
         try {
             chain.proceed();
@@ -74,6 +74,6 @@ public final class RequestLog implements Filter {
     /** The id {@link RequestLog} gave this request; a fresh one when the filter did not run (a route served alone). */
     public static String requestId(ServerRequest req) {
         return req.context().get(ID_KEY, String.class)
-                .orElseGet(() -> ResponseHeaders.requestId(req.headers().first(HeaderNames.create(ResponseHeaders.REQUEST_ID)).orElse(null)));
+                .orElseGet(() -> ResponseHeaders.requestId(req.headers().first(ResponseHeaders.REQUEST_ID_NAME).orElse(null)));
     }
 }

@@ -3,6 +3,8 @@ package dev.tollgate.api;
 import dev.tollgate.model.UsageEvent;
 import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.provider.Deployment;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -14,6 +16,12 @@ import java.util.regex.Pattern;
 public final class ResponseHeaders {
 
     public static final String REQUEST_ID = "x-tollgate-request-id";
+    static final HeaderName REQUEST_ID_NAME = HeaderNames.create(REQUEST_ID);
+    private static final HeaderName PROVIDER = HeaderNames.create("x-tollgate-provider");
+    private static final HeaderName MODEL = HeaderNames.create("x-tollgate-model");
+    private static final HeaderName CACHE = HeaderNames.create("x-tollgate-cache");
+    private static final HeaderName ROUTING_REASON = HeaderNames.create("x-tollgate-routing-reason");
+    private static final HeaderName COST = HeaderNames.create("x-tollgate-cost-usd");
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private ResponseHeaders() {
@@ -33,23 +41,24 @@ public final class ResponseHeaders {
      */
     public static void routed(ServerResponse res, RequestContext ctx) {
         ctx.deployment().ifPresent((Deployment d) -> {
-            res.header("x-tollgate-provider", safe(d.providerName()));
-            res.header("x-tollgate-model", safe(d.upstreamModel()));
+            res.header(PROVIDER, safe(d.providerName()));
+            res.header(MODEL, safe(d.upstreamModel()));
         });
         if (ctx.deployment().isEmpty()) {
             // A cache hit: the provider and model whose stored answer is replayed.
-            ctx.cachedProvider().ifPresent(p -> res.header("x-tollgate-provider", safe(p)));
-            ctx.cachedModel().ifPresent(m -> res.header("x-tollgate-model", safe(m)));
+            ctx.cachedProvider().ifPresent(p -> res.header(PROVIDER, safe(p)));
+            ctx.cachedModel().ifPresent(m -> res.header(MODEL, safe(m)));
         }
-        res.header("x-tollgate-cache", safe(ctx.cacheTier()));
-        ctx.routingReason().ifPresent(reason -> res.header("x-tollgate-routing-reason", safe(reason)));
-        ctx.responseHeaders().forEach(res::header); // the x-ratelimit-* family where limits apply
+        res.header(CACHE, safe(ctx.cacheTier()));
+        ctx.routingReason().ifPresent(reason -> res.header(ROUTING_REASON, safe(reason)));
+        // The x-ratelimit-* family where limits apply: names of the gateway's own making, so cached.
+        ctx.responseHeaders().forEach((name, value) -> res.header(HeaderNameCache.of(name), value));
     }
 
     /** Headers known once the call is settled (non-streamed answers only). */
     public static void settled(ServerResponse res, UsageEvent event) {
         if (event.priceKnown()) {
-            res.header("x-tollgate-cost-usd", usd(event.costUsd()));
+            res.header(COST, usd(event.costUsd()));
         }
     }
 
@@ -63,9 +72,22 @@ public final class ResponseHeaders {
         headers.forEach((name, value) -> res.header(name, safe(value)));
     }
 
+    private static boolean isSafe(String value) {
+        if (value.length() > 512) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Header values must be visible ASCII; anything else becomes '?'. */
     static String safe(String value) {
-        if (value.length() <= 512 && value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+        if (isSafe(value)) {
             return value; // the usual case: nothing to replace, nothing to copy
         }
         StringBuilder out = new StringBuilder(Math.min(value.length(), 512));
