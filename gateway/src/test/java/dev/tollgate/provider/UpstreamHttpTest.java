@@ -285,6 +285,28 @@ class UpstreamHttpTest {
     }
 
     @Test
+    void anInterruptedCall_saysSo_andKeepsTheInterrupt() throws Exception {
+        start(FakeUpstream.PATIENT, (peer, i) -> {
+            peer.read();
+            testDone.await();
+        });
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                outcome.set(complete());
+            } catch (UpstreamException e) {
+                outcome.set(e.getMessage() + (Thread.currentThread().isInterrupted() ? ", still interrupted" : ""));
+            }
+        });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caller.getState() == Thread.State.TIMED_WAITING);
+
+        caller.interrupt();
+
+        caller.join(10_000);
+        assertThat(outcome.get()).isEqualTo("interrupted while waiting for upstream fake, still interrupted");
+    }
+
+    @Test
     void refusedConnection_isSaidInWords() throws IOException {
         int port;
         try (ServerSocket closed = new ServerSocket(0)) {
