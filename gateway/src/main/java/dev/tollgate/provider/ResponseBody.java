@@ -84,9 +84,15 @@ final class ResponseBody extends InputStream {
         return Long.parseLong(value);
     }
 
-    /** From now on each read of the body may wait at most {@code timeout} (a stream's idle timeout). */
+    /**
+     * From now on each read of the body may wait at most {@code timeout} (a stream's idle timeout). A body
+     * that ended already handed its connection back, perhaps to another call: that one is left alone. Only
+     * the reading thread ends a body, so the check cannot race with the hand-back.
+     */
     void readTimeout(java.time.Duration timeout) throws IOException {
-        connection.readTimeout(timeout);
+        if (state.get() == OPEN) {
+            connection.readTimeout(timeout);
+        }
     }
 
     /** The length the head announced, or -1 when it did not (chunked, or up to the end of the connection). */

@@ -33,6 +33,7 @@ final class UpstreamConnection {
     private boolean received;
     private long idleSince;
 
+    /** {@code raw} is the TCP socket (timeouts, close); {@code socket} is what is read and written: {@code raw}, or TLS over it. */
     UpstreamConnection(Destination destination, Socket raw, Socket socket) throws IOException {
         this.destination = destination;
         this.raw = raw;

@@ -7,15 +7,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tollgate.config.TimeoutConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The blocking HTTP/1.1 client against an upstream that writes its answers byte for byte: how a request
@@ -24,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class UpstreamHttpTest {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final byte[] BODY = "{\"model\":\"m\"}".getBytes(UTF_8);
     private static final String OK = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{\"id\":\"a1\"}";
 
@@ -234,7 +239,7 @@ class UpstreamHttpTest {
             testDone.await();
         });
         UpstreamHttp.Exchange exchange = http.stream(upstream.uri("/v1/chat/completions"), BODY, Map.of());
-        SseEventReader events = new SseEventReader(exchange.body(), exchange::abort, tools.jackson.databind.json.JsonMapper.builder().build());
+        SseEventReader events = new SseEventReader(exchange.body(), exchange::abort, JSON);
 
         assertThat(new String(events.next(), UTF_8)).isEqualTo("a");
         assertThatThrownBy(events::next).isInstanceOfSatisfying(UpstreamException.class, e -> {
@@ -250,7 +255,7 @@ class UpstreamHttpTest {
             peer.write("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n9\r\ndata: a\n\n\r\n20\r\ndata: {\"cut");
         });
         UpstreamHttp.Exchange exchange = http.stream(upstream.uri("/v1/chat/completions"), BODY, Map.of());
-        SseEventReader events = new SseEventReader(exchange.body(), exchange::abort, tools.jackson.databind.json.JsonMapper.builder().build());
+        SseEventReader events = new SseEventReader(exchange.body(), exchange::abort, JSON);
 
         assertThat(new String(events.next(), UTF_8)).isEqualTo("a");
         assertThatThrownBy(events::next).isInstanceOf(UpstreamException.class)
@@ -290,7 +295,7 @@ class UpstreamHttpTest {
             peer.read();
             testDone.await();
         });
-        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Object> outcome = new AtomicReference<>();
         Thread caller = Thread.ofVirtual().start(() -> {
             try {
                 outcome.set(complete());
@@ -298,7 +303,7 @@ class UpstreamHttpTest {
                 outcome.set(e.getMessage() + (Thread.currentThread().isInterrupted() ? ", still interrupted" : ""));
             }
         });
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caller.getState() == Thread.State.TIMED_WAITING);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caller.getState() == Thread.State.TIMED_WAITING);
 
         caller.interrupt();
 
@@ -314,7 +319,7 @@ class UpstreamHttpTest {
         }
         http = FakeUpstream.client(FakeUpstream.PATIENT, Map.of());
 
-        assertThatThrownBy(() -> http.complete(java.net.URI.create("http://127.0.0.1:" + port + "/v1"), BODY, Map.of()))
+        assertThatThrownBy(() -> http.complete(URI.create("http://127.0.0.1:" + port + "/v1"), BODY, Map.of()))
                 .isInstanceOfSatisfying(UpstreamException.class, e -> {
                     assertThat(e.kind()).isEqualTo(UpstreamException.Kind.CONNECT);
                     assertThat(e.getMessage()).isEqualTo("could not connect to the provider 'fake' (connection refused)");
