@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * The floor row of the peers bench: Tollgate's HTTP server (Helidon SE on virtual threads, configured as
- * {@code api.GatewayServer} configures it) and Tollgate's upstream client ({@link UpstreamHttp}, Jetty) forwarding a
+ * {@code api.GatewayServer} configures it) and Tollgate's upstream client ({@link UpstreamHttp}, blocking HTTP/1.1) forwarding a
  * chat completion's bytes to the upstream and its answer back, with no Tollgate logic in between: no parsing, no
  * key, no routing, no ledger. What Tollgate costs above this row is its own code; this row is what the chosen
  * libraries cost.

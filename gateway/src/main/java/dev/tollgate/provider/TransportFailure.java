@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Says in words what went wrong on an upstream connection. The exceptions themselves stay in the log:
- * Jetty's messages carry its connection's {@code toString()} (object ids, local and remote addresses,
- * the request line), which a caller must never see.
+ * socket and TLS messages carry addresses, host names and certificate details, which a caller must
+ * never see.
  */
 public final class TransportFailure {
 

@@ -1,7 +1,5 @@
 package dev.tollgate.provider;
 
-import org.eclipse.jetty.http.HttpFields;
-
 /**
  * Turns an upstream's error answer (any status but 2xx) into an {@link UpstreamException}; each protocol
  * has its own error shape, so each provider package has its own mapper, which {@link UpstreamHttp} calls.
@@ -10,5 +8,5 @@ import org.eclipse.jetty.http.HttpFields;
 public interface UpstreamErrorMapper {
 
     /** The exception for this answer; {@code body} is at most {@link UpstreamHttp#MAX_ERROR_BYTES}. */
-    UpstreamException map(int status, byte[] body, HttpFields headers);
+    UpstreamException map(int status, byte[] body, UpstreamHeaders headers);
 }

@@ -3,13 +3,13 @@ package dev.tollgate.provider.gemini;
 import dev.tollgate.provider.UpstreamErrorMapper;
 import dev.tollgate.provider.UpstreamErrorText;
 import dev.tollgate.provider.UpstreamException;
+import dev.tollgate.provider.UpstreamHeaders;
 import dev.tollgate.provider.UpstreamHttp;
 import dev.tollgate.provider.gemini.wire.GoogleError;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.jetty.http.HttpFields;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,7 +35,7 @@ final class GeminiErrorMapper implements UpstreamErrorMapper {
     }
 
     @Override
-    public UpstreamException map(int status, byte[] body, HttpFields headers) {
+    public UpstreamException map(int status, byte[] body, UpstreamHeaders headers) {
         GoogleError.Body error = parse(body);
         String message = error == null ? null : error.message();
         String code = error == null ? null : error.status();

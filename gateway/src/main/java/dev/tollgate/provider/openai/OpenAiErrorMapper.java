@@ -3,8 +3,8 @@ package dev.tollgate.provider.openai;
 import dev.tollgate.provider.UpstreamErrorMapper;
 import dev.tollgate.provider.UpstreamErrorText;
 import dev.tollgate.provider.UpstreamException;
+import dev.tollgate.provider.UpstreamHeaders;
 import dev.tollgate.provider.UpstreamHttp;
-import org.eclipse.jetty.http.HttpFields;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,7 +24,7 @@ final class OpenAiErrorMapper implements UpstreamErrorMapper {
     }
 
     @Override
-    public UpstreamException map(int status, byte[] body, HttpFields headers) {
+    public UpstreamException map(int status, byte[] body, UpstreamHeaders headers) {
         String message = null;
         String code = null;
         try {

@@ -3,8 +3,8 @@ package dev.tollgate.provider.anthropic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.provider.UpstreamException;
+import dev.tollgate.provider.UpstreamHeaders;
 import java.nio.charset.StandardCharsets;
-import org.eclipse.jetty.http.HttpFields;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class AnthropicErrorMapperTest {
     void errorBodies_becomeStatusFailures_withAnthropicsTypeAsCode(int status, String type, boolean retryable) {
         String body = "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"Something about it\"},\"request_id\":\"req_1\"}";
 
-        UpstreamException e = mapper.map(status, body.getBytes(StandardCharsets.UTF_8), HttpFields.EMPTY);
+        UpstreamException e = mapper.map(status, body.getBytes(StandardCharsets.UTF_8), UpstreamHeaders.EMPTY);
 
         assertThat(e.kind()).isEqualTo(UpstreamException.Kind.STATUS);
         assertThat(e.status()).isEqualTo(status);
@@ -41,8 +41,8 @@ class AnthropicErrorMapperTest {
 
     @Test
     void retryAfterAndRateLimitHeaders_arePassedOn_andTheKeyNeverShows() {
-        HttpFields headers = HttpFields.build().put("retry-after", "12").put("anthropic-ratelimit-requests-remaining", "0")
-                .put("x-api-key", SECRET).put("set-cookie", "a=b");
+        UpstreamHeaders headers = UpstreamHeaders.of("retry-after", "12", "anthropic-ratelimit-requests-remaining", "0",
+                "x-api-key", SECRET, "set-cookie", "a=b");
         String body = "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key " + SECRET + "\"}}";
 
         UpstreamException e = mapper.map(429, body.getBytes(StandardCharsets.UTF_8), headers);
@@ -53,7 +53,7 @@ class AnthropicErrorMapperTest {
 
     @Test
     void aBodyThatIsNotJson_isQuotedShortly() {
-        UpstreamException e = mapper.map(502, "<html>Bad gateway</html>".getBytes(StandardCharsets.UTF_8), HttpFields.EMPTY);
+        UpstreamException e = mapper.map(502, "<html>Bad gateway</html>".getBytes(StandardCharsets.UTF_8), UpstreamHeaders.EMPTY);
 
         assertThat(e.code()).isNull();
         assertThat(e.getMessage()).isEqualTo("upstream anthropic answered 502: <html>Bad gateway</html>");

@@ -3,9 +3,9 @@ package dev.tollgate.provider.gemini;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.provider.UpstreamException;
+import dev.tollgate.provider.UpstreamHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.eclipse.jetty.http.HttpFields;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ class GeminiErrorMapperTest {
     private static final String KEY = "AIzaSyD-test-key-0123456789";
     private final GeminiErrorMapper mapper = new GeminiErrorMapper(JSON, "gemini", KEY);
 
-    private UpstreamException map(int status, String body, HttpFields headers) {
+    private UpstreamException map(int status, String body, UpstreamHeaders headers) {
         return mapper.map(status, body.getBytes(StandardCharsets.UTF_8), headers);
     }
 
@@ -32,7 +32,7 @@ class GeminiErrorMapperTest {
         "503|UNAVAILABLE|The model is overloaded. Please try again later."})
     void googleErrors_keepTheirStatus_andTheirStatusNameAsCode(int status, String name, String message) {
         UpstreamException e = map(status, "{\"error\":{\"code\":" + status + ",\"message\":\"" + message + "\",\"status\":\"" + name + "\"}}",
-                HttpFields.EMPTY);
+                UpstreamHeaders.EMPTY);
 
         assertThat(e.kind()).isEqualTo(UpstreamException.Kind.STATUS);
         assertThat(e.status()).isEqualTo(status);
@@ -45,7 +45,7 @@ class GeminiErrorMapperTest {
         UpstreamException e = map(429, """
                 {"error":{"code":429,"message":"You exceeded your current quota.","status":"RESOURCE_EXHAUSTED","details":[
                   {"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaMetric":"m","quotaId":"q"}]},
-                  {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"36.5s"}]}}""", HttpFields.EMPTY);
+                  {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"36.5s"}]}}""", UpstreamHeaders.EMPTY);
 
         assertThat(e.headers()).isEqualTo(Map.of("retry-after", "37"));
         assertThat(e.retryable()).isTrue();
@@ -56,7 +56,7 @@ class GeminiErrorMapperTest {
         UpstreamException e = map(429, """
                 {"error":{"code":429,"message":"slow down","status":"RESOURCE_EXHAUSTED","details":[
                   {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"37s"}]}}""",
-                HttpFields.build().put("Retry-After", "5"));
+                UpstreamHeaders.of("Retry-After", "5"));
 
         assertThat(e.headers()).isEqualTo(Map.of("retry-after", "5"));
     }
@@ -66,7 +66,7 @@ class GeminiErrorMapperTest {
         UpstreamException e = map(400, """
                 {"error":{"code":400,"message":"API key not valid: AIzaSyD-test-key-0123456789. Please pass a valid API key.",
                  "status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo",
-                 "reason":"API_KEY_INVALID","domain":"googleapis.com"}]}}""", HttpFields.EMPTY);
+                 "reason":"API_KEY_INVALID","domain":"googleapis.com"}]}}""", UpstreamHeaders.EMPTY);
 
         assertThat(e.status()).isEqualTo(401);
         assertThat(e.code()).isEqualTo("INVALID_ARGUMENT");
@@ -75,7 +75,7 @@ class GeminiErrorMapperTest {
 
     @Test
     void bodyThatIsNotGooglesShape_givesItsStartAsTheMessage() {
-        UpstreamException e = map(502, "<html>Bad Gateway</html>", HttpFields.EMPTY);
+        UpstreamException e = map(502, "<html>Bad Gateway</html>", UpstreamHeaders.EMPTY);
 
         assertThat(e.status()).isEqualTo(502);
         assertThat(e.code()).isNull();
