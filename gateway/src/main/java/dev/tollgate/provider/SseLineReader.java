@@ -13,7 +13,11 @@ public final class SseLineReader {
     static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
 
     private final InputStream in;
-    private final byte[] buf = new byte[16 * 1024];
+    /**
+     * Small: one is held by every open stream (10,000 streams × 16 KB was 160 MB), the upstream connection below
+     * buffers the socket already, and a longer line grows its own array.
+     */
+    private final byte[] buf = new byte[2 * 1024];
     private int pos;
     private int limit;
     private boolean skipLf;
