@@ -25,7 +25,8 @@ final class UpstreamConnection {
     private final Socket raw;
     private final InputStream in;
     private final OutputStream out;
-    private final byte[] buf = new byte[8192];
+    /** Holds an answer's head (OpenAI's is ~1 KB) and small body reads; reads of a buffer or more bypass it. Every open stream keeps one. */
+    private final byte[] buf = new byte[4096];
     private int pos;
     private int limit;
     private boolean bounded;
