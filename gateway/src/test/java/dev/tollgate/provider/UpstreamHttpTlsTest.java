@@ -4,14 +4,17 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tollgate.config.TimeoutConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.ExtendedSSLSession;
@@ -24,6 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -166,6 +170,26 @@ class UpstreamHttpTlsTest {
             assertThat(e.kind()).isEqualTo(UpstreamException.Kind.CONNECT);
             assertThat(e.getMessage()).isEqualTo("could not set up a TLS connection with the provider 'fake'");
         });
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anUpstreamThatStopsReadingALargeRequest_failsWithinTheFirstByteTimeout_overTlsToo() throws Exception {
+        CountDownLatch testDone = new CountDownLatch(1);
+        try {
+            serve(loopback, (peer, i) -> {
+                ((SSLSocket) peer.socket()).startHandshake();
+                testDone.await(); // never reads the request
+            });
+            http = new UpstreamHttp(FakeUpstream.provider(new TimeoutConfig(Duration.ofSeconds(10), Duration.ofMillis(300),
+                    Duration.ofSeconds(30)), Map.of()), FakeUpstream::mapError, trusting(List.of(loopback)));
+            byte[] large = new byte[32 * 1024 * 1024];
+
+            assertThatThrownBy(() -> http.complete(upstream.uri("/v1/chat/completions"), large, Map.of()))
+                    .isInstanceOf(UpstreamException.class).hasMessage("no answer from the provider 'fake' within 300 ms (first_byte_ms)");
+        } finally {
+            testDone.countDown();
+        }
     }
 
     @Test
