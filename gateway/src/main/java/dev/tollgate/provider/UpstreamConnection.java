@@ -34,7 +34,7 @@ final class UpstreamConnection {
      * buffer and a peer's receive window of at least 64 KB, other systems with more, so the write returns
      * at once whether or not the upstream reads. Typical chat requests are smaller and pay nothing.
      */
-    static final int UNGUARDED_WRITE_BYTES = 64 * 1024;
+    private static final int UNGUARDED_WRITE_BYTES = 64 * 1024;
 
     private final Destination destination;
     private final Socket raw;
