@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One HTTP/1.1 connection to an upstream, used by one call at a time on the caller's thread. Reads are
@@ -17,9 +18,23 @@ import java.time.Duration;
  * <p>Reads are bounded either by a deadline (the whole answer, or its headers, within {@code first_byte}:
  * the socket timeout is set to the time left before each read) or by a fixed socket timeout per read (a
  * streamed body's {@code idle}). {@link #close()} closes the TCP socket itself, from any thread: it
- * unblocks a read in progress and never waits for a TLS close to be written.
+ * unblocks a read or write in progress and never waits for a TLS close to be written.
+ *
+ * <p>A socket write cannot time out: it blocks while the kernel's buffers are full, for ever if the
+ * upstream accepted the connection and stopped reading. A request of at most {@link #UNGUARDED_WRITE_BYTES}
+ * is written as it is, since it fits in the socket buffers of any default TCP stack without the peer
+ * reading a byte; a larger one is written under a watchdog (a virtual thread, stopped when the write
+ * ends) that closes the connection when the exchange's deadline passes first, and the write then fails
+ * as a {@link SocketTimeoutException}, like a read past the deadline.
  */
 final class UpstreamConnection {
+
+    /**
+     * Requests this small are written without a watchdog: Linux starts a connection with a 16 KB send
+     * buffer and a peer's receive window of at least 64 KB, other systems with more, so the write returns
+     * at once whether or not the upstream reads. Typical chat requests are smaller and pay nothing.
+     */
+    private static final int UNGUARDED_WRITE_BYTES = 64 * 1024;
 
     private final Destination destination;
     private final Socket raw;
@@ -64,9 +79,46 @@ final class UpstreamConnection {
         return received;
     }
 
+    /** Writes {@code request} whole, by the exchange's deadline when it is too large to be buffered surely. */
     void write(byte[] request) throws IOException {
-        out.write(request);
-        out.flush();
+        if (request.length <= UNGUARDED_WRITE_BYTES) {
+            out.write(request);
+            out.flush();
+            return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new SocketTimeoutException("Write timed out");
+        }
+        AtomicBoolean settled = new AtomicBoolean();
+        Thread watchdog = Thread.ofVirtual().name("upstream-write-watchdog").start(() -> {
+            try {
+                Thread.sleep(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                return; // the write ended first
+            }
+            if (settled.compareAndSet(false, true)) {
+                close();
+            }
+        });
+        try {
+            out.write(request);
+            out.flush();
+        } catch (IOException e) {
+            throw settled.compareAndSet(false, true) ? e : writeTimedOut(e);
+        } finally {
+            watchdog.interrupt();
+        }
+        if (!settled.compareAndSet(false, true)) {
+            throw writeTimedOut(null);
+        }
+    }
+
+    /** The watchdog closed the connection: whatever the write saw, the deadline passed. */
+    private static SocketTimeoutException writeTimedOut(IOException cause) {
+        SocketTimeoutException e = new SocketTimeoutException("Write timed out");
+        e.initCause(cause);
+        return e;
     }
 
     /** A line up to its {@code \n}, without it or a {@code \r} before it; longer than {@code max} is a protocol failure. */

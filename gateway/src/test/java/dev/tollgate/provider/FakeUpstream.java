@@ -133,6 +133,11 @@ final class FakeUpstream implements AutoCloseable {
             this.out = socket.getOutputStream();
         }
 
+        /** The accepted socket: an {@code SSLSocket} for https, whose session says what the client asked for. */
+        Socket socket() {
+            return socket;
+        }
+
         /** The next request (its body by content-length), or {@code null} when the client closed the connection. */
         Request read() throws IOException {
             String line = line();

@@ -4,23 +4,35 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tollgate.config.TimeoutConfig;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * https upstreams: the certificate must chain to a trusted one and name the host called. Certificates are
+ * https upstreams: the certificate must chain to a trusted one and name the host called, by address or by
+ * name; a host name is sent as server name indication. Certificates are
  * made at test time with the keytool of the JDK running the test.
  */
 class UpstreamHttpTlsTest {
@@ -30,8 +42,9 @@ class UpstreamHttpTlsTest {
 
     @TempDir
     static Path dir;
-    /** A certificate for 127.0.0.1 and localhost, and one for another host only. */
+    /** A certificate for 127.0.0.1 and localhost, one for the name localhost only, and one for another host only. */
     private static KeyStore loopback;
+    private static KeyStore named;
     private static KeyStore elsewhere;
 
     private FakeUpstream upstream;
@@ -40,6 +53,7 @@ class UpstreamHttpTlsTest {
     @BeforeAll
     static void certificates() throws Exception {
         loopback = keyStore("loopback", "CN=localhost", "san=dns:localhost,ip:127.0.0.1");
+        named = keyStore("named", "CN=localhost", "san=dns:localhost");
         elsewhere = keyStore("elsewhere", "CN=api.example.com", "san=dns:api.example.com");
     }
 
@@ -69,11 +83,15 @@ class UpstreamHttpTlsTest {
     }
 
     private void serve(KeyStore identity) throws Exception {
+        serve(identity, (peer, i) -> peer.keepAnswering(OK));
+    }
+
+    private void serve(KeyStore identity, FakeUpstream.Script script) throws Exception {
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(identity, PASSWORD);
         SSLContext server = SSLContext.getInstance("TLS");
         server.init(keys.getKeyManagers(), null, null);
-        upstream = new FakeUpstream(server.getServerSocketFactory().createServerSocket(), "https", (peer, i) -> peer.keepAnswering(OK));
+        upstream = new FakeUpstream(server.getServerSocketFactory().createServerSocket(), "https", script);
     }
 
     /** A client context that trusts exactly the certificates of {@code stores}. */
@@ -96,7 +114,16 @@ class UpstreamHttpTlsTest {
     }
 
     private String complete() {
-        return new String(http.complete(upstream.uri("/v1/chat/completions"), "{}".getBytes(UTF_8), Map.of()), UTF_8);
+        return complete(upstream.uri("/v1/chat/completions"));
+    }
+
+    private String complete(URI uri) {
+        return new String(http.complete(uri, "{}".getBytes(UTF_8), Map.of()), UTF_8);
+    }
+
+    /** The same upstream called by its host name, {@code localhost}, rather than its address. */
+    private URI byName() {
+        return URI.create("https://localhost:" + upstream.uri("/").getPort() + "/v1/chat/completions");
     }
 
     @Test
@@ -118,6 +145,51 @@ class UpstreamHttpTlsTest {
             assertThat(e.kind()).isEqualTo(UpstreamException.Kind.CONNECT);
             assertThat(e.getMessage()).isEqualTo("could not set up a TLS connection with the provider 'fake'");
         });
+    }
+
+    @Test
+    void aHostCalledByName_isSentAsServerNameIndication_andItsCertificateAccepted() throws Exception {
+        LinkedBlockingQueue<List<SNIServerName>> requested = new LinkedBlockingQueue<>();
+        serve(named, (peer, i) -> {
+            requested.add(((ExtendedSSLSession) ((SSLSocket) peer.socket()).getSession()).getRequestedServerNames());
+            peer.keepAnswering(OK);
+        });
+        http = client(trusting(List.of(named)));
+
+        assertThat(complete(byName())).isEqualTo("ok");
+
+        assertThat(requested.poll(10, TimeUnit.SECONDS)).containsExactly(new SNIHostName("localhost"));
+    }
+
+    @Test
+    void aTrustedCertificateForAnotherHostName_isRefused_whenCalledByName() throws Exception {
+        serve(elsewhere);
+        http = client(trusting(List.of(named, elsewhere)));
+
+        assertThatThrownBy(() -> complete(byName())).isInstanceOfSatisfying(UpstreamException.class, e -> {
+            assertThat(e.kind()).isEqualTo(UpstreamException.Kind.CONNECT);
+            assertThat(e.getMessage()).isEqualTo("could not set up a TLS connection with the provider 'fake'");
+        });
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anUpstreamThatStopsReadingALargeRequest_failsWithinTheFirstByteTimeout_overTlsToo() throws Exception {
+        CountDownLatch testDone = new CountDownLatch(1);
+        try {
+            serve(loopback, (peer, i) -> {
+                ((SSLSocket) peer.socket()).startHandshake();
+                testDone.await(); // never reads the request
+            });
+            http = new UpstreamHttp(FakeUpstream.provider(new TimeoutConfig(Duration.ofSeconds(10), Duration.ofMillis(300),
+                    Duration.ofSeconds(30)), Map.of()), FakeUpstream::mapError, trusting(List.of(loopback)));
+            byte[] large = new byte[32 * 1024 * 1024];
+
+            assertThatThrownBy(() -> http.complete(upstream.uri("/v1/chat/completions"), large, Map.of()))
+                    .isInstanceOf(UpstreamException.class).hasMessage("no answer from the provider 'fake' within 300 ms (first_byte_ms)");
+        } finally {
+            testDone.countDown();
+        }
     }
 
     @Test
