@@ -1,5 +1,6 @@
 package dev.tollgate.api;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Filter;
@@ -21,8 +22,9 @@ final class ConnectionCloseFilter implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         chain.proceed();
-        boolean close = req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)
-                || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE);
+        // containsToken splits the values per call; most requests and responses have no Connection header at all.
+        boolean close = req.headers().contains(HeaderNames.CONNECTION) && req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)
+                || res.headers().contains(HeaderNames.CONNECTION) && res.headers().containsToken(HeaderValues.CONNECTION_CLOSE);
         if (close && res.isSent()) {
             throw new CloseConnectionException("the response said Connection: close");
         }
