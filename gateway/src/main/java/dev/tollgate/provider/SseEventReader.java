@@ -73,9 +73,9 @@ public final class SseEventReader {
         return node;
     }
 
-    /** Whether a whole line is already buffered, so reading on does not wait for the network. */
-    public boolean hasBufferedLine() {
-        return lines.hasBufferedLine();
+    /** Whether a whole event is already buffered, so reading it does not wait for the network. */
+    public boolean hasBufferedEvent() {
+        return lines.hasBufferedEvent();
     }
 
     /** Ends the stream: one not read to its end is aborted, its connection dropped. */

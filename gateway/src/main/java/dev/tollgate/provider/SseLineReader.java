@@ -22,12 +22,29 @@ public final class SseLineReader {
         this.in = in;
     }
 
-    /** Whether a whole line is already buffered, so {@link #readLine()} returns without reading. */
-    public boolean hasBufferedLine() {
-        for (int i = pos; i < limit; i++) {
-            if (buf[i] == '\n' || buf[i] == '\r') {
+    /**
+     * Whether a whole event is already buffered: a line with something on it, then a blank line, so that
+     * reading the event does not wait for the network. A whole line alone is not enough (the rest of its
+     * event may still be on its way), nor is the {@code \n} left of a {@code \r\n} that ended the last event.
+     */
+    public boolean hasBufferedEvent() {
+        int i = skipLf && pos < limit && buf[pos] == '\n' ? pos + 1 : pos;
+        int lineStart = i;
+        boolean content = false;
+        while (i < limit) {
+            byte b = buf[i++];
+            if (b != '\n' && b != '\r') {
+                continue;
+            }
+            if (i - 1 > lineStart) {
+                content = true;
+            } else if (content) {
                 return true;
             }
+            if (b == '\r' && i < limit && buf[i] == '\n') {
+                i++;
+            }
+            lineStart = i;
         }
         return false;
     }
