@@ -73,9 +73,16 @@ public final class SseEventReader {
         return node;
     }
 
-    /** Whether a whole event is already buffered, so reading it does not wait for the network. */
+    /**
+     * Whether a whole event has already arrived, so reading it does not wait for the network. A failure
+     * looking is left for {@link #next()} to report, the one place a broken stream is told apart.
+     */
     public boolean hasBufferedEvent() {
-        return lines.hasBufferedEvent();
+        try {
+            return lines.hasBufferedEvent();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Ends the stream: one not read to its end is aborted, its connection dropped. */

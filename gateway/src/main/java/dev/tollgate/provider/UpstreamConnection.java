@@ -94,6 +94,22 @@ final class UpstreamConnection {
         }
     }
 
+    /** How many bytes were received and not read yet: a read of up to that many returns them without waiting. */
+    int buffered() {
+        return limit - pos;
+    }
+
+    /** Whether {@code lines} whole lines are buffered, so that reading them does not wait for the network. */
+    boolean hasBufferedLines(int lines) {
+        int found = 0;
+        for (int i = pos; i < limit && found < lines; i++) {
+            if (buf[i] == '\n') {
+                found++;
+            }
+        }
+        return found >= lines;
+    }
+
     /** Up to {@code len} bytes: what is buffered, else what one read of the socket brings; -1 at its end. */
     int read(byte[] b, int off, int len) throws IOException {
         if (pos == limit) {
