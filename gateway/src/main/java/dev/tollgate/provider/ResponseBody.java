@@ -158,23 +158,30 @@ final class ResponseBody extends InputStream {
     /**
      * Bytes that a read returns without waiting for the network, so a stream's reader can tell events that
      * arrived together from one that is still on its way. Of a chunked body this crosses into the next
-     * chunk only when its size line is already buffered (and then reads it); never into the trailers. A
-     * malformed size line is not thrown here but by the next read, where the stream's reader expects it.
+     * chunk only when its size line has arrived (and then reads it), and ends the body, handing its
+     * connection back, when its last chunk and blank line have arrived (a body with trailers is left to
+     * {@link #read}). A malformed size line is not thrown here but by the next read, where the stream's
+     * reader expects it.
      */
     @Override
     public int available() {
         if (state.get() != OPEN || unread != null) {
             return 0;
         }
-        if (chunked && remaining == 0 && !lastChunk && connection.hasBufferedLines(chunkDataRead ? 2 : 1)) {
-            try {
+        try {
+            if (chunked && remaining == 0 && !lastChunk && connection.hasBufferedLines(chunkDataRead ? 2 : 1)) {
                 nextChunk();
-            } catch (IOException e) {
-                unread = e;
+            }
+            if (lastChunk && connection.hasBufferedBlankLine()) {
+                connection.readLine(2, "a blank line longer than itself");
+                end();
                 return 0;
             }
+            return (int) Math.min(connection.buffered(), untilClose ? Integer.MAX_VALUE : remaining);
+        } catch (IOException e) {
+            unread = e;
+            return 0;
         }
-        return (int) Math.min(connection.buffered(), untilClose ? Integer.MAX_VALUE : remaining);
     }
 
     private int readChunked(byte[] b, int off, int len) throws IOException {

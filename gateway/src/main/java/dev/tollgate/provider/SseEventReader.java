@@ -91,10 +91,24 @@ public final class SseEventReader {
             abort.run();
         }
         try {
+            if (readToEnd) {
+                skipReceived();
+            }
             in.close();
         } catch (IOException e) {
             // The connection is being dropped anyway; nothing is lost by not closing it cleanly.
             abort.run();
+        }
+    }
+
+    /**
+     * Reads past what already arrived after the stream's last event (the body's own end, on the wire), so
+     * a body that is complete hands its connection to the next call instead of being dropped with it.
+     */
+    private void skipReceived() throws IOException {
+        byte[] skipped = new byte[256];
+        while (in.available() > 0 && in.read(skipped) > 0) {
+            // nothing after the last event is wanted
         }
     }
 
