@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * upstream (alternating, one stream at a time), then how much memory the gateway process holds with
  * {@code streams} streams open at once.
  *
- * <p>Usage: {@code StreamingBench [samples=2000] [streams=2000]} ({@code samples=0} measures only the open streams; run from the
+ * <p>Usage: {@code StreamingBench [samples=2000] [streams=2000]} ({@code samples=0} measures only the open streams, {@code streams=0} only the time to the first token; run from the
  * repository root with a file-descriptor limit above four per stream, e.g. {@code ulimit -n 65536}; starts
  * {@code gateway/target/tollgate.jar serve} as a child process).
  */
@@ -62,7 +62,9 @@ public final class StreamingBench {
                 if (samples > 0) {
                     ttft(direct, viaGateway, samples);
                 }
-                openStreams(mock, viaGateway, streams, gateway.pid());
+                if (streams > 0) {
+                    openStreams(mock, viaGateway, streams, gateway.pid());
+                }
             } finally {
                 gateway.destroy();
                 gateway.waitFor(20, TimeUnit.SECONDS);

@@ -38,6 +38,8 @@ final class StreamRelay {
     private final CallSettler settler;
     /** Every chunk, kept only when a hook wants the delivered answer (the cache). */
     private final List<Chunk> kept;
+    /** The last chunk was written but not flushed, because the next one had already arrived. */
+    private boolean unflushed;
 
     StreamRelay(RequestContext ctx, ProviderResponse.Streaming stream, CallSettler settler) {
         this.ctx = ctx;
@@ -56,10 +58,12 @@ final class StreamRelay {
                 try {
                     chunk = chunks.next();
                 } catch (UpstreamException e) {
-                    return streamFailed(encoder, e);
+                    Exception gone = flushHeldBack(encoder);
+                    return gone == null ? streamFailed(encoder, e) : clientGone(gone);
                 }
                 if (chunk == null) {
-                    return delivered(encoder);
+                    Exception gone = flushHeldBack(encoder);
+                    return gone == null ? delivered(encoder) : clientGone(gone);
                 }
                 if (kept != null) {
                     kept.add(chunk);
@@ -72,13 +76,32 @@ final class StreamRelay {
                 }
                 try {
                     encoder.chunk(chunk);
-                    if (!chunks.nextIsReady()) {
+                    unflushed = chunks.nextIsReady();
+                    if (!unflushed) {
                         encoder.flush();
                     }
                 } catch (IOException | RuntimeException e) {
                     return clientGone(e);
                 }
             }
+        }
+    }
+
+    /**
+     * Sends what was written but held back because more had arrived, before the call is settled: chunks
+     * that arrived together with the stream's end must not wait for the settling. Returns why the write
+     * failed (the client went away), else null.
+     */
+    private Exception flushHeldBack(StreamEncoder encoder) {
+        if (!unflushed) {
+            return null;
+        }
+        unflushed = false;
+        try {
+            encoder.flush();
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return e;
         }
     }
 

@@ -27,6 +27,10 @@ final class ResponseBody extends InputStream {
     /** Bytes left in the body (content-length) or in the current chunk. */
     private long remaining;
     private boolean chunkDataRead;
+    /** The zero-size chunk was read: only the trailers are left. */
+    private boolean lastChunk;
+    /** What went wrong reading ahead in {@link #available()}, for the next read to throw. */
+    private IOException unread;
     private final AtomicInteger state = new AtomicInteger(OPEN);
 
     private ResponseBody(UpstreamConnection connection, Consumer<UpstreamConnection> release, boolean keepAlive, boolean chunked,
@@ -121,6 +125,9 @@ final class ResponseBody extends InputStream {
             return 0;
         }
         try {
+            if (unread != null) {
+                throw unread;
+            }
             return untilClose ? readUntilClose(b, off, len) : chunked ? readChunked(b, off, len) : readLength(b, off, len);
         } catch (IOException | RuntimeException e) {
             abort();
@@ -148,18 +155,43 @@ final class ResponseBody extends InputStream {
         return n;
     }
 
-    private int readChunked(byte[] b, int off, int len) throws IOException {
-        if (remaining == 0) {
-            if (chunkDataRead && !connection.readLine(2, "a chunk not followed by its line end").isEmpty()) {
-                throw new UpstreamProtocolException("a chunk longer than its size");
+    /**
+     * Bytes that a read returns without waiting for the network, so a stream's reader can tell events that
+     * arrived together from one that is still on its way. Of a chunked body this crosses into the next
+     * chunk only when its size line has arrived (and then reads it), and ends the body, handing its
+     * connection back, when its last chunk and blank line have arrived (a body with trailers is left to
+     * {@link #read}). A malformed size line is not thrown here but by the next read, where the stream's
+     * reader expects it.
+     */
+    @Override
+    public int available() {
+        if (state.get() != OPEN || unread != null) {
+            return 0;
+        }
+        try {
+            if (chunked && remaining == 0 && !lastChunk && connection.hasBufferedLines(chunkDataRead ? 2 : 1)) {
+                nextChunk();
             }
-            remaining = chunkSize(connection.readLine(1024, "a chunk size line longer than 1024 bytes"));
-            chunkDataRead = false;
-            if (remaining == 0) {
-                ResponseHead.fields(connection, ResponseHead.MAX_HEADER_BYTES);
+            if (lastChunk && connection.hasBufferedBlankLine()) {
+                connection.readLine(2, "a blank line longer than itself");
                 end();
-                return -1;
+                return 0;
             }
+            return (int) Math.min(connection.buffered(), untilClose ? Integer.MAX_VALUE : remaining);
+        } catch (IOException e) {
+            unread = e;
+            return 0;
+        }
+    }
+
+    private int readChunked(byte[] b, int off, int len) throws IOException {
+        if (remaining == 0 && !lastChunk) {
+            nextChunk();
+        }
+        if (lastChunk) {
+            ResponseHead.fields(connection, ResponseHead.MAX_HEADER_BYTES);
+            end();
+            return -1;
         }
         int n = connection.read(b, off, (int) Math.min(len, remaining));
         if (n < 0) {
@@ -168,6 +200,16 @@ final class ResponseBody extends InputStream {
         remaining -= n;
         chunkDataRead = true;
         return n;
+    }
+
+    /** Reads the line end of the chunk just read and the next chunk's size line. */
+    private void nextChunk() throws IOException {
+        if (chunkDataRead && !connection.readLine(2, "a chunk not followed by its line end").isEmpty()) {
+            throw new UpstreamProtocolException("a chunk longer than its size");
+        }
+        remaining = chunkSize(connection.readLine(1024, "a chunk size line longer than 1024 bytes"));
+        chunkDataRead = false;
+        lastChunk = remaining == 0;
     }
 
     private static long chunkSize(String line) throws UpstreamProtocolException {

@@ -73,9 +73,16 @@ public final class SseEventReader {
         return node;
     }
 
-    /** Whether a whole line is already buffered, so reading on does not wait for the network. */
-    public boolean hasBufferedLine() {
-        return lines.hasBufferedLine();
+    /**
+     * Whether a whole event has already arrived, so reading it does not wait for the network. A failure
+     * looking is left for {@link #next()} to report, the one place a broken stream is told apart.
+     */
+    public boolean hasBufferedEvent() {
+        try {
+            return lines.hasBufferedEvent();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Ends the stream: one not read to its end is aborted, its connection dropped. */
@@ -84,10 +91,24 @@ public final class SseEventReader {
             abort.run();
         }
         try {
+            if (readToEnd) {
+                skipReceived();
+            }
             in.close();
         } catch (IOException e) {
             // The connection is being dropped anyway; nothing is lost by not closing it cleanly.
             abort.run();
+        }
+    }
+
+    /**
+     * Reads past what already arrived after the stream's last event (the body's own end, on the wire), so
+     * a body that is complete hands its connection to the next call instead of being dropped with it.
+     */
+    private void skipReceived() throws IOException {
+        byte[] skipped = new byte[256];
+        while (in.available() > 0 && in.read(skipped) > 0) {
+            // nothing after the last event is wanted
         }
     }
 

@@ -26,12 +26,38 @@ public final class SseLineReader {
         this.in = in;
     }
 
-    /** Whether a whole line is already buffered, so {@link #readLine()} returns without reading. */
-    public boolean hasBufferedLine() {
-        for (int i = pos; i < limit; i++) {
-            if (buf[i] == '\n' || buf[i] == '\r') {
+    /**
+     * Whether a whole event is already buffered: a line with something on it, then a blank line, so that
+     * reading the event does not wait for the network. A whole line alone is not enough (the rest of its
+     * event may still be on its way), nor is the {@code \n} left of a {@code \r\n} that ended the last event.
+     */
+    public boolean hasBufferedEvent() throws IOException {
+        while (!eventInBuffer()) {
+            if (!fillFromAvailable()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean eventInBuffer() {
+        int i = skipLf && pos < limit && buf[pos] == '\n' ? pos + 1 : pos;
+        int lineStart = i;
+        boolean content = false;
+        while (i < limit) {
+            byte b = buf[i++];
+            if (b != '\n' && b != '\r') {
+                continue;
+            }
+            if (i - 1 > lineStart) {
+                content = true;
+            } else if (content) {
                 return true;
             }
+            if (b == '\r' && i < limit && buf[i] == '\n') {
+                i++;
+            }
+            lineStart = i;
         }
         return false;
     }
@@ -72,6 +98,28 @@ public final class SseLineReader {
                 return line == null ? new byte[0] : Arrays.copyOf(line, lineLen);
             }
         }
+    }
+
+    /** Appends what the stream hands out without waiting for the network; false when that is nothing (or the buffer is full). */
+    private boolean fillFromAvailable() throws IOException {
+        int ready = in.available();
+        if (ready <= 0) {
+            return false;
+        }
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, limit - pos);
+            limit -= pos;
+            pos = 0;
+        }
+        if (limit == buf.length) {
+            return false;
+        }
+        int read = in.read(buf, limit, Math.min(ready, buf.length - limit));
+        if (read <= 0) {
+            return false;
+        }
+        limit += read;
+        return true;
     }
 
     private boolean fill() throws IOException {

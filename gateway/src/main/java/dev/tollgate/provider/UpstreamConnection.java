@@ -147,6 +147,60 @@ final class UpstreamConnection {
         }
     }
 
+    /** How many bytes were received and not read yet: a read of up to that many returns them without waiting. */
+    int buffered() throws IOException {
+        if (pos == limit) {
+            takeReceived();
+        }
+        return limit - pos;
+    }
+
+    /** Whether {@code lines} whole lines were received, so that reading them does not wait for the network. */
+    boolean hasBufferedLines(int lines) throws IOException {
+        return bufferedLines(lines) || takeReceived() && bufferedLines(lines);
+    }
+
+    /** Whether the next line was received and is blank. */
+    boolean hasBufferedBlankLine() throws IOException {
+        if (limit - pos < 2) {
+            takeReceived();
+        }
+        return pos < limit && (buf[pos] == '\n' || buf[pos] == '\r' && pos + 1 < limit && buf[pos + 1] == '\n');
+    }
+
+    private boolean bufferedLines(int lines) {
+        int found = 0;
+        for (int i = pos; i < limit && found < lines; i++) {
+            if (buf[i] == '\n') {
+                found++;
+            }
+        }
+        return found >= lines;
+    }
+
+    /** Appends what the socket already received to the buffer, without waiting; whether there was any. */
+    private boolean takeReceived() throws IOException {
+        int ready = in.available();
+        if (ready <= 0) {
+            return false;
+        }
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, limit - pos);
+            limit -= pos;
+            pos = 0;
+        }
+        if (limit == buf.length) {
+            return false;
+        }
+        int n = in.read(buf, limit, Math.min(ready, buf.length - limit));
+        if (n <= 0) {
+            return false;
+        }
+        received = true;
+        limit += n;
+        return true;
+    }
+
     /** Up to {@code len} bytes: what is buffered, else what one read of the socket brings; -1 at its end. */
     int read(byte[] b, int off, int len) throws IOException {
         if (pos == limit) {

@@ -98,6 +98,23 @@ class CallLifecycleTest {
     }
 
     @Test
+    void chunksThatArrivedWithTheStreamsEnd_shareOneFlush_sentBeforeTheSettling() {
+        upstream.streamArrivedAtOnce(List.of("a", "b", "c"), BILLED);
+        Pipeline p = pipeline(true);
+        RequestContext ctx = call(p, true);
+        List<Boolean> settledAtFlush = new ArrayList<>();
+        RecordingEncoder encoder = new RecordingEncoder();
+        encoder.atFlush = () -> settledAtFlush.add(ctx.settled());
+        try (Answer answer = p.execute(ctx)) {
+            assertThat(((Answer.Streamed) answer).relay(encoder)).isEqualTo(Ending.DELIVERED);
+        }
+        assertThat(encoder.written).containsExactly("a", "b", "c", "[end 15]");
+        assertThat(encoder.flushedAt).as("one flush, once all three were written").containsExactly(3);
+        assertThat(settledAtFlush).as("the chunks did not wait for the settling").containsExactly(false);
+        assertSettledOnce(ctx, Ending.DELIVERED, 200, BILLED);
+    }
+
+    @Test
     void upstreamFailedBeforeTheFirstByte_isAFailedAnswer_settledWithNothingBilled() {
         upstream.failing(500);
         Pipeline p = pipeline(true);

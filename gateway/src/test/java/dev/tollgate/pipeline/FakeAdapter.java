@@ -45,6 +45,17 @@ public final class FakeAdapter implements ProviderAdapter {
         return this;
     }
 
+    /** Answers the next call with a stream of {@code pieces} that all arrived at once, its end with them. */
+    public FakeAdapter streamArrivedAtOnce(List<String> pieces, Usage usage) {
+        script.add(() -> {
+            FakeStream s = new FakeStream(pieces, usage, -1);
+            s.allArrived = true;
+            streams.add(s);
+            return new ProviderResponse.Streaming(s, Map.of());
+        });
+        return this;
+    }
+
     /** Fails the next call before answering. */
     public FakeAdapter failing(int status) {
         script.add(() -> {
@@ -84,6 +95,7 @@ public final class FakeAdapter implements ProviderAdapter {
         private final int failAfter;
         private int read;
         public boolean closed;
+        private boolean allArrived;
 
         FakeStream(List<String> pieces, Usage complete, int failAfter) {
             this.pieces = pieces;
@@ -101,6 +113,11 @@ public final class FakeAdapter implements ProviderAdapter {
                 return null;
             }
             return new Chunk(pieces.get(read++).getBytes(StandardCharsets.UTF_8), false, true);
+        }
+
+        @Override
+        public boolean nextIsReady() {
+            return allArrived && read <= pieces.size();
         }
 
         @Override

@@ -11,6 +11,10 @@ import java.util.List;
 public final class RecordingEncoder implements StreamEncoder {
 
     public final List<String> written = new ArrayList<>();
+    /** How many chunks were written at each flush. */
+    public final List<Integer> flushedAt = new ArrayList<>();
+    /** Run at each flush. */
+    public Runnable atFlush = () -> { };
     private final int goneAt;
     private final Runnable atEnd;
 
@@ -34,6 +38,8 @@ public final class RecordingEncoder implements StreamEncoder {
 
     @Override
     public void flush() {
+        atFlush.run();
+        flushedAt.add(written.size());
     }
 
     @Override

@@ -220,4 +220,31 @@ class SseLineReaderTest {
                 .isInstanceOf(IOException.class)
                 .hasMessage("an event line is longer than " + SseLineReader.MAX_LINE_BYTES + " bytes");
     }
+
+    /** A reader that has read its first event (lines up to the blank one) from {@code text}, all of it in one read. */
+    private static SseLineReader afterFirstEvent(String text) throws IOException {
+        SseLineReader reader = new SseLineReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        while (reader.readLine().length > 0) {
+            // the event's lines
+        }
+        return reader;
+    }
+
+    @Test
+    void hasBufferedEvent_onlyOnceTheNextEventsBlankLineIsBuffered() throws IOException {
+        assertThat(afterFirstEvent("data: a\n\ndata: b\n\n").hasBufferedEvent()).isTrue();
+        assertThat(afterFirstEvent("data: a\n\ndata: b\n").hasBufferedEvent()).as("its line, not its blank line").isFalse();
+        assertThat(afterFirstEvent("data: a\n\ndata: b").hasBufferedEvent()).as("half a line").isFalse();
+        assertThat(afterFirstEvent("data: a\n\n").hasBufferedEvent()).as("nothing after the event").isFalse();
+        assertThat(afterFirstEvent("data: a\r\rdata: b\r\r").hasBufferedEvent()).isTrue();
+    }
+
+    @Test
+    void hasBufferedEvent_notForTheLineFeedLeftOfTheLastEventsCrlf() throws IOException {
+        SseLineReader reader = afterFirstEvent("data: a\r\n\r\n");
+
+        assertThat(reader.hasBufferedEvent()).as("only the \\n of the blank line's \\r\\n is left").isFalse();
+        assertThat(afterFirstEvent("data: a\r\n\r\ndata: b\r\n\r\n").hasBufferedEvent()).isTrue();
+        assertThat(afterFirstEvent("data: a\r\n\r\ndata: b\r\n").hasBufferedEvent()).isFalse();
+    }
 }

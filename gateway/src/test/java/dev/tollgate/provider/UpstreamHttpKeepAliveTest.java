@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Connections kept alive between calls: reused while both sides allow it and the last body was read to
@@ -140,6 +141,21 @@ class UpstreamHttpKeepAliveTest {
         assertThat(complete()).as("an abort after the end leaves the kept connection alone")
                 .isEqualTo("data: a\n\n");
         assertThat(upstream.accepted()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamWhoseLastEventWasRead_handsItsConnectionBack_whenTheBodysEndArrivedWithIt() throws Exception {
+        start((peer, i) -> peer.keepAnswering(STREAM_HEAD + "9\r\ndata: a\n\n\r\ne\r\ndata: [DONE]\n\n\r\n0\r\n\r\n"));
+
+        UpstreamHttp.Exchange exchange = http.stream(upstream.uri("/v1/chat/completions"), BODY, Map.of());
+        SseEventReader events = new SseEventReader(exchange.body(), exchange::abort, JsonMapper.builder().build());
+        assertThat(events.next()).isEqualTo("a".getBytes(UTF_8));
+        assertThat(events.next()).isEqualTo("[DONE]".getBytes(UTF_8));
+        // A decoder stops at its protocol's last event: the chunked body's own end is not read by it.
+        events.close(true);
+
+        assertThat(complete()).isEqualTo("data: a\n\ndata: [DONE]\n\n");
+        assertThat(upstream.accepted()).as("the second call went over the first one's connection").isEqualTo(1);
     }
 
     @Test

@@ -290,6 +290,33 @@ class UpstreamHttpTest {
     }
 
     @Test
+    void eventsThatArrivedTogether_areSeenBuffered_acrossChunks_butNotOneStillOnItsWay() throws Exception {
+        CountDownLatch seen = new CountDownLatch(1);
+        start(FakeUpstream.PATIENT, (peer, i) -> {
+            peer.read();
+            // Two whole events and the start of a third in one write, each event its own chunk.
+            peer.write("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
+                    + "9\r\ndata: a\n\n\r\n9\r\ndata: b\n\n\r\n9\r\ndata: c");
+            if (seen.await(10, TimeUnit.SECONDS)) {
+                peer.write("\n\n\r\n0\r\n\r\n");
+            }
+        });
+        UpstreamHttp.Exchange exchange = http.stream(upstream.uri("/v1/chat/completions"), BODY, Map.of());
+        SseLineReader lines = new SseLineReader(exchange.body());
+
+        assertThat(new String(lines.readLine(), UTF_8)).isEqualTo("data: a");
+        assertThat(lines.readLine()).isEmpty();
+        assertThat(lines.hasBufferedEvent()).as("the next chunk's event came in the same write").isTrue();
+        assertThat(new String(lines.readLine(), UTF_8)).isEqualTo("data: b");
+        assertThat(lines.readLine()).isEmpty();
+        assertThat(lines.hasBufferedEvent()).as("the third event has not ended yet").isFalse();
+        seen.countDown();
+        assertThat(new String(lines.readLine(), UTF_8)).isEqualTo("data: c");
+        assertThat(lines.readLine()).isEmpty();
+        assertThat(lines.readLine()).isNull();
+    }
+
+    @Test
     void anInterruptedCall_saysSo_andKeepsTheInterrupt() throws Exception {
         start(FakeUpstream.PATIENT, (peer, i) -> {
             peer.read();

@@ -172,7 +172,7 @@ final class GeminiStreamDecoder implements ChunkStream {
 
     @Override
     public boolean nextIsReady() {
-        return !pending.isEmpty() || !ended && events.hasBufferedLine();
+        return !pending.isEmpty() || !ended && events.hasBufferedEvent();
     }
 
     @Override

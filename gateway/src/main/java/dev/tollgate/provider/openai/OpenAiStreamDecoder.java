@@ -88,7 +88,7 @@ final class OpenAiStreamDecoder implements ChunkStream {
 
     @Override
     public boolean nextIsReady() {
-        return !ended && events.hasBufferedLine();
+        return !ended && events.hasBufferedEvent();
     }
 
     @Override

@@ -81,7 +81,7 @@ final class ResponsesStreamDecoder implements ChunkStream {
 
     @Override
     public boolean nextIsReady() {
-        return !ended && events.hasBufferedLine();
+        return !ended && events.hasBufferedEvent();
     }
 
     @Override
