@@ -17,12 +17,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each transport failure becomes an {@link UpstreamException} of the right kind whose message says what
- * happened in words. The causes carry what Jetty's do (its connection's {@code toString()} with object
- * ids, local and remote addresses, the request line); none of it may reach the message.
+ * happened in words. The causes carry library detail (addresses, object ids, the request line: here as the Jetty
+ * client, used until the upstream client became Tollgate's own, worded them); none of it may reach the message.
  */
 class TransportFailureTest {
 
-    /** As Jetty words a connection that closed under a request. */
+    /** As Jetty worded a connection that closed under a request: the worst case of detail a cause may carry. */
     private static final String JETTY = "HttpConnectionOverHTTP@5d2b8e0b::DecryptedEndPoint@1a2b3c4d{l=/127.0.0.1:43870,"
             + "r=api.openai.com/10.1.2.3:443,OPEN,fill=-,flush=-,to=2/120000}[POST /v1/chat/completions HTTP/1.1]";
 
