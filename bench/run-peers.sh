@@ -18,6 +18,7 @@ JAR=$ROOT/gateway/target/tollgate.jar
 PORT=${TOLLGATE_BENCH_PORT:-18090}
 MOCK_PORT=${MOCK_PORT:-18080}
 JAVA="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED"
+source "$ROOT/bench/all-policies.sh"
 
 [[ -f $JAR ]] || (cd "$ROOT" && JAVA_HOME=$JAVA_HOME ./mvnw -q -pl gateway -am package -DskipTests)
 DATA=$(mktemp -d /tmp/tollgate-bench-data.XXXXXX)
@@ -31,28 +32,8 @@ providers:
 YAML
   AUTH="Authorization: Bearer sk-bench"
 else
-  cat > "$CONFIG" <<YAML
-master_key: sk-bench-master
-data_dir: $DATA
-providers:
-  - name: openai
-    kind: openai
-    api_key: sk-mock
-    base_url: "http://127.0.0.1:$MOCK_PORT/v1"
-    limits: {rpm: 1000000000, rpd: 1000000000, tpm: 1000000000000}
-budgets:
-  - {name: agent-tokens, scope: {agent: "*", provider: openai}, metric: tokens, period: month, limit: 1000000000000}
-  - {name: org-dollars, scope: {org: default}, metric: cost_usd, period: month, limit: 1000000000}
-  - {name: all-requests, metric: requests, period: day, limit: 1000000000}
-YAML
-  case ${CACHE:-miss} in
-    miss) printf 'cache:\n  exact: {enabled: true}\n  max_entry_bytes: 1\n  single_flight_wait_ms: 0\n' >> "$CONFIG" ;;
-    hit) printf 'cache:\n  exact: {enabled: true}\n' >> "$CONFIG" ;;
-    off) ;;
-    *) echo "CACHE=$CACHE (expected: miss, hit or off)" >&2; exit 2 ;;
-  esac
-  SECRET=$($JAVA -jar "$JAR" keys create --name bench --rpm 1000000000 --tpm 1000000000 --config "$CONFIG" | grep -E '^tg-' | head -1)
-  [[ -n $SECRET ]] || { echo "could not create the bench key" >&2; exit 1; }
+  all_policies_config "$CONFIG" "$DATA" "$MOCK_PORT" "${CACHE:-miss}" || exit 2
+  SECRET=$(bench_key "$JAVA" "$JAR" "$CONFIG") || exit 1
   AUTH="Authorization: Bearer $SECRET; X-Tollgate-Agent: bench; X-Tollgate-Feature: load"
 fi
 START="exec env -i PATH=/usr/bin:/bin TOLLGATE_LOG_LEVEL=WARN $JAVA ${TOLLGATE_BENCH_JAVA_OPTS:-} \

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # A CPU profile of Tollgate under the peers bench's load, with async-profiler (from Maven Central): the node mock
-# from ../shared/bench/bench-peers.sh and Tollgate (every policy on, as bench/run-peers.sh configures it, cache
-# miss) on CPU 1, wrk on CPU 0. After WARM seconds of load, the profiler is attached (itimer, 200 µs) for DUR
-# seconds of load and writes collapsed stacks to OUT/collapsed.txt; bench/collapsed.py reads them. The figures it
+# from ../shared/bench/bench-peers.sh and Tollgate (every policy on as bench/all-policies.sh writes it, cache miss)
+# on CPU 1, wrk on CPU 0. After WARM seconds of load, the profiler is attached (itimer, 200 µs) for DUR seconds of load and writes collapsed stacks to OUT/collapsed.txt; bench/collapsed.py reads them. The figures it
 # prints (requests/s, CPU per request) are slowed by the profiler: only the shares of the profile count.
 # Usage: bench/run-profile.sh OUT   (env: WARM=60, DUR=20, CONNS=64, PROFILER=path to libasyncProfiler.so)
 set -euo pipefail
@@ -24,25 +23,9 @@ if [[ -z $PROFILER ]]; then   # async-profiler 4.2 from Maven Central, unpacked 
 fi
 DATA=$(mktemp -d /tmp/tollgate-profile.XXXXXX)
 CONFIG=$DATA/tollgate.yaml
-cat > "$CONFIG" <<YAML
-master_key: sk-bench-master
-data_dir: $DATA
-providers:
-  - name: openai
-    kind: openai
-    api_key: sk-mock
-    base_url: "http://127.0.0.1:18080/v1"
-    limits: {rpm: 1000000000, rpd: 1000000000, tpm: 1000000000000}
-budgets:
-  - {name: agent-tokens, scope: {agent: "*", provider: openai}, metric: tokens, period: month, limit: 1000000000000}
-  - {name: org-dollars, scope: {org: default}, metric: cost_usd, period: month, limit: 1000000000}
-  - {name: all-requests, metric: requests, period: day, limit: 1000000000}
-cache:
-  exact: {enabled: true}
-  max_entry_bytes: 1
-  single_flight_wait_ms: 0
-YAML
-SECRET=$($JAVA -jar "$JAR" keys create --name bench --rpm 1000000000 --tpm 1000000000 --config "$CONFIG" | grep -E '^tg-' | head -1)
+source "$ROOT/bench/all-policies.sh"
+all_policies_config "$CONFIG" "$DATA" 18080 miss
+SECRET=$(bench_key "$JAVA" "$JAR" "$CONFIG")
 # The mock is the one bench-peers.sh writes (between its "cat > mock-openai.mjs" line and the closing JS marker).
 awk '/mock-openai.mjs" <<.JS.$/ {on=1; next} on && /^JS$/ {exit} on {print}' "$ROOT/../shared/bench/bench-peers.sh" > "$DATA/mock-openai.mjs"
 MOCK_PORT=18080 taskset -c 1 node "$DATA/mock-openai.mjs" > "$OUT/mock.log" 2>&1 & MOCK=$!

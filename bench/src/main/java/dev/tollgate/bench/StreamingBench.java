@@ -53,7 +53,8 @@ public final class StreamingBench {
                       - {name: openai, kind: openai, base_url: "%s", api_key: sk-mock}
                     """.formatted(dir.resolve("data"), mock.baseUrl()));
             // -Dgateway.javaOptions="..." reaches the gateway process only (e.g. -Xmx or -XX:NativeMemoryTracking=summary).
-            Process gateway = TollgateProcess.start(Map.of("JAVA_TOOL_OPTIONS", System.getProperty("gateway.javaOptions", "")),
+            String gatewayOptions = System.getProperty("gateway.javaOptions");
+            Process gateway = TollgateProcess.start(gatewayOptions == null ? Map.of() : Map.of("JAVA_TOOL_OPTIONS", gatewayOptions),
                     "serve", "--config", config.toString());
             try {
                 int port = TollgateProcess.awaitPort(gateway);
