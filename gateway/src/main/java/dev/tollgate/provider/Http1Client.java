@@ -103,6 +103,8 @@ final class Http1Client implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             throw (SocketTimeoutException) new SocketTimeoutException("connect timed out in the TLS handshake").initCause(e);
         }
+        // From here reads and writes are bounded by their exchange's deadline (DeadlineWatch), not by the socket.
+        raw.setSoTimeout(0);
         return socket;
     }
 

@@ -7,25 +7,26 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One HTTP/1.1 connection to an upstream, used by one call at a time on the caller's thread. Reads are
  * buffered, but a read never waits for more than the socket has already delivered, so an event is handed
  * on as soon as it arrives.
  *
- * <p>Reads are bounded either by a deadline (the whole answer, or its headers, within {@code first_byte}:
- * the socket timeout is set to the time left before each read) or by a fixed socket timeout per read (a
- * streamed body's {@code idle}). {@link #close()} closes the TCP socket itself, from any thread: it
- * unblocks a read or write in progress and never waits for a TLS close to be written.
+ * <p>Reads are bounded either by a deadline (the whole answer, or its headers, within {@code first_byte})
+ * or by a time each read may wait (a streamed body's {@code idle}). The socket itself has no timeout: a
+ * blocked read announces its deadline, and the {@link DeadlineWatch} closes the socket when it passes,
+ * which ends the read as a {@link SocketTimeoutException}. {@link #close()} closes the TCP socket itself,
+ * from any thread: it unblocks a read or write in progress and never waits for a TLS close to be written.
  *
- * <p>A socket write cannot time out: it blocks while the kernel's buffers are full, for ever if the
- * upstream accepted the connection and stopped reading. A request of at most {@link #UNGUARDED_WRITE_BYTES}
- * is written as it is, since it fits in the socket buffers of any default TCP stack without the peer
- * reading a byte; a larger one is written under a watchdog (a virtual thread, stopped when the write
- * ends) that closes the connection when the exchange's deadline passes first, and the write then fails
- * as a {@link SocketTimeoutException}, like a read past the deadline.
+ * <p>A socket write blocks while the kernel's buffers are full, for ever if the upstream accepted the
+ * connection and stopped reading. A request of at most {@link #UNGUARDED_WRITE_BYTES} is written as it is,
+ * since it fits in the socket buffers of any default TCP stack without the peer reading a byte; a larger
+ * one is written under the exchange's deadline like a read, and fails as a {@link SocketTimeoutException}
+ * when the deadline passes first.
  */
 final class UpstreamConnection {
 
@@ -36,7 +37,22 @@ final class UpstreamConnection {
      */
     private static final int UNGUARDED_WRITE_BYTES = 64 * 1024;
 
+    /** {@link #blockedUntil} when no read or write is blocked. */
+    private static final long NOT_BLOCKED = Long.MIN_VALUE;
+    /** {@link #blockedUntil} once the watch ended a blocked operation past its deadline. */
+    private static final long EXPIRED = Long.MIN_VALUE + 1;
+    private static final VarHandle BLOCKED_UNTIL;
+
+    static {
+        try {
+            BLOCKED_UNTIL = MethodHandles.lookup().findVarHandle(UpstreamConnection.class, "blockedUntil", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Destination destination;
+    private final DeadlineWatch watch;
     private final Socket raw;
     private final InputStream in;
     private final OutputStream out;
@@ -46,12 +62,22 @@ final class UpstreamConnection {
     private int limit;
     private boolean bounded;
     private long deadline;
+    private long idleNanos;
     private boolean received;
     private long idleSince;
+    private boolean watched;
+    /** The deadline ({@link System#nanoTime()}) of the read or write blocked now, or {@link #NOT_BLOCKED}, or {@link #EXPIRED}. */
+    @SuppressWarnings("unused") // through BLOCKED_UNTIL
+    private volatile long blockedUntil = NOT_BLOCKED;
 
     /** {@code raw} is the TCP socket (timeouts, close); {@code socket} is what is read and written: {@code raw}, or TLS over it. */
     UpstreamConnection(Destination destination, Socket raw, Socket socket) throws IOException {
+        this(destination, raw, socket, DeadlineWatch.SHARED);
+    }
+
+    UpstreamConnection(Destination destination, Socket raw, Socket socket, DeadlineWatch watch) throws IOException {
         this.destination = destination;
+        this.watch = watch;
         this.raw = raw;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
@@ -66,12 +92,16 @@ final class UpstreamConnection {
         this.bounded = true;
         this.deadline = deadline;
         this.received = false;
+        if (!watched) {
+            watch.watch(this);
+            watched = true;
+        }
     }
 
     /** From now on each read may wait at most {@code timeout}, however long the exchange takes. */
-    void readTimeout(Duration timeout) throws IOException {
+    void readTimeout(Duration timeout) {
         bounded = false;
-        raw.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
+        idleNanos = Math.max(1, timeout.toNanos());
     }
 
     /** Whether any byte of an answer arrived since {@link #begin}: after one, the call must not be sent again. */
@@ -86,39 +116,18 @@ final class UpstreamConnection {
             out.flush();
             return;
         }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
+        if (deadline - System.nanoTime() <= 0) {
             throw new SocketTimeoutException("Write timed out");
         }
-        AtomicBoolean settled = new AtomicBoolean();
-        Thread watchdog = Thread.ofVirtual().name("upstream-write-watchdog").start(() -> {
-            try {
-                Thread.sleep(Duration.ofNanos(left));
-            } catch (InterruptedException e) {
-                return; // the write ended first
-            }
-            if (settled.compareAndSet(false, true)) {
-                close();
-            }
-        });
+        block(deadline);
         try {
             out.write(request);
             out.flush();
         } catch (IOException e) {
-            throw settled.compareAndSet(false, true) ? e : writeTimedOut(e);
-        } finally {
-            watchdog.interrupt();
+            unblock(e, "Write timed out");
+            throw e;
         }
-        if (!settled.compareAndSet(false, true)) {
-            throw writeTimedOut(null);
-        }
-    }
-
-    /** The watchdog closed the connection: whatever the write saw, the deadline passed. */
-    private static SocketTimeoutException writeTimedOut(IOException cause) {
-        SocketTimeoutException e = new SocketTimeoutException("Write timed out");
-        e.initCause(cause);
-        return e;
+        unblock(null, "Write timed out");
     }
 
     /** A line up to its {@code \n}, without it or a {@code \r} before it; longer than {@code max} is a protocol failure. */
@@ -205,8 +214,7 @@ final class UpstreamConnection {
     int read(byte[] b, int off, int len) throws IOException {
         if (pos == limit) {
             if (len >= buf.length) {
-                prepareRead();
-                int n = in.read(b, off, len);
+                int n = readSocket(b, off, len);
                 received |= n > 0;
                 return n;
             }
@@ -221,8 +229,7 @@ final class UpstreamConnection {
     }
 
     private int fill() throws IOException {
-        prepareRead();
-        int n = in.read(buf, 0, buf.length);
+        int n = readSocket(buf, 0, buf.length);
         if (n > 0) {
             received = true;
             pos = 0;
@@ -231,19 +238,60 @@ final class UpstreamConnection {
         return n;
     }
 
-    private void prepareRead() throws IOException {
-        if (!bounded) {
-            return;
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
+    /** One read of the socket, ended as a timeout when it is still blocked at its deadline. */
+    private int readSocket(byte[] b, int off, int len) throws IOException {
+        long now = System.nanoTime();
+        long until = bounded ? deadline : now + idleNanos;
+        if (bounded && until - now <= 0) {
             throw new SocketTimeoutException("Read timed out");
         }
-        raw.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000)));
+        block(until);
+        int n;
+        try {
+            n = in.read(b, off, len);
+        } catch (IOException e) {
+            unblock(e, "Read timed out");
+            throw e;
+        }
+        unblock(null, "Read timed out");
+        return n;
     }
 
+    private void block(long until) {
+        // A deadline that happens to equal a sentinel (a chance of 2^-63) is moved by 2 ns.
+        blockedUntil = until == NOT_BLOCKED || until == EXPIRED ? until + 2 : until;
+    }
+
+    /** Ends a blocked read or write: rethrows {@code failure}, or a timeout when the watch ended it. */
+    private void unblock(IOException failure, String timedOut) throws IOException {
+        long until = blockedUntil;
+        if (until == EXPIRED || !BLOCKED_UNTIL.compareAndSet(this, until, NOT_BLOCKED)) {
+            SocketTimeoutException e = new SocketTimeoutException(timedOut);
+            if (failure != null) {
+                e.initCause(failure);
+            }
+            throw e;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Called by the watch: closes the connection when a read or write is blocked past its deadline at {@code now}. */
+    void expireIfPast(long now) {
+        long until = blockedUntil;
+        if (until != NOT_BLOCKED && until != EXPIRED && now - until > 0 && BLOCKED_UNTIL.compareAndSet(this, until, EXPIRED)) {
+            close();
+        }
+    }
+
+    /** Marks the connection idle in the pool since {@code nanos}: no exchange, nothing for the watch. */
     void idleSince(long nanos) {
         idleSince = nanos;
+        if (watched) {
+            watch.forget(this);
+            watched = false;
+        }
     }
 
     long idleSince() {
@@ -252,6 +300,7 @@ final class UpstreamConnection {
 
     /** Closes the socket; safe from any thread and more than once. */
     void close() {
+        watch.forget(this);
         try {
             raw.close();
         } catch (IOException e) {

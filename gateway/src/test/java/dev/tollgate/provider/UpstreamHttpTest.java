@@ -330,7 +330,8 @@ class UpstreamHttpTest {
                 outcome.set(e.getMessage() + (Thread.currentThread().isInterrupted() ? ", still interrupted" : ""));
             }
         });
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caller.getState() == Thread.State.TIMED_WAITING);
+        // Blocked in its read (untimed: the deadline is the DeadlineWatch's, not the socket's).
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caller.getState() == Thread.State.WAITING);
 
         caller.interrupt();
 
