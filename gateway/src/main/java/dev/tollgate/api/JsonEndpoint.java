@@ -66,7 +66,7 @@ public final class JsonEndpoint {
 
     private void send(ServerResponse res, GatewayException e) {
         res.status(Status.create(e.status()));
-        e.headers().forEach(res::header);
+        ResponseHeaders.passOn(res, e.headers());
         res.send(errors.body(e));
     }
 }

@@ -140,7 +140,7 @@ public final class ProxyRoute {
     /** An error answer: its status, its headers ({@code Retry-After}), the body in the route's dialect. */
     static void sendError(ServerResponse res, GatewayException e, byte[] body) {
         res.status(Status.create(e.status()));
-        e.headers().forEach(res::header);
+        ResponseHeaders.passOn(res, e.headers());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(body);
     }

@@ -68,8 +68,31 @@ public final class ResponseHeaders {
                 : String.format(Locale.ROOT, "%.8f", cost);
     }
 
+    /**
+     * Headers of another's making (an upstream's retry hints and rate limits, an error's): a name that is not an HTTP
+     * token is left out, a value is made {@link #safe}. Helidon does not check response headers again (GatewayServer).
+     */
     public static void passOn(ServerResponse res, Map<String, String> headers) {
-        headers.forEach((name, value) -> res.header(name, safe(value)));
+        headers.forEach((name, value) -> {
+            if (isToken(name)) {
+                res.header(name, safe(value));
+            }
+        });
+    }
+
+    /** RFC 9110's token: the characters a header name may have. */
+    static boolean isToken(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean alnum = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+            if (!alnum && "!#$%&'*+-.^_`|~".indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isSafe(String value) {

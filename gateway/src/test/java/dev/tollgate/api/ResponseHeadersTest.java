@@ -27,4 +27,14 @@ class ResponseHeadersTest {
         assertThat(ResponseHeaders.safe("modèle\r\nx")).isEqualTo("mod?le??x");
         assertThat(ResponseHeaders.safe("a".repeat(600))).hasSize(512);
     }
+
+    @Test
+    void isToken_acceptsHeaderNames_andRefusesSeparatorsAndControls() {
+        assertThat(ResponseHeaders.isToken("x-ratelimit-remaining-requests")).isTrue();
+        assertThat(ResponseHeaders.isToken("Retry-After")).isTrue();
+        assertThat(ResponseHeaders.isToken("x-ratelimit-a b")).isFalse();
+        assertThat(ResponseHeaders.isToken("x-ratelimit:a")).isFalse();
+        assertThat(ResponseHeaders.isToken("x\rinjected")).isFalse();
+        assertThat(ResponseHeaders.isToken("")).isFalse();
+    }
 }

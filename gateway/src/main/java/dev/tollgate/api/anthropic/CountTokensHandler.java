@@ -76,7 +76,7 @@ public final class CountTokensHandler implements Handler {
             res.send(json.writeValueAsBytes(json.createObjectNode().put("input_tokens", count)));
         } catch (GatewayException e) {
             res.status(Status.create(e.status()));
-            e.headers().forEach(res::header);
+            ResponseHeaders.passOn(res, e.headers());
             res.send(errors.body(e));
         }
     }
