@@ -14,8 +14,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Why not the socket's own timeout: a virtual thread blocked in a timed socket read registers a timer
  * with the JDK's scheduler and cancels it when the read returns, and each of those wakes the scheduler's
  * timer thread. That was about 3% of a proxied call's CPU on one core (BENCHMARKS.md, profile of run 7);
- * here a read costs a volatile write and a compare-and-set, and the watch wakes a hundred times a second whatever the load. A
- * deadline is enforced up to one tick late.
+ * here a read costs a volatile write and a compare-and-set, and the watch wakes a hundred times a second
+ * whatever the load. A deadline is enforced up to one tick late.
  *
  * <p>When no connection has been in an exchange for {@link #QUIET_TICKS} ticks the thread parks until
  * one begins, so an idle gateway does not wake at all.
