@@ -35,3 +35,27 @@ bench_key() {
   [[ -n $secret ]] || { echo "could not create the bench key" >&2; return 1; }
   echo "$secret"
 }
+
+# start_under_load "JAVA" JAR DATA LOGS: writes the every-policy configuration (cache miss) and the load's key into DATA,
+# starts the mock of ../shared/bench/bench-peers.sh (between its "cat > mock-openai.mjs" line and the closing JS marker)
+# and Tollgate on CPU 1 (logs in LOGS), waits until Tollgate answers, and writes DATA/wrk.lua, the peers bench's request
+# with the key and the agent and feature tags. Sets MOCK and TG to the two processes; the caller stops them.
+start_under_load() {
+  local java=$1 jar=$2 data=$3 logs=$4 root secret
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  all_policies_config "$data/tollgate.yaml" "$data" 18080 miss || return 2
+  secret=$(bench_key "$java" "$jar" "$data/tollgate.yaml") || return 1
+  awk '/mock-openai.mjs" <<.JS.$/ {on=1; next} on && /^JS$/ {exit} on {print}' "$root/../shared/bench/bench-peers.sh" > "$data/mock-openai.mjs"
+  MOCK_PORT=18080 taskset -c 1 node "$data/mock-openai.mjs" > "$logs/mock.log" 2>&1 & MOCK=$!
+  env -i PATH=/usr/bin:/bin TOLLGATE_LOG_LEVEL=WARN taskset -c 1 $java -jar "$jar" serve --config "$data/tollgate.yaml" --port 18090 \
+    > "$logs/tollgate.log" 2>&1 & TG=$!
+  for _ in $(seq 150); do curl -sf -o /dev/null http://127.0.0.1:18090/health && break; sleep 0.2; done
+  cat > "$data/wrk.lua" <<LUA
+wrk.method = "POST"
+wrk.body = [==[{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say this is a test."}],"max_tokens":16}]==]
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $secret"
+wrk.headers["X-Tollgate-Agent"] = "bench"
+wrk.headers["X-Tollgate-Feature"] = "load"
+LUA
+}

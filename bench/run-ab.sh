@@ -17,21 +17,8 @@ JAVA="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED"
 WARM=${WARM:-60}; DUR=${DUR:-20}; CONNS=${CONNS:-64}
 source "$ROOT/bench/all-policies.sh"
 DATA=$(mktemp -d /tmp/tollgate-ab.XXXXXX)
-all_policies_config "$DATA/tollgate.yaml" "$DATA" 18080 miss
-SECRET=$(bench_key "$JAVA" "$JAR" "$DATA/tollgate.yaml")
-awk '/mock-openai.mjs" <<.JS.$/ {on=1; next} on && /^JS$/ {exit} on {print}' "$ROOT/../shared/bench/bench-peers.sh" > "$DATA/mock-openai.mjs"
-MOCK_PORT=18080 taskset -c 1 node "$DATA/mock-openai.mjs" > "$DATA/mock.log" 2>&1 & MOCK=$!
-env -i PATH=/usr/bin:/bin TOLLGATE_LOG_LEVEL=WARN taskset -c 1 $JAVA -jar "$JAR" serve --config "$DATA/tollgate.yaml" --port 18090 \
-  > "$DATA/tollgate.log" 2>&1 & TG=$!
-trap 'kill $TG $MOCK 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 150); do curl -sf -o /dev/null http://127.0.0.1:18090/health && break; sleep 0.2; done
-cat > "$DATA/wrk.lua" <<LUA
-wrk.method = "POST"
-wrk.body = [==[{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say this is a test."}],"max_tokens":16}]==]
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $SECRET"
-wrk.headers["X-Tollgate-Agent"] = "bench"
-LUA
+trap 'kill ${TG:-} ${MOCK:-} 2>/dev/null; rm -rf "$DATA"' EXIT
+start_under_load "$JAVA" "$JAR" "$DATA" "$DATA"
 load() { taskset -c 0 wrk -t2 -c"$CONNS" -d"$1s" --latency -s "$DATA/wrk.lua" http://127.0.0.1:18090/v1/chat/completions; }
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 load "$WARM" > /dev/null

@@ -22,24 +22,10 @@ if [[ -z $PROFILER ]]; then   # async-profiler 4.2 from Maven Central, unpacked 
   fi
 fi
 DATA=$(mktemp -d /tmp/tollgate-profile.XXXXXX)
-CONFIG=$DATA/tollgate.yaml
 source "$ROOT/bench/all-policies.sh"
-all_policies_config "$CONFIG" "$DATA" 18080 miss
-SECRET=$(bench_key "$JAVA" "$JAR" "$CONFIG")
-# The mock is the one bench-peers.sh writes (between its "cat > mock-openai.mjs" line and the closing JS marker).
-awk '/mock-openai.mjs" <<.JS.$/ {on=1; next} on && /^JS$/ {exit} on {print}' "$ROOT/../shared/bench/bench-peers.sh" > "$DATA/mock-openai.mjs"
-MOCK_PORT=18080 taskset -c 1 node "$DATA/mock-openai.mjs" > "$OUT/mock.log" 2>&1 & MOCK=$!
-env -i PATH=/usr/bin:/bin TOLLGATE_LOG_LEVEL=WARN taskset -c 1 $JAVA -jar "$JAR" serve --config "$CONFIG" --port 18090 > "$OUT/tollgate.log" 2>&1 & TG=$!
-trap 'kill $TG $MOCK 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 150); do curl -sf -o /dev/null http://127.0.0.1:18090/health && break; sleep 0.2; done
-cat > "$OUT/wrk.lua" <<LUA
-wrk.method = "POST"
-wrk.body = [==[{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say this is a test."}],"max_tokens":16}]==]
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $SECRET"
-wrk.headers["X-Tollgate-Agent"] = "bench"
-wrk.headers["X-Tollgate-Feature"] = "load"
-LUA
+trap 'kill ${TG:-} ${MOCK:-} 2>/dev/null; rm -rf "$DATA"' EXIT
+start_under_load "$JAVA" "$JAR" "$DATA" "$OUT"
+cp "$DATA/wrk.lua" "$OUT/wrk.lua"
 URL=http://127.0.0.1:18090/v1/chat/completions
 taskset -c 0 wrk -t2 -c"${CONNS:-64}" -d"${WARM:-60}s" -s "$OUT/wrk.lua" "$URL" > "$OUT/warm.txt"
 "$JAVA_HOME/bin/jcmd" $TG JVMTI.agent_load "$PROFILER" "\"start,event=itimer,interval=200us\"" > /dev/null
