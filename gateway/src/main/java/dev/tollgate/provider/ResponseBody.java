@@ -93,7 +93,7 @@ final class ResponseBody extends InputStream {
      * that ended already handed its connection back, perhaps to another call: that one is left alone. Only
      * the reading thread ends a body, so the check cannot race with the hand-back.
      */
-    void readTimeout(java.time.Duration timeout) throws IOException {
+    void readTimeout(java.time.Duration timeout) {
         if (state.get() == OPEN) {
             connection.readTimeout(timeout);
         }

@@ -116,12 +116,7 @@ public final class UpstreamHttp implements AutoCloseable {
             }
             throw errors.map(status, errorBody, exchange.headers());
         }
-        try {
-            response.body().readTimeout(config.timeouts().idle());
-        } catch (IOException e) {
-            exchange.abort();
-            throw failure(e);
-        }
+        response.body().readTimeout(config.timeouts().idle());
         return exchange;
     }
 
