@@ -65,7 +65,6 @@ final class UpstreamConnection {
     private long idleNanos;
     private boolean received;
     private long idleSince;
-    private boolean watched;
     /** The deadline ({@link System#nanoTime()}) of the read or write blocked now, or {@link #NOT_BLOCKED}, or {@link #EXPIRED}. */
     @SuppressWarnings("unused") // through BLOCKED_UNTIL
     private volatile long blockedUntil = NOT_BLOCKED;
@@ -92,10 +91,7 @@ final class UpstreamConnection {
         this.bounded = true;
         this.deadline = deadline;
         this.received = false;
-        if (!watched) {
-            watch.watch(this);
-            watched = true;
-        }
+        watch.watch(this);
     }
 
     /** From now on each read may wait at most {@code timeout}, however long the exchange takes. */
@@ -288,10 +284,7 @@ final class UpstreamConnection {
     /** Marks the connection idle in the pool since {@code nanos}: no exchange, nothing for the watch. */
     void idleSince(long nanos) {
         idleSince = nanos;
-        if (watched) {
-            watch.forget(this);
-            watched = false;
-        }
+        watch.forget(this);
     }
 
     long idleSince() {
