@@ -2,6 +2,7 @@ package dev.tollgate.admin;
 
 import dev.tollgate.api.JarResources;
 import dev.tollgate.api.RouteTable;
+import dev.tollgate.model.Sha256;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -15,8 +16,6 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,12 +120,7 @@ public final class DashboardRoutes {
     private static Asset prepare(String name, byte[] body, boolean immutable) {
         String ext = name.substring(name.lastIndexOf('.') + 1);
         String type = TYPES.getOrDefault(ext, "text/plain; charset=utf-8");
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(body);
-            return new Asset(body, type, "\"" + HexFormat.of().formatHex(hash, 0, 12) + "\"", immutable);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return new Asset(body, type, "\"" + HexFormat.of().formatHex(Sha256.of(body), 0, 12) + "\"", immutable);
     }
 
     /** The page's own files by their path under {@code dev/tollgate/dashboard/}, from a directory or from the jar. */

@@ -5,10 +5,8 @@ import dev.tollgate.model.AuditEntry;
 import dev.tollgate.model.Org;
 import dev.tollgate.model.RateLimits;
 import dev.tollgate.model.Scope;
+import dev.tollgate.model.Sha256;
 import dev.tollgate.store.KeyStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -128,11 +126,7 @@ public final class KeyIssuer {
     }
 
     public static byte[] sha256(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
+        return Sha256.of(secret);
     }
 
     static String quote(String text) {

@@ -3,9 +3,8 @@ package dev.tollgate.policy.auth;
 import dev.tollgate.config.Secret;
 import dev.tollgate.model.Principal;
 import dev.tollgate.model.Scope;
-import java.nio.charset.StandardCharsets;
+import dev.tollgate.model.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 import java.util.Set;
 
@@ -32,10 +31,6 @@ public final class MasterKeyAuthenticator implements Authenticator {
     }
 
     static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
+        return Sha256.of(text);
     }
 }

@@ -1,9 +1,7 @@
 package dev.tollgate.policy.cache;
 
+import dev.tollgate.model.Sha256;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,12 +35,7 @@ final class CanonicalJson {
             write(parts.get(i), out);
         }
         out.append(']');
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(out.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(out.toString()));
     }
 
     private static void write(JsonNode node, StringBuilder out) {
