@@ -1,5 +1,7 @@
 package dev.tollgate.usage;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
@@ -20,6 +22,12 @@ import java.util.List;
  * {@code cl100k_base}. For non-OpenAI models (Claude, Gemini, Llama, ...) {@code cl100k_base} is a
  * documented approximation: their tokenizers differ, typically by under 15% on English text. Chat
  * overhead follows OpenAI's published formula: 3 tokens per message, 1 per name, 3 to prime the reply.
+ *
+ * <p>A prompt's texts repeat from call to call (a system prompt, and in a conversation every earlier turn,
+ * sent again with each new one), so {@link #countPrompt(String, String, List)} remembers what each text
+ * counted, per org and encoding, up to {@link #REMEMBERED_CHARS} characters of text in all: a long history
+ * is tokenized once, not once per turn. The org is part of the key so that no org can learn, from how
+ * fast its call is counted, whether another org sent a text.
  */
 public final class TokenCounter {
 
@@ -27,6 +35,8 @@ public final class TokenCounter {
     private static final int REPLY_PRIMING = 3;
     /** An image is billed by its size, which an estimate does not know; OpenAI's low-detail cost. */
     private static final int TOKENS_PER_IMAGE = 85;
+    /** Characters of text whose counts are remembered, per counter: about 8 MB of strings at most. */
+    static final long REMEMBERED_CHARS = 4_000_000;
 
     /**
      * Shared by every counter in the JVM: the encodings are immutable tables of some tens of MB each, the
@@ -36,6 +46,17 @@ public final class TokenCounter {
     private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
     private static volatile Tokenizer o200k;
     private static volatile Tokenizer cl100k;
+
+    /** A text counted for an org ({@code ""} without one) in an encoding. */
+    private record Counted(String org, Tokenizer tokenizer, String text) {
+    }
+
+    /** Counts of texts seen in prompts; maintenance runs on the caller's thread, so no pool thread wakes per call. */
+    private final Cache<Counted, Integer> remembered = Caffeine.newBuilder()
+            .executor(Runnable::run)
+            .maximumWeight(REMEMBERED_CHARS)
+            .weigher((Counted k, Integer ignored) -> k.text().length())
+            .build();
 
     /** An encoding, and what each role's name counts in it (the same on every call, so counted once). */
     private record Tokenizer(Encoding encoding, int[] roleTokens) {
@@ -65,8 +86,17 @@ public final class TokenCounter {
 
     /** Tokens of a prompt as a chat model sees it, formatting overhead included. */
     public int countPrompt(String model, List<Message> messages) {
+        return countPrompt(null, model, messages);
+    }
+
+    /**
+     * {@link #countPrompt(String, List)} for a call of {@code org} (null: none), remembering each message text's
+     * count for the org's next calls.
+     */
+    public int countPrompt(String org, String model, List<Message> messages) {
         Tokenizer tokenizer = tokenizer(model);
         Encoding enc = tokenizer.encoding();
+        String scope = org == null ? "" : org;
         int total = REPLY_PRIMING;
         for (Message m : messages) {
             total += TOKENS_PER_MESSAGE + tokenizer.roleTokens()[m.role().ordinal()];
@@ -75,7 +105,7 @@ public final class TokenCounter {
             }
             for (ContentPart part : m.content()) {
                 total += switch (part) {
-                    case ContentPart.Text(String text) -> enc.countTokensOrdinary(text);
+                    case ContentPart.Text(String text) -> remembered(scope, tokenizer, text);
                     case ContentPart.Image ignored -> TOKENS_PER_IMAGE;
                     case ContentPart.Other ignored -> 0;
                 };
@@ -85,6 +115,19 @@ public final class TokenCounter {
             }
         }
         return total;
+    }
+
+    private int remembered(String org, Tokenizer tokenizer, String text) {
+        if (text.isEmpty()) {
+            return 0;
+        }
+        return remembered.get(new Counted(org, tokenizer, text), k -> k.tokenizer().encoding().countTokensOrdinary(k.text()));
+    }
+
+    /** Texts whose counts are remembered, and their characters in all (for tests). */
+    long[] remembered() {
+        remembered.cleanUp();
+        return new long[] {remembered.estimatedSize(), remembered.policy().eviction().orElseThrow().weightedSize().orElseThrow()};
     }
 
     /** The first {@code maxTokens} tokens of {@code text}, decoded back to text. */

@@ -124,4 +124,56 @@ class TokenCounterTest {
         assertThat(TOKENS.count("gpt-4o", TOKENS.truncate("gpt-4o", TEXT, 5))).isEqualTo(5);
         assertThat(TOKENS.truncate("gpt-4o", TEXT, 0)).isEmpty();
     }
+
+    private static List<Message> conversation(List<String> turns) {
+        return turns.stream().map(t -> new Message(Role.USER, List.of(new ContentPart.Text(t)), List.of(), null, null)).toList();
+    }
+
+    @Test
+    void countPrompt_ofAnOrg_isTheSameCountAsWithout_onFirstAndRepeatedCalls() {
+        Random random = new Random(77);
+        TokenCounter remembering = new TokenCounter();
+        for (int round = 0; round < 200; round++) {
+            String model = round % 2 == 0 ? "gpt-4o" : "gpt-4";
+            List<String> turns = new java.util.ArrayList<>();
+            for (int i = 0; i < 1 + random.nextInt(6); i++) {
+                turns.add(randomText(random, 1 + random.nextInt(30), random.nextBoolean()));
+            }
+            int fresh = new TokenCounter().countPrompt(model, conversation(turns));
+
+            assertThat(remembering.countPrompt("org-" + round % 3, model, conversation(turns))).as("round %d", round).isEqualTo(fresh);
+            assertThat(remembering.countPrompt("org-" + round % 3, model, conversation(turns))).as("round %d again", round).isEqualTo(fresh);
+        }
+    }
+
+    @Test
+    void countPrompt_remembersEachText_perOrgAndEncoding() {
+        TokenCounter tokens = new TokenCounter();
+        List<Message> prompt = conversation(List.of("You are a terse assistant.", "What is the capital of France?"));
+
+        tokens.countPrompt("org-a", "gpt-4o", prompt);
+        tokens.countPrompt("org-a", "gpt-4o", prompt);
+        assertThat(tokens.remembered()[0]).isEqualTo(2);
+
+        // A later turn re-sends the earlier ones: only the new text is new.
+        tokens.countPrompt("org-a", "gpt-4o", conversation(List.of("You are a terse assistant.", "What is the capital of France?", "Paris.")));
+        assertThat(tokens.remembered()[0]).isEqualTo(3);
+
+        // Another org, or another encoding, counts its own: no org learns what another has sent.
+        tokens.countPrompt("org-b", "gpt-4o", prompt);
+        tokens.countPrompt("org-a", "gpt-4", prompt);
+        assertThat(tokens.remembered()[0]).isEqualTo(7);
+    }
+
+    @Test
+    void countPrompt_remembersAtMostItsBoundOfText() {
+        TokenCounter tokens = new TokenCounter();
+        String chunk = "x".repeat(100_000);
+        for (int i = 0; i < 60; i++) {
+            assertThat(tokens.countPrompt("org", "gpt-4o", conversation(List.of(i + chunk)))).isPositive();
+        }
+
+        assertThat(tokens.remembered()[1]).isLessThanOrEqualTo(TokenCounter.REMEMBERED_CHARS);
+        assertThat(tokens.remembered()[0]).isLessThan(60);
+    }
 }

@@ -45,9 +45,9 @@ public final class BudgetEstimator implements dev.tollgate.policy.routing.CostPr
 
     /** Tokens of the prompt's messages, counted once per call (shared with the rate limits and the cost prediction). */
     @Override
-    public long promptTokens(CanonicalRequest request, String model) {
+    public long promptTokens(String org, CanonicalRequest request, String model) {
         return switch (request) {
-            case ChatRequest chat -> tokens.countPrompt(model, chat.messages());
+            case ChatRequest chat -> tokens.countPrompt(org, model, chat.messages());
             case EmbeddingRequest embedding -> {
                 long sum = 0;
                 for (String input : embedding.inputs()) {

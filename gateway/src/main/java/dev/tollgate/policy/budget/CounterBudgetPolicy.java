@@ -199,7 +199,7 @@ public final class CounterBudgetPolicy implements BudgetPolicy {
         long counted = 0;
         if (!matched.isEmpty()) {
             if (prompt[0] < 0) {
-                prompt[0] = estimator.promptTokens(request, model);
+                prompt[0] = estimator.promptTokens(scope.org(), request, model);
             }
             counted = prompt[0] + estimator.extras(request, model);
             long maxOut = estimator.maxOutput(request, d);

@@ -10,8 +10,8 @@ import dev.tollgate.usage.PriceTable;
  */
 public interface CostPredictor {
 
-    /** Tokens of the prompt, as counted for {@code model}. */
-    long promptTokens(CanonicalRequest request, String model);
+    /** Tokens of the prompt of a call of {@code org} (null: none), as counted for {@code model}. */
+    long promptTokens(String org, CanonicalRequest request, String model);
 
     /** The most output {@code request} may produce on {@code target}: its {@code max_tokens}, else the model's limit. */
     long maxOutput(CanonicalRequest request, Deployment target);
