@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Streaming: time to the first content token through the gateway versus straight from the mock
- * upstream (alternating, one stream at a time), then how much memory the gateway process holds with
- * {@code streams} streams open at once.
+ * upstream (alternating, one stream at a time), the same harness's non-streamed calls for comparison (what
+ * any call costs in this layout), then how much memory the gateway process holds with {@code streams}
+ * streams open at once.
  *
  * <p>Usage: {@code StreamingBench [samples=2000] [streams=2000]} ({@code samples=0} measures only the open streams, {@code streams=0} only the time to the first token; run from the
  * repository root with a file-descriptor limit above four per stream, e.g. {@code ulimit -n 65536}; starts
@@ -36,6 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class StreamingBench {
 
     private static final String BODY = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    private static final String PLAIN_BODY = BODY.replace("\"stream\":true", "\"stream\":false");
 
     private StreamingBench() {
     }
@@ -85,12 +87,33 @@ public final class StreamingBench {
             d[i] = firstToken(http, direct);
             g[i] = firstToken(http, viaGateway);
         }
+        print("time to first token, %d streams each, one at a time:".formatted(samples), d, g);
+        // The same harness without streaming: what any call costs here, to tell streaming's share from the layout's.
+        for (int i = 0; i < samples; i++) {
+            d[i] = wholeAnswer(http, direct);
+            g[i] = wholeAnswer(http, viaGateway);
+        }
+        print("for comparison, the whole answer without streaming (stream: false), %d calls each:".formatted(samples), d, g);
+    }
+
+    private static void print(String title, long[] d, long[] g) {
         Arrays.sort(d);
         Arrays.sort(g);
-        System.out.printf("time to first token, %d streams each, one at a time:%n", samples);
+        System.out.println(title);
         System.out.printf("  direct   p50 %.3f ms  p99 %.3f ms%n", pct(d, 50), pct(d, 99));
         System.out.printf("  gateway  p50 %.3f ms  p99 %.3f ms%n", pct(g, 50), pct(g, 99));
         System.out.printf("  overhead p50 %+.3f ms  p99 %+.3f ms%n", pct(g, 50) - pct(d, 50), pct(g, 99) - pct(d, 99));
+    }
+
+    /** Nanoseconds from sending a non-streamed request to having read its whole answer. */
+    private static long wholeAnswer(HttpClient http, URI uri) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(PLAIN_BODY)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("a plain call answered " + r.statusCode());
+        }
+        return System.nanoTime() - start;
     }
 
     /** Nanoseconds from sending the request to reading the first event with generated text. */
