@@ -27,10 +27,10 @@ trap 'kill ${TG:-} ${MOCK:-} 2>/dev/null; rm -rf "$DATA"' EXIT
 start_under_load "$JAVA" "$JAR" "$DATA" "$OUT"
 cp "$DATA/wrk.lua" "$OUT/wrk.lua"
 URL=http://127.0.0.1:18090/v1/chat/completions
-taskset -c 0 wrk -t2 -c"${CONNS:-64}" -d"${WARM:-60}s" -s "$OUT/wrk.lua" "$URL" > "$OUT/warm.txt"
+taskset -c 0 wrk -t$(( ${CONNS:-64} < 2 ? 1 : 2 )) -c"${CONNS:-64}" -d"${WARM:-60}s" -s "$OUT/wrk.lua" "$URL" > "$OUT/warm.txt"
 "$JAVA_HOME/bin/jcmd" $TG JVMTI.agent_load "$PROFILER" "\"start,event=itimer,interval=200us\"" > /dev/null
 T0=$(awk '{print $14 + $15}' /proc/$TG/stat)
-taskset -c 0 wrk -t2 -c"${CONNS:-64}" -d"${DUR:-20}s" --latency -s "$OUT/wrk.lua" "$URL" > "$OUT/run.txt"
+taskset -c 0 wrk -t$(( ${CONNS:-64} < 2 ? 1 : 2 )) -c"${CONNS:-64}" -d"${DUR:-20}s" --latency -s "$OUT/wrk.lua" "$URL" > "$OUT/run.txt"
 T1=$(awk '{print $14 + $15}' /proc/$TG/stat)
 "$JAVA_HOME/bin/jcmd" $TG JVMTI.agent_load "$PROFILER" "\"stop,file=$OUT/collapsed.txt,collapsed\"" > /dev/null
 REQS=$(awk '/requests in/ {print $1}' "$OUT/run.txt")
