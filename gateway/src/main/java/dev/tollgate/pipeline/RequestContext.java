@@ -73,6 +73,11 @@ public final class RequestContext {
         return Optional.ofNullable(principal);
     }
 
+    /** The caller's org, or null before authentication. */
+    public String orgId() {
+        return principal == null ? null : principal.orgId();
+    }
+
     public void principal(Principal value) {
         this.principal = value;
     }

@@ -1,7 +1,6 @@
 package dev.tollgate.policy.budget;
 
 import dev.tollgate.model.CanonicalRequest;
-import dev.tollgate.model.Principal;
 import dev.tollgate.pipeline.Chain;
 import dev.tollgate.pipeline.ContextKey;
 import dev.tollgate.pipeline.GatewayException;
@@ -74,7 +73,7 @@ public final class CostCeilingStage implements Stage {
         if (ctx.promptTokensEstimate() >= 0) {
             return ctx.promptTokensEstimate();
         }
-        long counted = estimator.promptTokens(ctx.principal().map(Principal::orgId).orElse(null), request, plan.model());
+        long counted = estimator.promptTokens(ctx.orgId(), request, plan.model());
         ctx.promptTokensEstimate((int) Math.min(Integer.MAX_VALUE, counted));
         return counted;
     }

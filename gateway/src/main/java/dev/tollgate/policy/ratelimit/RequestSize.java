@@ -3,7 +3,6 @@ package dev.tollgate.policy.ratelimit;
 import dev.tollgate.model.CanonicalRequest;
 import dev.tollgate.model.ChatRequest;
 import dev.tollgate.model.EmbeddingRequest;
-import dev.tollgate.model.Principal;
 import dev.tollgate.pipeline.RequestContext;
 import dev.tollgate.usage.TokenCounter;
 
@@ -29,7 +28,7 @@ record RequestSize(int promptTokens, int maxTokens, long worstCase) {
         int prompt = ctx.promptTokensEstimate();
         if (prompt < 0) {
             prompt = switch (request) {
-                case ChatRequest chat -> tokens.countPrompt(ctx.principal().map(Principal::orgId).orElse(null), model, chat.messages());
+                case ChatRequest chat -> tokens.countPrompt(ctx.orgId(), model, chat.messages());
                 case EmbeddingRequest embedding -> embedding.inputs().stream().mapToInt(text -> tokens.count(model, text)).sum();
             };
             ctx.promptTokensEstimate(prompt);

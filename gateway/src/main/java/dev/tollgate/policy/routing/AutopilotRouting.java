@@ -170,7 +170,7 @@ public final class AutopilotRouting implements RoutingStrategy {
         if (ctx.promptTokensEstimate() >= 0) {
             return ctx.promptTokensEstimate();
         }
-        long counted = costs.promptTokens(ctx.principal().map(Principal::orgId).orElse(null), chat, model);
+        long counted = costs.promptTokens(ctx.orgId(), chat, model);
         ctx.promptTokensEstimate((int) Math.min(Integer.MAX_VALUE, counted));
         return counted;
     }
