@@ -57,7 +57,8 @@ public class PromptEstimateBenchmark {
         List<Message> out = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             Role role = i == 0 ? Role.SYSTEM : i % 2 == 1 ? Role.USER : Role.ASSISTANT;
-            out.add(new Message(role, List.of(new ContentPart.Text(new String(texts.get(i).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))), List.of(), null, null));
+            String decoded = new String(texts.get(i).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+            out.add(new Message(role, List.of(new ContentPart.Text(decoded)), List.of(), null, null));
         }
         return out;
     }

@@ -27,7 +27,7 @@ import java.util.List;
  * sent again with each new one), so {@link #countPrompt(String, String, List)} remembers what each text
  * counted, per org and encoding, up to {@link #REMEMBERED_CHARS} characters of text in all: a long history
  * is tokenized once, not once per turn. The org is part of the key so that no org can learn, from how
- * fast its call is counted, whether another org sent a text.
+ * fast its call is counted, whether another org sent a text; a count for no org remembers nothing.
  */
 public final class TokenCounter {
 
@@ -47,12 +47,12 @@ public final class TokenCounter {
     private static volatile Tokenizer o200k;
     private static volatile Tokenizer cl100k;
 
-    /** A text counted for an org ({@code ""} without one) in an encoding. */
+    /** A text counted for an org in an encoding. */
     private record Counted(String org, Tokenizer tokenizer, String text) {
     }
 
     /** Counts of texts seen in prompts; maintenance runs on the caller's thread, so no pool thread wakes per call. */
-    private final Cache<Counted, Integer> remembered = Caffeine.newBuilder()
+    private final Cache<Counted, Integer> counts = Caffeine.newBuilder()
             .executor(Runnable::run)
             .maximumWeight(REMEMBERED_CHARS)
             .weigher((Counted k, Integer ignored) -> k.text().length())
@@ -84,19 +84,18 @@ public final class TokenCounter {
         return tokenizer(model).encoding().countTokensOrdinary(text);
     }
 
-    /** Tokens of a prompt as a chat model sees it, formatting overhead included. */
+    /** Tokens of a prompt as a chat model sees it, formatting overhead included; nothing is remembered. */
     public int countPrompt(String model, List<Message> messages) {
         return countPrompt(null, model, messages);
     }
 
     /**
-     * {@link #countPrompt(String, List)} for a call of {@code org} (null: none), remembering each message text's
-     * count for the org's next calls.
+     * {@link #countPrompt(String, List)} for a call of {@code org}, remembering each message text's count for the
+     * org's next calls; with {@code org} null (a count that belongs to no caller) nothing is remembered.
      */
     public int countPrompt(String org, String model, List<Message> messages) {
         Tokenizer tokenizer = tokenizer(model);
         Encoding enc = tokenizer.encoding();
-        String scope = org == null ? "" : org;
         int total = REPLY_PRIMING;
         for (Message m : messages) {
             total += TOKENS_PER_MESSAGE + tokenizer.roleTokens()[m.role().ordinal()];
@@ -105,7 +104,7 @@ public final class TokenCounter {
             }
             for (ContentPart part : m.content()) {
                 total += switch (part) {
-                    case ContentPart.Text(String text) -> remembered(scope, tokenizer, text);
+                    case ContentPart.Text(String text) -> textTokens(org, tokenizer, text);
                     case ContentPart.Image ignored -> TOKENS_PER_IMAGE;
                     case ContentPart.Other ignored -> 0;
                 };
@@ -117,17 +116,23 @@ public final class TokenCounter {
         return total;
     }
 
-    private int remembered(String org, Tokenizer tokenizer, String text) {
-        if (text.isEmpty()) {
-            return 0;
+    private int textTokens(String org, Tokenizer tokenizer, String text) {
+        if (org == null || text.isEmpty()) {
+            return tokenizer.encoding().countTokensOrdinary(text);
         }
-        return remembered.get(new Counted(org, tokenizer, text), k -> k.tokenizer().encoding().countTokensOrdinary(k.text()));
+        return counts.get(new Counted(org, tokenizer, text), k -> k.tokenizer().encoding().countTokensOrdinary(k.text()));
     }
 
-    /** Texts whose counts are remembered, and their characters in all (for tests). */
-    long[] remembered() {
-        remembered.cleanUp();
-        return new long[] {remembered.estimatedSize(), remembered.policy().eviction().orElseThrow().weightedSize().orElseThrow()};
+    /** How many texts have their counts remembered (for tests). */
+    long rememberedTexts() {
+        counts.cleanUp();
+        return counts.estimatedSize();
+    }
+
+    /** The characters of the remembered texts, all together (for tests). */
+    long rememberedChars() {
+        counts.cleanUp();
+        return counts.policy().eviction().orElseThrow().weightedSize().orElseThrow();
     }
 
     /** The first {@code maxTokens} tokens of {@code text}, decoded back to text. */

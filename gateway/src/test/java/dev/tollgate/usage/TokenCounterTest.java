@@ -153,16 +153,29 @@ class TokenCounterTest {
 
         tokens.countPrompt("org-a", "gpt-4o", prompt);
         tokens.countPrompt("org-a", "gpt-4o", prompt);
-        assertThat(tokens.remembered()[0]).isEqualTo(2);
+        assertThat(tokens.rememberedTexts()).isEqualTo(2);
 
         // A later turn re-sends the earlier ones: only the new text is new.
         tokens.countPrompt("org-a", "gpt-4o", conversation(List.of("You are a terse assistant.", "What is the capital of France?", "Paris.")));
-        assertThat(tokens.remembered()[0]).isEqualTo(3);
+        assertThat(tokens.rememberedTexts()).isEqualTo(3);
 
         // Another org, or another encoding, counts its own: no org learns what another has sent.
         tokens.countPrompt("org-b", "gpt-4o", prompt);
         tokens.countPrompt("org-a", "gpt-4", prompt);
-        assertThat(tokens.remembered()[0]).isEqualTo(7);
+        assertThat(tokens.rememberedTexts()).isEqualTo(7);
+    }
+
+    @Test
+    void countPrompt_forNoOrg_remembersNothing() {
+        TokenCounter tokens = new TokenCounter();
+        List<Message> prompt = conversation(List.of("You are a terse assistant.", "What is the capital of France?"));
+
+        int counted = tokens.countPrompt("gpt-4o", prompt);
+
+        assertThat(tokens.countPrompt(null, "gpt-4o", prompt)).isEqualTo(counted);
+        assertThat(tokens.rememberedTexts()).as("a count no caller owns is shared by none").isZero();
+        assertThat(tokens.countPrompt("org-a", "gpt-4o", prompt)).isEqualTo(counted);
+        assertThat(tokens.rememberedTexts()).isEqualTo(2);
     }
 
     @Test
@@ -173,7 +186,7 @@ class TokenCounterTest {
             assertThat(tokens.countPrompt("org", "gpt-4o", conversation(List.of(i + chunk)))).isPositive();
         }
 
-        assertThat(tokens.remembered()[1]).isLessThanOrEqualTo(TokenCounter.REMEMBERED_CHARS);
-        assertThat(tokens.remembered()[0]).isLessThan(60);
+        assertThat(tokens.rememberedChars()).isLessThanOrEqualTo(TokenCounter.REMEMBERED_CHARS);
+        assertThat(tokens.rememberedTexts()).isLessThan(60);
     }
 }
